@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts and roles")
+
+    def ready(self):
+        from accounts.roles import sync_role_permissions
+
+        # Permissions of models added later by any app reach the role groups on migrate.
+        post_migrate.connect(sync_role_permissions, dispatch_uid="accounts.sync_role_permissions")

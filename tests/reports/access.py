@@ -1,0 +1,5 @@
+from tests.access import UrlCase
+
+URL_CASES = [
+    UrlCase("reports:dashboard", public=True),
+]

@@ -1,0 +1,72 @@
+"""The public frame: languages, navigation, error pages, the health check."""
+
+import pytest
+from django.test import Client
+
+
+@pytest.mark.django_db
+def test_home_answers_in_russian_by_default():
+    response = Client().get("/")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "ru"
+    assert '<html lang="ru">' in response.content.decode()
+    assert "Новости" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_home_answers_in_kazakh_under_kk():
+    response = Client().get("/kk/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="kk">' in body
+    assert "Жаңалықтар" in body
+
+
+@pytest.mark.django_db
+def test_home_answers_in_english_under_en():
+    body = Client().get("/en/").content.decode()
+    assert '<html lang="en">' in body
+    assert "News" in body
+
+
+@pytest.mark.django_db
+def test_every_page_offers_the_three_languages():
+    body = Client().get("/").content.decode()
+    for name in ("Русский", "Қазақ", "English"):
+        assert name in body
+
+
+@pytest.mark.django_db
+def test_switching_language_redirects_to_the_same_page_in_that_language():
+    response = Client().post("/i18n/setlang/", {"language": "kk", "next": "/news/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/kk/news/"
+
+
+@pytest.mark.django_db
+def test_unknown_page_shows_a_404_in_the_visitors_language():
+    response = Client().get("/kk/no-such-page/")
+    assert response.status_code == 404
+    assert "Бет табылмады" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_broker():
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_broker_is_down(settings):
+    from unionportal.celery import app
+
+    original = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        response = Client().get("/healthz")
+    finally:
+        app.conf.broker_url = original
+    assert response.status_code == 503
+    assert response.json()["broker"] == "fail"
+    assert response.json()["database"] == "ok"

@@ -1,0 +1,38 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from unionportal import views
+
+# The admin logs in through allauth, so two-factor and rate limits cover it too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("Trade union of education workers, Karaganda region")
+admin.site.site_title = _("Union portal")
+admin.site.index_title = _("Information work")
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("branches/", include("branches.urls")),
+    path("news/", include("publications.urls")),
+    path("appeal/", include("appeals.urls")),
+    path("press/", include("media_reports.urls")),
+    path("giveaways/", include("giveaways.urls")),
+    path("dashboard/", include("reports.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
