@@ -1,0 +1,148 @@
+"""Shared reads of the media part: the public list, the branch page, counts and yearly figures."""
+
+from collections import defaultdict
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from media_reports.choices import PRINT_KINDS, AppearanceKind, OutletLevel
+from media_reports.models import MediaAppearance, NewspaperSubscription, Speaker
+from unionportal.figures import TOTAL, Figure
+
+
+def appearance_list(*, year: int | None = None, kind: str = "", level: str = "") -> QuerySet[MediaAppearance]:
+    """Appearances with everything a list or a detail page shows, in a constant number of queries."""
+    qs = MediaAppearance.objects.select_related("outlet", "programme", "organisation").prefetch_related(
+        Prefetch("speakers", queryset=Speaker.objects.select_related("organisation"))
+    )
+    if year:
+        qs = qs.filter(date__year=year)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if level:
+        qs = qs.filter(outlet__level=level)
+    return qs
+
+
+def appearance_years() -> list[int]:
+    """The years that have appearances, newest first (for the year filter)."""
+    return sorted({d.year for d in MediaAppearance.objects.dates("date", "year")}, reverse=True)
+
+
+def _organisation_ids(organisation):
+    from branches.models import Organisation
+
+    return Organisation.objects.filter(Q(pk=organisation.pk) | Q(parent_id=organisation.pk)).values("pk")
+
+
+def latest_appearances(*, organisation, limit: int = 5) -> list[MediaAppearance]:
+    """The newest appearances of an organisation for its page.
+
+    They include those of its primary organisations and those in which one of its people
+    spoke (a branch chair on a regional programme counts for the branch page too).
+    """
+    ids = _organisation_ids(organisation)
+    matching = MediaAppearance.objects.filter(Q(organisation__in=ids) | Q(speakers__organisation__in=ids)).values("pk")
+    return list(appearance_list().filter(pk__in=matching)[:limit])
+
+
+# --- Counts for the dashboards ------------------------------------------------------------
+
+
+def _scoped(year: int | None, organisation) -> QuerySet[MediaAppearance]:
+    qs = MediaAppearance.objects.all()
+    if year:
+        qs = qs.filter(date__year=year)
+    if organisation is not None:
+        qs = qs.filter(organisation__in=_organisation_ids(organisation))
+    return qs
+
+
+def appearance_counts_by_year(*, organisation=None) -> dict[int, int]:
+    """{year: appearances}, oldest year first."""
+    rows = _scoped(None, organisation).values_list("date__year").annotate(n=Count("pk")).order_by("date__year")
+    return dict(rows)
+
+
+def appearance_counts_by_kind(*, year: int | None = None, organisation=None) -> dict[str, int]:
+    rows = _scoped(year, organisation).values_list("kind").annotate(n=Count("pk")).order_by("kind")
+    return dict(rows)
+
+
+def appearance_counts_by_level(*, year: int | None = None, organisation=None) -> dict[str, int]:
+    rows = _scoped(year, organisation).values_list("outlet__level").annotate(n=Count("pk")).order_by("outlet__level")
+    return dict(rows)
+
+
+def appearance_counts_by_outlet(*, year: int | None = None, organisation=None) -> list[dict]:
+    """[{"outlet_id", "outlet__name", "outlet__level", "n"}], most appearances first."""
+    return list(
+        _scoped(year, organisation)
+        .values("outlet_id", "outlet__name", "outlet__level")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "outlet__name")
+    )
+
+
+def appearance_counts_by_speaker(*, year: int | None = None, organisation=None) -> list[dict]:
+    """[{"speakers__id", "speakers__name", "n"}], most appearances first; appearances without a speaker are left out."""
+    return list(
+        _scoped(year, organisation)
+        .filter(speakers__isnull=False)
+        .values("speakers__id", "speakers__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "speakers__name")
+    )
+
+
+def republican_press_counts(*, organisation=None) -> dict[int, int]:
+    """{year: articles in republican papers}: the report's "24, 27, 10"."""
+    rows = (
+        _republican_press(_scoped(None, organisation))
+        .values_list("date__year")
+        .annotate(n=Count("pk"))
+        .order_by("date__year")
+    )
+    return dict(rows)
+
+
+def _republican_press(qs: QuerySet[MediaAppearance]) -> QuerySet[MediaAppearance]:
+    return qs.filter(kind=AppearanceKind.ARTICLE, outlet__level=OutletLevel.REPUBLICAN, outlet__kind__in=PRINT_KINDS)
+
+
+def subscription_copies(*, year: int, organisation=None) -> int:
+    qs = NewspaperSubscription.objects.filter(year=year)
+    if organisation is not None:
+        qs = qs.filter(organisation__in=_organisation_ids(organisation))
+    return qs.aggregate(n=Sum("copies"))["n"] or 0
+
+
+# --- The reports contract -----------------------------------------------------------------
+
+
+def yearly_figures(*, year: int) -> list[Figure]:
+    """The media figures of `year` per organisation (see `unionportal.figures`).
+
+    - media_appearances: total, kind:<kind>, level:<level>;
+    - press_republican: articles in republican newspapers and magazines, total;
+    - subscriptions_copies: copies subscribed for the year, total.
+    """
+    figures: list[Figure] = []
+    by_year = MediaAppearance.objects.filter(date__year=year)
+
+    totals: dict[int, int] = defaultdict(int)
+    for org_id, kind, n in by_year.values_list("organisation_id", "kind").annotate(n=Count("pk")).order_by():
+        totals[org_id] += n
+        figures.append(Figure(org_id, "media_appearances", f"kind:{kind}", n))
+    for org_id, level, n in by_year.values_list("organisation_id", "outlet__level").annotate(n=Count("pk")).order_by():
+        figures.append(Figure(org_id, "media_appearances", f"level:{level}", n))
+    for org_id, n in totals.items():
+        figures.append(Figure(org_id, "media_appearances", TOTAL, n))
+
+    for org_id, n in _republican_press(by_year).values_list("organisation_id").annotate(n=Count("pk")).order_by():
+        figures.append(Figure(org_id, "press_republican", TOTAL, n))
+
+    subs = NewspaperSubscription.objects.filter(year=year)
+    for org_id, n in subs.values_list("organisation_id").annotate(n=Sum("copies")).order_by():
+        figures.append(Figure(org_id, "subscriptions_copies", TOTAL, n))
+
+    return sorted(figures, key=lambda f: (f.organisation_id, f.metric, f.dimension))
