@@ -1,0 +1,1 @@
+"""A source module that has not got `yearly_figures` yet (the rollup must skip it)."""
