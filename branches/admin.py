@@ -1,28 +1,230 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import BranchScopedAdmin
-from branches.models import Organisation, SocialPage
+from accounts.roles import is_regional
+from accounts.scoping import scope_queryset
+from branches import services
+from branches.charts import follower_chart_svg
+from branches.choices import LinkProblem
+from branches.linkcheck import DEAD_AFTER_FAILURES
+from branches.models import FollowerCount, Organisation, OutreachVisit, SocialPage
+from branches.normalise import normalise_social_url
+from unionportal.exceptions import ApplicationError
 
 
 class SocialPageInline(admin.TabularInline):
+    """Read-only here: a page is saved through its own form, which normalises the link."""
+
     model = SocialPage
     extra = 0
-    fields = ["platform", "url", "handle", "is_official"]
+    fields = ["platform", "url", "handle", "kind", "is_official"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(BranchScopedAdmin):
-    list_display = ["name_ru", "kind", "parent", "chair_name", "position"]
-    list_filter = ["kind", "is_active"]
+    list_display = ["name_ru", "kind", "parent", "primary_kind", "member_count", "chair_name", "position", "is_active"]
+    list_filter = ["kind", "primary_kind", "is_active"]
     list_select_related = ["parent"]
     search_fields = ["name_ru", "name_kk", "chair_name"]
     prepopulated_fields = {"slug": ["name_ru"]}
     inlines = [SocialPageInline]
+    fieldsets = [
+        (None, {"fields": ["kind", "parent", "name_ru", "name_kk", "slug", "position", "is_active"]}),
+        (_("Primary organisation"), {"fields": ["primary_kind", "member_count"]}),
+        (_("Chair and contacts"), {"fields": ["chair_name", "phone", "email", "address"]}),
+    ]
+
+
+class ProblemFilter(admin.SimpleListFilter):
+    title = _("problem")
+    parameter_name = "problem"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Any problem not resolved")), *LinkProblem.choices, ("resolved", _("Resolved"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        any_problem = Q(link_failures__gte=DEAD_AFTER_FAILURES)
+        for name in SocialPage.FLAG_FIELDS.values():
+            any_problem |= Q(**{name: True})
+        if value == "open":
+            return queryset.filter(any_problem, problems_resolved_at__isnull=True)
+        if value == "resolved":
+            return queryset.filter(any_problem, problems_resolved_at__isnull=False)
+        if value == LinkProblem.DEAD_LINK:
+            return queryset.filter(link_failures__gte=DEAD_AFTER_FAILURES)
+        if value in SocialPage.FLAG_FIELDS:
+            return queryset.filter(**{SocialPage.FLAG_FIELDS[value]: True})
+        return queryset
+
+
+class SocialPageForm(forms.ModelForm):
+    # A plain text field: a pasted link with spaces or tracking parameters is cleaned by the service.
+    url = forms.CharField(label=_("link"), max_length=1000)
+
+    class Meta:
+        model = SocialPage
+        fields = ["organisation", "platform", "url", "is_official", "notes"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("url"):
+            try:
+                normalise_social_url(data["url"], data.get("platform"))
+            except ApplicationError as exc:
+                raise ValidationError({"url": exc.message}) from None
+        return data
+
+    def _post_clean(self):
+        # The model's own validation runs in the service, on the normalised link.
+        pass
+
+
+class FollowerCountInline(admin.TabularInline):
+    model = FollowerCount
+    extra = 1
+    fields = ["date", "count"]
+    ordering = ["-date"]
 
 
 @admin.register(SocialPage)
 class SocialPageAdmin(BranchScopedAdmin):
-    list_display = ["organisation", "platform", "handle", "url", "is_official"]
-    list_filter = ["platform", "is_official"]
+    form = SocialPageForm
+    list_display = ["organisation", "platform", "handle", "link", "kind", "problem_list", "resolved", "link_state"]
+    list_filter = [ProblemFilter, "platform", "kind", "is_official"]
     list_select_related = ["organisation"]
-    search_fields = ["url", "handle", "organisation__name_ru"]
+    search_fields = ["url", "original_url", "handle", "organisation__name_ru"]
+    readonly_fields = [
+        "original_url", "handle", "kind", "problem_list", "problems_resolved_at", "problems_resolved_by",
+        "link_status_code", "link_final_url", "link_checked_at", "link_error", "link_failures", "follower_chart",
+    ]
+    inlines = [FollowerCountInline]
+    actions = ["mark_resolved", "check_links_now"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["organisation", "platform", "url", "is_official", "notes", "original_url", "handle", "kind", "problem_list"]
+        if obj is not None:
+            fields += [
+                "problems_resolved_at", "problems_resolved_by", "link_status_code", "link_final_url",
+                "link_checked_at", "link_error", "link_failures", "follower_chart",
+            ]
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and obj.original_url:
+            form.base_fields["url"].initial = obj.url
+        return form
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            page = services.social_page_save(
+                organisation=data["organisation"],
+                url=data["url"],
+                platform=data["platform"],
+                page=obj if change else None,
+                is_official=data.get("is_official"),
+                notes=data.get("notes", ""),
+            )
+        except ApplicationError as exc:
+            # The form checked the link already; what is left is a duplicate found meanwhile.
+            raise PermissionDenied(exc.message) from exc
+        obj.pk = page.pk
+        obj.__dict__.update({k: v for k, v in page.__dict__.items() if not k.startswith("_")})
+        if not is_regional(request.user) and not scope_queryset(SocialPage.objects.filter(pk=page.pk), request.user).exists():
+            raise PermissionDenied
+
+    def delete_model(self, request, obj):
+        services.social_page_delete(page=obj)
+
+    def delete_queryset(self, request, queryset):
+        for page in queryset:
+            services.social_page_delete(page=page)
+
+    @admin.display(description=_("link"), ordering="url")
+    def link(self, obj):
+        return format_html('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>', obj.url, obj.url)
+
+    @admin.display(description=_("problems"))
+    def problem_list(self, obj):
+        problems = obj.problems
+        if not problems:
+            return "—"
+        return format_html_join(format_html("<br>"), "⚠ {}", ((LinkProblem(p).label,) for p in problems))
+
+    @admin.display(description=_("resolved"), boolean=True)
+    def resolved(self, obj):
+        if not obj.problems:
+            return None
+        return obj.problems_resolved_at is not None
+
+    @admin.display(description=_("last check"), ordering="link_checked_at")
+    def link_state(self, obj):
+        if obj.link_checked_at is None:
+            return "—"
+        return obj.link_status_code or obj.link_error[:40]
+
+    @admin.display(description=_("followers"))
+    def follower_chart(self, obj):
+        return follower_chart_svg(list(obj.follower_counts.order_by("date")), with_table=True)
+
+    @admin.action(description=_("Mark problems resolved"), permissions=["change"])
+    def mark_resolved(self, request, queryset):
+        count = services.social_pages_mark_resolved(pages=list(queryset), user=request.user)
+        self.message_user(request, gettext("Problems marked resolved on %(count)s pages.") % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Check links now"), permissions=["change"])
+    def check_links_now(self, request, queryset):
+        from branches.tasks import check_all_links
+
+        ids = list(queryset.values_list("pk", flat=True))
+        check_all_links.delay(SocialPage._meta.label_lower, ids)
+        self.message_user(
+            request,
+            gettext("The check of %(count)s links is queued; the results appear here when it ends.") % {"count": len(ids)},
+            messages.INFO,
+        )
+
+
+@admin.register(FollowerCount)
+class FollowerCountAdmin(BranchScopedAdmin):
+    list_display = ["social_page", "organisation", "date", "count"]
+    list_filter = ["social_page__platform", "date"]
+    list_select_related = ["social_page__organisation"]
+    date_hierarchy = "date"
+    search_fields = ["social_page__handle", "social_page__organisation__name_ru"]
+    autocomplete_fields = ["social_page"]
+
+    @admin.display(description=_("organisation"), ordering="social_page__organisation__position")
+    def organisation(self, obj):
+        return obj.social_page.organisation
+
+
+@admin.register(OutreachVisit)
+class OutreachVisitAdmin(BranchScopedAdmin):
+    list_display = ["date", "campaign", "branch", "where", "is_online", "visitors"]
+    list_filter = ["campaign", "is_online", "branch"]
+    list_select_related = ["branch", "visited_organisation"]
+    date_hierarchy = "date"
+    search_fields = ["campaign", "place", "visitors", "notes", "branch__name_ru"]
+    autocomplete_fields = ["visited_organisation"]
+
+    @admin.display(description=_("where"))
+    def where(self, obj):
+        if obj.visited_organisation:
+            return obj.visited_organisation.name
+        return obj.place or (gettext("online") if obj.is_online else "—")
+

@@ -1,12 +1,14 @@
 """The registry: the regional organisation, its branches, their primary organisations and
 the social pages each of them runs."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from branches.choices import OrganisationKind, Platform, PrimaryKind
+from branches.choices import LinkKind, LinkProblem, OrganisationKind, Platform, PrimaryKind
+from branches.linkcheck import LinkCheckFields
 
 
 class Organisation(models.Model):
@@ -60,8 +62,12 @@ class Organisation(models.Model):
         return self.name_ru
 
 
-class SocialPage(models.Model):
-    """A page, profile, channel or site that an organisation runs on some platform."""
+class SocialPage(LinkCheckFields):
+    """A page, profile, channel or site that an organisation runs on some platform.
+
+    Saved only through `branches.services.social_page_save`, which normalises the link
+    and sets the problem flags; `original_url` keeps the link as it was entered.
+    """
 
     BRANCH_SCOPE_FIELD = "organisation"
 
@@ -70,16 +76,129 @@ class SocialPage(models.Model):
     )
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     url = models.URLField(_("link"), max_length=500)
+    original_url = models.CharField(
+        _("link as entered"), max_length=1000, blank=True, help_text=_("Kept as it was entered or imported.")
+    )
     handle = models.CharField(_("account"), max_length=200, blank=True)
+    kind = models.CharField(_("what the link points at"), max_length=20, choices=LinkKind.choices, default=LinkKind.PROFILE)
     is_official = models.BooleanField(
         _("official page"), default=True, help_text=_("Off when a personal profile stands for the organisation.")
     )
+    flag_post_not_profile = models.BooleanField(_("a post, not a profile"), default=False)
+    flag_share_link = models.BooleanField(_("a share link"), default=False)
+    flag_personal_profile = models.BooleanField(_("a personal profile"), default=False)
+    flag_shared_account = models.BooleanField(_("account shared with another organisation"), default=False)
+    problems_resolved_at = models.DateTimeField(_("problems resolved"), null=True, blank=True)
+    problems_resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    FLAG_FIELDS = {
+        LinkProblem.POST_NOT_PROFILE: "flag_post_not_profile",
+        LinkProblem.SHARE_LINK: "flag_share_link",
+        LinkProblem.PERSONAL_PROFILE: "flag_personal_profile",
+        LinkProblem.SHARED_ACCOUNT: "flag_shared_account",
+    }
 
     class Meta:
         ordering = ["organisation__position", "platform", "url"]
         verbose_name = _("social page")
         verbose_name_plural = _("social pages")
-        indexes = [models.Index(fields=["platform", "handle"], name="socialpage_platform_handle")]
+        indexes = [
+            models.Index(fields=["platform", "handle"], name="socialpage_platform_handle"),
+            models.Index(fields=["url"], name="socialpage_url"),
+            models.Index(fields=["problems_resolved_at"], name="socialpage_resolved"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "platform", "url"], name="socialpage_unique_url_per_org"),
+        ]
 
     def __str__(self):
         return f"{self.get_platform_display()}: {self.handle or self.url}"
+
+    @property
+    def problems(self) -> list[LinkProblem]:
+        found = [problem for problem, name in self.FLAG_FIELDS.items() if getattr(self, name)]
+        if self.link_is_dead:
+            found.append(LinkProblem.DEAD_LINK)
+        return found
+
+    @property
+    def has_open_problems(self) -> bool:
+        return bool(self.problems) and self.problems_resolved_at is None
+
+
+class FollowerCount(models.Model):
+    """The number of followers of a social page on a date, as staff recorded it."""
+
+    BRANCH_SCOPE_FIELD = "social_page__organisation"
+
+    social_page = models.ForeignKey(
+        SocialPage, on_delete=models.CASCADE, related_name="follower_counts", verbose_name=_("social page")
+    )
+    date = models.DateField(_("date"))
+    count = models.PositiveIntegerField(_("followers"))
+
+    class Meta:
+        ordering = ["social_page", "date"]
+        verbose_name = _("follower count")
+        verbose_name_plural = _("follower counts")
+        constraints = [
+            models.UniqueConstraint(fields=["social_page", "date"], name="followercount_one_per_page_and_date"),
+        ]
+        indexes = [models.Index(fields=["date"], name="followercount_date")]
+
+    def __str__(self):
+        return f"{self.social_page}: {self.count} ({self.date})"
+
+
+DEFAULT_CAMPAIGN = "Как живешь, первичка?"
+
+
+class OutreachVisit(models.Model):
+    """A visit to primary organisations, or an online meeting with their chairs, under a campaign."""
+
+    BRANCH_SCOPE_FIELD = "branch"
+
+    campaign = models.CharField(_("campaign"), max_length=200, default=DEFAULT_CAMPAIGN)
+    date = models.DateField(_("date"))
+    branch = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="outreach_visits",
+        verbose_name=_("branch"),
+        help_text=_("The city or district whose primary organisations were visited."),
+    )
+    visited_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation visited"),
+    )
+    place = models.CharField(_("place"), max_length=300, blank=True, help_text=_("Where, when no organisation is chosen."))
+    visitors = models.CharField(_("who went"), max_length=300)
+    is_online = models.BooleanField(_("online meeting"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-date", "branch__position"]
+        verbose_name = _("outreach visit")
+        verbose_name_plural = _("outreach visits")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_online=True) | Q(visited_organisation__isnull=False) | ~Q(place=""),
+                name="outreachvisit_has_a_place",
+            ),
+        ]
+        indexes = [models.Index(fields=["date"], name="outreachvisit_date")]
+
+    def __str__(self):
+        return f"{self.campaign}: {self.branch} ({self.date})"

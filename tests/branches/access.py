@@ -1,6 +1,6 @@
-from branches.models import SocialPage
+from branches.models import FollowerCount, OutreachVisit, SocialPage
 from tests.access import UrlCase
-from tests.branches.factories import SocialPageFactory
+from tests.branches.factories import FollowerCountFactory, OutreachVisitFactory, SocialPageFactory
 
 URL_CASES = [
     UrlCase("branches:list", public=True),
@@ -8,4 +8,6 @@ URL_CASES = [
 
 ADMIN_RECORDS = {
     SocialPage: lambda org: SocialPageFactory(organisation=org),
+    FollowerCount: lambda org: FollowerCountFactory(social_page=SocialPageFactory(organisation=org)),
+    OutreachVisit: lambda org: OutreachVisitFactory(branch=org),
 }

@@ -1,7 +1,9 @@
+import datetime
+
 import factory
 
 from branches.choices import OrganisationKind, Platform
-from branches.models import Organisation, SocialPage
+from branches.models import FollowerCount, Organisation, OutreachVisit, SocialPage
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -45,3 +47,22 @@ class SocialPageFactory(factory.django.DjangoModelFactory):
     platform = Platform.INSTAGRAM
     handle = factory.Sequence(lambda n: f"profsoyuz_branch_{n}")
     url = factory.LazyAttribute(lambda p: f"https://www.instagram.com/{p.handle}/")
+
+
+class FollowerCountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowerCount
+
+    social_page = factory.SubFactory(SocialPageFactory)
+    date = factory.Sequence(lambda n: datetime.date(2024, 1, 1) + datetime.timedelta(days=7 * n))
+    count = factory.Sequence(lambda n: 1000 + 10 * n)
+
+
+class OutreachVisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OutreachVisit
+
+    branch = factory.SubFactory(OrganisationFactory)
+    date = datetime.date(2024, 3, 14)
+    place = "Школа-гимназия №1"
+    visitors = "Ракишева А."
