@@ -4,10 +4,12 @@ in the press, on TV, radio or online, and the newspaper subscriptions of each or
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from media_reports.choices import BROADCAST_KINDS, PRINT_KINDS, AppearanceKind, Language, OutletKind, OutletLevel
 from media_reports.validators import validate_clipping
+from media_reports.video import parse_video
 
 
 class Outlet(models.Model):
@@ -134,6 +136,11 @@ class MediaAppearance(models.Model):
 
     def __str__(self):
         return f"{self.date:%d.%m.%Y} {self.outlet.name}: {self.title}"
+
+    @cached_property
+    def video(self):
+        """What the click-to-play poster needs, or None when the link is no video."""
+        return parse_video(self.link)
 
     def clean(self):
         errors = {}

@@ -1,8 +1,12 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from media_reports import views
 
 app_name = "media_reports"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="placeholder.html"), name="list"),  # TODO(foundation): replaced by the app
+    path("", views.appearance_list, name="list"),
+    path("<int:pk>/", views.appearance_detail, name="detail"),
+    path("export/", views.appearance_export, name="export"),
+    path("import/", views.appearance_import, name="import"),
 ]

@@ -1,5 +1,20 @@
-from tests.access import UrlCase
+from media_reports.models import MediaAppearance, NewspaperSubscription, Speaker
+from tests.access import BRANCH_EDITOR, CHAIR, REGIONAL_STAFF, UrlCase
+from tests.media_reports.factories import MediaAppearanceFactory, NewspaperSubscriptionFactory, SpeakerFactory
 
 URL_CASES = [
     UrlCase("media_reports:list", public=True),
+    UrlCase("media_reports:list", public=True, query="year=2023&kind=article&level=regional&page=2"),
+    UrlCase("media_reports:detail", kwargs=lambda w: {"pk": MediaAppearanceFactory(organisation=w.branch_a).pk}, public=True),
+    # Every staff role may export; each gets only the records of their scope.
+    UrlCase("media_reports:export", roles=frozenset({BRANCH_EDITOR, REGIONAL_STAFF, CHAIR})),
+    UrlCase("media_reports:export", roles=frozenset({BRANCH_EDITOR, REGIONAL_STAFF, CHAIR}), query="format=xlsx"),
+    # The chair only reads, so may not import.
+    UrlCase("media_reports:import", roles=frozenset({BRANCH_EDITOR, REGIONAL_STAFF})),
 ]
+
+ADMIN_RECORDS = {
+    Speaker: lambda org: SpeakerFactory(organisation=org),
+    MediaAppearance: lambda org: MediaAppearanceFactory(organisation=org),
+    NewspaperSubscription: lambda org: NewspaperSubscriptionFactory(organisation=org),
+}

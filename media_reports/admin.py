@@ -1,0 +1,78 @@
+"""The staff area of the media part. Outlets and programmes are shared reference data;
+speakers, appearances and subscriptions belong to an organisation and are branch-scoped."""
+
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin_mixins import BranchScopedAdmin
+from media_reports.forms import MediaAppearanceAdminForm
+from media_reports.models import MediaAppearance, NewspaperSubscription, Outlet, Programme, Speaker
+
+
+class ProgrammeInline(admin.TabularInline):
+    model = Programme
+    extra = 0
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "level"]
+    list_filter = ["kind", "level"]
+    search_fields = ["name"]
+    inlines = [ProgrammeInline]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "outlet"]
+    list_filter = ["outlet"]
+    list_select_related = ["outlet"]
+    search_fields = ["name", "outlet__name"]
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(BranchScopedAdmin):
+    list_display = ["name", "role", "organisation"]
+    list_filter = ["organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "role"]
+
+
+@admin.register(MediaAppearance)
+class MediaAppearanceAdmin(BranchScopedAdmin):
+    form = MediaAppearanceAdminForm
+    list_display = ["date", "title", "outlet", "programme", "kind", "organisation", "link_badge"]
+    list_filter = ["kind", "outlet__level", "outlet__kind", "language", ("date", admin.DateFieldListFilter)]
+    list_select_related = ["outlet", "programme", "organisation"]
+    search_fields = ["title", "outlet__name", "programme__name", "speakers__name"]
+    date_hierarchy = "date"
+    filter_horizontal = ["speakers"]
+    autocomplete_fields = ["outlet", "programme"]
+    fieldsets = [
+        (None, {"fields": ["date", "outlet", "programme", "kind", "title", "speakers", "organisation", "language"]}),
+        (_("Link and clipping"), {"fields": ["link", "duration_minutes", "clipping"]}),
+        (_("Audience"), {"fields": ["audience_estimate", "audience_source"]}),
+    ]
+
+    @admin.display(description=_("link"))
+    def link_badge(self, obj):
+        if not obj.link:
+            return "—"
+        if getattr(obj, "link_is_dead", False):
+            return format_html('<span class="badge badge-bad" title="{}">{}</span>', obj.link_error, _("dead link"))
+        return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', obj.link, _("open"))
+
+
+@admin.register(NewspaperSubscription)
+class NewspaperSubscriptionAdmin(BranchScopedAdmin):
+    list_display = ["year", "organisation", "outlet", "copies"]
+    list_filter = ["year", "outlet"]
+    list_select_related = ["organisation", "outlet"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "outlet":
+            from media_reports.choices import PRINT_KINDS
+
+            kwargs["queryset"] = Outlet.objects.filter(kind__in=PRINT_KINDS)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
