@@ -59,5 +59,6 @@ class UrlCase:
 FOUNDATION_CASES = [
     UrlCase("home", public=True),
     UrlCase("healthz", public=True, ok_statuses=(200, 503)),
+    UrlCase("robots_txt", public=True),
     UrlCase("set_language", public=True, method="post", data=lambda w: {"language": "kk", "next": "/"}, ok_statuses=(302,)),
 ]

@@ -1,13 +1,29 @@
 """Views of the public frame: the home page and the health check."""
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from unionportal.caching import cache_public_page
+
+ROBOTS_TXT = """User-agent: *
+Disallow: /admin/
+Disallow: /accounts/
+Disallow: /dashboard/
+Disallow: /appeal/status/
+"""
+
 
 @require_GET
+def robots_txt(request):
+    """Keeps crawlers out of staff pages and members' appeal pages; also the bare view of the HTTP bench."""
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@cache_public_page
 def home(request):
     return render(request, "home.html")
 

@@ -70,3 +70,31 @@ def test_healthz_answers_503_when_the_broker_is_down(settings):
     assert response.status_code == 503
     assert response.json()["broker"] == "fail"
     assert response.json()["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_robots_txt_keeps_crawlers_out_of_staff_and_appeal_pages():
+    body = Client().get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in body
+    assert "Disallow: /appeal/status/" in body
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_get_the_home_page_from_the_cache(settings, django_assert_num_queries):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    client = Client()
+    first = client.get("/kk/")
+    with django_assert_num_queries(0):
+        second = client.get("/kk/")
+    assert second.content == first.content
+    assert "max-age=60" in second["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_logged_in_staff_always_get_a_fresh_home_page(settings, regional_staff):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    client = Client()
+    client.get("/")
+    client.force_login(regional_staff)
+    body = client.get("/").content.decode()
+    assert "/admin/" in body  # the staff menu, not the anonymous page from the cache
