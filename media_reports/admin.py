@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import BranchScopedAdmin
+from branches.linkcheck import DEAD_AFTER_FAILURES
 from media_reports.forms import MediaAppearanceAdminForm
 from media_reports.models import MediaAppearance, NewspaperSubscription, Outlet, Programme, Speaker
 
@@ -39,11 +40,24 @@ class SpeakerAdmin(BranchScopedAdmin):
     search_fields = ["name", "role"]
 
 
+class DeadLinkFilter(admin.SimpleListFilter):
+    title = _("link check")
+    parameter_name = "dead_link"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("dead links"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(link_failures__gte=DEAD_AFTER_FAILURES)
+        return queryset
+
+
 @admin.register(MediaAppearance)
 class MediaAppearanceAdmin(BranchScopedAdmin):
     form = MediaAppearanceAdminForm
     list_display = ["date", "title", "outlet", "programme", "kind", "organisation", "link_badge"]
-    list_filter = ["kind", "outlet__level", "outlet__kind", "language", ("date", admin.DateFieldListFilter)]
+    list_filter = ["kind", "outlet__level", "outlet__kind", "language", DeadLinkFilter]
     list_select_related = ["outlet", "programme", "organisation"]
     search_fields = ["title", "outlet__name", "programme__name", "speakers__name"]
     date_hierarchy = "date"
@@ -53,14 +67,21 @@ class MediaAppearanceAdmin(BranchScopedAdmin):
         (None, {"fields": ["date", "outlet", "programme", "kind", "title", "speakers", "organisation", "language"]}),
         (_("Link and clipping"), {"fields": ["link", "duration_minutes", "clipping"]}),
         (_("Audience"), {"fields": ["audience_estimate", "audience_source"]}),
+        (
+            _("Link check"),
+            {"fields": ["link_status_code", "link_final_url", "link_checked_at", "link_error", "link_failures"]},
+        ),
     ]
+    readonly_fields = ["link_status_code", "link_final_url", "link_checked_at", "link_error", "link_failures"]
 
     @admin.display(description=_("link"))
     def link_badge(self, obj):
         if not obj.link:
             return "—"
-        if getattr(obj, "link_is_dead", False):
-            return format_html('<span class="badge badge-bad" title="{}">{}</span>', obj.link_error, _("dead link"))
+        if obj.link_is_dead:
+            return format_html(
+                '<strong class="dead-link" style="color:#a3201b" title="{}">⚠ {}</strong>', obj.link_error, _("dead link")
+            )
         return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', obj.link, _("open"))
 
 

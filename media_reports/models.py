@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from branches.linkcheck import LinkCheckFields
 from media_reports.choices import BROADCAST_KINDS, PRINT_KINDS, AppearanceKind, Language, OutletKind, OutletLevel
 from media_reports.validators import validate_clipping
 from media_reports.video import parse_video
@@ -70,10 +71,15 @@ class Speaker(models.Model):
         return self.name
 
 
-class MediaAppearance(models.Model):
-    """One appearance of the union in the media: an article, an interview, a broadcast, a video."""
+class MediaAppearance(LinkCheckFields):
+    """One appearance of the union in the media: an article, an interview, a broadcast, a video.
+
+    Its link is checked weekly by the registry's link checker (`branches.tasks.check_all_links`
+    finds every LinkCheckFields model); the admin list flags dead links.
+    """
 
     BRANCH_SCOPE_FIELD = "organisation"
+    LINK_CHECK_URL_FIELD = "link"
 
     date = models.DateField(_("date"))
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="appearances", verbose_name=_("outlet"))
