@@ -137,7 +137,8 @@ LANGUAGES = [
     ("kk", _("Kazakh")),
     ("en", _("English")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# allauth ships no Kazakh and Django's Kazakh is incomplete: vendored catalogs fill the gaps.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "vendor_locale" / "allauth" / "locale", BASE_DIR / "vendor_locale" / "django" / "locale"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
