@@ -58,7 +58,7 @@ class MediaAppearanceAdmin(BranchScopedAdmin):
     form = MediaAppearanceAdminForm
     list_display = ["date", "title", "outlet", "programme", "kind", "organisation", "link_badge"]
     list_filter = ["kind", "outlet__level", "outlet__kind", "language", DeadLinkFilter]
-    list_select_related = ["outlet", "programme", "organisation"]
+    list_select_related = ["outlet", "programme__outlet", "organisation"]
     search_fields = ["title", "outlet__name", "programme__name", "speakers__name"]
     date_hierarchy = "date"
     filter_horizontal = ["speakers"]
