@@ -1,9 +1,15 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from appeals import views
 
 app_name = "appeals"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="placeholder.html"), name="submit"),  # TODO(foundation): replaced by the app
-    path("status/", TemplateView.as_view(template_name="placeholder.html"), name="status"),  # TODO(foundation): replaced by the app
+    path("", views.submit, name="submit"),
+    path("status/", views.status, name="status"),
+    path("status/<str:code>/", views.detail, name="detail"),
+    path("status/<str:code>/rate/", views.rate, name="rate"),
+    path("faq/", views.faq, name="faq"),
+    path("mine/", views.mine, name="mine"),
+    path("staff/<int:pk>/attachment/", views.attachment, name="attachment"),
 ]

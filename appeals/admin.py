@@ -1,0 +1,316 @@
+"""The staff side of appeals: logging appeals from other channels, the workflow, notes,
+canned replies, the FAQ, and the personal-data actions (export and erasure on request).
+
+Contact details appear only to those `selectors.can_see_personal_data` allows; the others
+get a form without those fields at all, so neither the page nor a forged POST reaches them.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin_mixins import BranchScopedAdmin
+from accounts.roles import is_regional
+from accounts.scoping import scope_queryset, scoped_organisation_ids
+from appeals import selectors, services
+from appeals.choices import OPEN_STATUSES
+from appeals.models import Appeal, AppealEvent, CannedReply, FaqEntry
+from unionportal.exceptions import ApplicationError
+
+CONTACT_FIELDS = ("is_anonymous", "name", "phone", "email")
+WORKFLOW_FIELDS = ("status", "answer", "duplicate_of", "canned_reply", "note")
+RECORD_FIELDS = (
+    "reference", "consent_version", "consent_at", "first_answered_at", "answered_at", "closed_at",
+    "rating", "rating_comment", "notified_at", "answer_sent_at", "anonymised_at",
+)
+
+
+class AppealAdminForm(forms.ModelForm):
+    canned_reply = forms.ModelChoiceField(
+        label=_("Start from a canned reply"),
+        queryset=CannedReply.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Used when the answer is empty: the reply's text in the member's language becomes the answer."),
+    )
+    note = forms.CharField(
+        label=_("Add an internal note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Seen by staff only."),
+    )
+
+    class Meta:
+        model = Appeal
+        fields = [
+            "channel", "received_at", "language", "topic", "question", "workplace", "workplace_text",
+            *CONTACT_FIELDS, "status", "duplicate_of", "branch", "assignee", "due_date", "answer",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        canned = data.get("canned_reply")
+        language = data.get("language") or getattr(self.instance, "language", "ru")
+        if canned and not (data.get("answer") or "").strip():
+            data["answer"] = canned.text_for(language)
+        if self.instance.pk and "status" in data:
+            try:
+                services.check_transition(
+                    appeal=Appeal.objects.get(pk=self.instance.pk),
+                    to_status=data["status"],
+                    answer=data.get("answer", ""),
+                    duplicate_of=data.get("duplicate_of"),
+                )
+            except ApplicationError as exc:
+                raise ValidationError(exc.message) from exc
+        return data
+
+
+class AppealEventInline(admin.TabularInline):
+    model = AppealEvent
+    fields = ("created_at", "actor", "kind", "to_status", "text", "is_public")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("History")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = _("due")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("soon", _("Due soon"))]
+
+    def queryset(self, request, queryset):
+        from django.conf import settings
+
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+        if self.value() == "soon":
+            soon = today + timezone.timedelta(days=settings.APPEAL_DUE_SOON_DAYS)
+            return queryset.filter(status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=soon)
+        return queryset
+
+
+@admin.register(Appeal)
+class AppealAdmin(BranchScopedAdmin):
+    form = AppealAdminForm
+    list_display = ("reference", "received_at", "channel", "topic", "status_badge", "branch", "assignee", "due", "contact")
+    list_filter = ("status", DueFilter, "channel", "topic", "branch", "assignee")
+    list_select_related = ("branch", "assignee")
+    search_fields = ("reference",)
+    date_hierarchy = "received_at"
+    inlines = [AppealEventInline]
+    actions = ["make_faq", "export_personal_data", "erase_personal_data"]
+    list_per_page = 50
+
+    # --- What each person sees ---------------------------------------------------------
+
+    def _contacts_allowed(self, request, obj=None) -> bool:
+        return selectors.can_see_personal_data(request.user, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        appeal_fields = ["channel", "received_at", "language", "topic", "question", "workplace", "workplace_text"]
+        if obj is not None:
+            appeal_fields.append("attachment_link")
+        fieldsets = [(_("Appeal"), {"fields": appeal_fields})]
+        if self._contacts_allowed(request, obj):
+            fieldsets.append((_("Member"), {"fields": list(CONTACT_FIELDS)}))
+        if obj is None:
+            fieldsets.append((_("Handling"), {"fields": ["branch", "assignee"]}))
+        else:
+            fieldsets.append(
+                (_("Handling"), {"fields": ["status", "duplicate_of", "branch", "assignee", "due_date", "canned_reply", "answer", "note"]})
+            )
+            fieldsets.append((_("Record"), {"fields": list(RECORD_FIELDS), "classes": ["collapse"]}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["attachment_link", *RECORD_FIELDS]
+        if obj is not None:
+            readonly += ["channel", "language"]
+            if obj.anonymised_at:
+                readonly += ["question", "answer", "workplace_text", *CONTACT_FIELDS]
+        return readonly
+
+    def get_search_fields(self, request):
+        if self._contacts_allowed(request) and is_regional(request.user):
+            return ("reference", "name", "email", "phone")
+        return self.search_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("branch", "assignee")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "assignee" and field is not None:
+            users = field.queryset.filter(is_staff=True, is_active=True)
+            ids = scoped_organisation_ids(request.user)
+            if ids is not None:
+                users = users.filter(profile__organisation__in=ids)
+            field.queryset = users
+        return field
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_regional(request.user):
+            actions.pop("export_personal_data", None)
+            actions.pop("erase_personal_data", None)
+        return actions
+
+    # --- Columns -------------------------------------------------------------------------
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        return format_html('<span class="appeal-status appeal-status-{}">{}</span>', obj.status, obj.get_status_display())
+
+    @admin.display(description=_("due date"), ordering="due_date")
+    def due(self, obj):
+        if obj.is_overdue:
+            return format_html('<strong class="appeal-overdue" style="color:#b3261e">{} ⚠ {}</strong>', obj.due_date, gettext("overdue"))
+        return obj.due_date
+
+    @admin.display(description=_("member"))
+    def contact(self, obj):
+        if obj.is_anonymous:
+            return gettext("anonymous")
+        if obj.anonymised_at:
+            return "—"
+        if not selectors.can_see_personal_data(self._request.user, obj):
+            return gettext("hidden")
+        return " · ".join(x for x in (obj.name, obj.phone, obj.email) if x)
+
+    @admin.display(description=_("attachment"))
+    def attachment_link(self, obj):
+        if not obj or not obj.attachment:
+            return "—"
+        if not selectors.can_see_personal_data(self._request.user, obj):
+            return gettext("hidden")
+        return format_html('<a href="{}">{}</a>', reverse("appeals:attachment", args=[obj.pk]), gettext("Download"))
+
+    def changelist_view(self, request, extra_context=None):
+        self._request = request
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        self._request = request
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    # --- Saving through the services -------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            fields = {
+                name: data[name]
+                for name in ("language", "topic", "question", "workplace", "workplace_text", "branch", "assignee", *CONTACT_FIELDS)
+                if name in data
+            }
+            appeal = services.appeal_log(actor=request.user, channel=data["channel"], received_at=data["received_at"], fields=fields)
+            obj.pk, obj.reference = appeal.pk, appeal.reference
+            obj._state.adding = False
+        else:
+            original = Appeal.objects.get(pk=obj.pk)
+            changes = {
+                name: data[name]
+                for name in form.changed_data
+                if name not in WORKFLOW_FIELDS and name in data and name not in self.get_readonly_fields(request, obj)
+            }
+            if changes:
+                original = services.appeal_update(appeal=original, actor=request.user, **changes)
+            status, answer = data.get("status", original.status), data.get("answer", original.answer)
+            if status != original.status or (answer or "").strip() != original.answer:
+                services.appeal_transition(
+                    appeal=original, actor=request.user, to_status=status, answer=answer, duplicate_of=data.get("duplicate_of")
+                )
+            if data.get("note"):
+                services.appeal_add_note(appeal=original, actor=request.user, text=data["note"])
+        # The form's choices are scoped already; this guards a forged POST all the same.
+        if not is_regional(request.user) and not scope_queryset(Appeal.objects.filter(pk=obj.pk), request.user).exists():
+            raise PermissionDenied
+
+    def save_related(self, request, form, formsets, change):
+        # No many-to-many fields, and the history inline is read-only: nothing else to save.
+        return None
+
+    # --- Actions -----------------------------------------------------------------------------
+
+    @admin.action(description=_("Make a draft frequent question from the selected answered appeals"), permissions=["view"])
+    def make_faq(self, request, queryset):
+        made = 0
+        for appeal in queryset:
+            try:
+                services.faq_from_appeal(appeal=appeal, actor=request.user)
+                made += 1
+            except ApplicationError as exc:
+                self.message_user(request, f"{appeal.reference}: {exc.message}", messages.WARNING)
+        if made:
+            self.message_user(request, gettext("Draft frequent questions made: %(n)d. Check and publish them.") % {"n": made})
+
+    def _people_appeals(self, request, queryset):
+        selected = list(queryset)
+        return self.get_queryset(request).filter(services.person_appeals(selected)).select_related("workplace", "branch").prefetch_related("events")
+
+    @admin.action(description=_("Export the personal data of the selected appeals' authors (JSON)"), permissions=["view"])
+    def export_personal_data(self, request, queryset):
+        if not is_regional(request.user):
+            raise PermissionDenied
+        document = services.person_export(appeals=self._people_appeals(request, queryset), actor=request.user)
+        response = HttpResponse(document, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="personal-data-{timezone.localdate():%Y%m%d}.json"'
+        return response
+
+    @admin.action(description=_("Erase the personal data of the selected appeals' authors (on request)"), permissions=["change"])
+    def erase_personal_data(self, request, queryset):
+        if not is_regional(request.user):
+            raise PermissionDenied
+        appeals = self._people_appeals(request, queryset).filter(anonymised_at__isnull=True)
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": gettext("Erase personal data"),
+                "appeals": appeals,
+                "selected": queryset.values_list("pk", flat=True),
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "appeals/admin_erase_confirm.html", context)
+        count = 0
+        for appeal in appeals:
+            services.appeal_anonymise(appeal=appeal, actor=request.user, reason=gettext("Erased on the person's request"))
+            count += 1
+        self.message_user(request, gettext("Personal data erased from %(n)d appeals.") % {"n": count})
+        return None
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    list_display = ("title", "topic", "is_active")
+    list_filter = ("topic", "is_active")
+    search_fields = ("title", "text_ru", "text_kk")
+
+
+@admin.register(FaqEntry)
+class FaqEntryAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "topic", "is_published", "position")
+    list_filter = ("is_published", "topic")
+    list_editable = ("is_published", "position")
+    search_fields = ("question_ru", "question_kk", "answer_ru")
+    raw_id_fields = ("source_appeal",)

@@ -1,0 +1,95 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from appeals.choices import Rating, Topic
+from appeals.models import QUESTION_MAX_LENGTH
+from branches.choices import OrganisationKind
+from branches.models import Organisation
+from unionportal.uploads import PDF_MAGIC, validate_image_upload, validate_pdf_upload
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class AppealForm(forms.Form):
+    """The public form. Contact details are required unless the member asks anonymously."""
+
+    is_anonymous = forms.BooleanField(
+        label=_("Ask anonymously"),
+        required=False,
+        help_text=_("Without a name and contacts we cannot send you an answer; you can still follow the status by the code."),
+    )
+    name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+    email = forms.EmailField(label=_("E-mail"), required=False, help_text=_("The answer and the tracking link are sent here."))
+    workplace = OrganisationChoiceField(
+        label=_("Workplace"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("Not in the list"),
+    )
+    workplace_text = forms.CharField(
+        label=_("Workplace, if not in the list"), max_length=300, required=False
+    )
+    branch = OrganisationChoiceField(
+        label=_("Branch"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("I don't know: the regional organisation"),
+    )
+    topic = forms.ChoiceField(label=_("Topic"), choices=[("", "—"), *Topic.choices])
+    question = forms.CharField(
+        label=_("Your question"),
+        max_length=QUESTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 7}),
+    )
+    attachment = forms.FileField(
+        label=_("Attachment"),
+        required=False,
+        help_text=_("An image (JPEG, PNG, WebP) or a PDF document."),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree to the processing of my personal data on the terms above"),
+        error_messages={"required": _("Without consent to the processing of personal data we cannot accept the appeal.")},
+    )
+    # The honeypot: hidden from people by CSS, filled in by bots that fill in everything.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    form_token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workplace"].queryset = Organisation.objects.filter(is_active=True).order_by("kind", "position", "name_ru")
+        self.fields["branch"].queryset = Organisation.objects.filter(is_active=True, kind=OrganisationKind.BRANCH)
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        head = upload.read(len(PDF_MAGIC))
+        upload.seek(0)
+        if head == PDF_MAGIC:
+            return validate_pdf_upload(upload)
+        return validate_image_upload(upload).file
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_anonymous"):
+            data["name"] = data["phone"] = data["email"] = ""
+            return data
+        if not data.get("name"):
+            self.add_error("name", _("Write your name, or ask anonymously."))
+        if not data.get("phone") and not data.get("email") and "email" not in self.errors:
+            raise ValidationError(_("Give a phone number or an e-mail so that we can answer you."), code="contact")
+        return data
+
+
+class StatusLookupForm(forms.Form):
+    code = forms.CharField(label=_("Tracking code"), max_length=100, strip=True)
+
+
+class RatingForm(forms.Form):
+    rating = forms.ChoiceField(label=_("Did the answer help?"), choices=Rating.choices)
+    comment = forms.CharField(label=_("Comment (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,133 @@
+"""Reads of appeals that several places need: the status page, the member's list, the
+dashboard counts, the yearly figures and who may see personal data."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import Counter, defaultdict
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.roles import Role, is_regional, user_has_role
+from accounts.scoping import scope_queryset, user_organisation_id
+from appeals.choices import OPEN_STATUSES, Rating
+from appeals.models import Appeal, AppealEvent, FaqEntry, hash_code
+from unionportal.figures import TOTAL, Figure
+
+
+def can_see_personal_data(user, appeal: Appeal | None = None) -> bool:
+    """Contact details and attachments: superusers, the chair and regional staff see them on
+    every appeal; a branch editor only on appeals routed to their own branch itself (not to
+    another branch, and not the regional apparatus's)."""
+    if not user.is_authenticated:
+        return False
+    if is_regional(user):
+        return True
+    if not user_has_role(user, Role.BRANCH_EDITOR):
+        return False
+    if appeal is None:
+        return True
+    return appeal.branch_id is not None and appeal.branch_id == user_organisation_id(user)
+
+
+def appeal_by_code(code: str) -> Appeal | None:
+    if not code or len(code) > 100:
+        return None
+    return Appeal.objects.select_related("branch", "duplicate_of").filter(code_hash=hash_code(code)).first()
+
+
+def public_events(appeal: Appeal) -> QuerySet[AppealEvent]:
+    return appeal.events.filter(is_public=True).order_by("created_at", "pk")
+
+
+def member_appeals(user) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(user=user).select_related("branch").order_by("-received_at")
+
+
+def published_faq(*, topic: str | None = None) -> QuerySet[FaqEntry]:
+    entries = FaqEntry.objects.filter(is_published=True)
+    if topic:
+        entries = entries.filter(topic=topic)
+    return entries.order_by("position", "topic", "pk")
+
+
+def staff_appeals(user) -> QuerySet[Appeal]:
+    return scope_queryset(Appeal.objects.select_related("branch", "assignee"), user)
+
+
+def appeal_counts(*, user=None, year: int | None = None) -> dict:
+    """For the dashboard: counts by status, channel and topic, open and overdue, scoped to `user`."""
+    qs = Appeal.objects.all()
+    if user is not None:
+        qs = scope_queryset(qs, user)
+    if year is not None:
+        qs = qs.filter(received_at__range=_year_range(year))
+    today = timezone.localdate()
+    totals = qs.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_date__lt=today)),
+        helpful=Count("pk", filter=Q(rating=Rating.HELPFUL)),
+        rated=Count("pk", filter=~Q(rating="")),
+    )
+    facets = {}
+    for facet in ("status", "channel", "topic"):
+        facets[facet] = dict(qs.order_by().values_list(facet).annotate(n=Count("pk")).values_list(facet, "n"))
+    hours = [
+        (first - received).total_seconds() / 3600
+        for received, first in qs.filter(first_answered_at__isnull=False).values_list("received_at", "first_answered_at")
+    ]
+    totals["median_hours"] = round(statistics.median(hours), 1) if hours else None
+    totals["satisfaction_pct"] = round(100 * totals["helpful"] / totals["rated"], 1) if totals["rated"] else None
+    return {**totals, **facets}
+
+
+def overdue_appeals(*, user) -> QuerySet[Appeal]:
+    return staff_appeals(user).filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate()).order_by("due_date")
+
+
+def _year_range(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = timezone.get_default_timezone()
+    start = datetime.datetime(year, 1, 1, tzinfo=tz)
+    end = datetime.datetime(year + 1, 1, 1, tzinfo=tz) - datetime.timedelta(microseconds=1)
+    return start, end
+
+
+def yearly_figures(*, year: int) -> list[Figure]:
+    """Appeals received in `year` (Asia/Almaty) per organisation: the branch they were routed
+    to, else the regional organisation. Totals, by channel, topic and status; the median
+    hours to the first answer; the share of helpful ratings."""
+    from branches.choices import OrganisationKind
+    from branches.models import Organisation
+
+    regional = Organisation.objects.filter(kind=OrganisationKind.REGIONAL).order_by("pk").values_list("pk", flat=True).first()
+    rows = Appeal.objects.filter(received_at__range=_year_range(year)).values_list(
+        "branch_id", "channel", "topic", "status", "received_at", "first_answered_at", "rating"
+    )
+    counts: dict[int, Counter] = defaultdict(Counter)
+    hours: dict[int, list[float]] = defaultdict(list)
+    ratings: dict[int, Counter] = defaultdict(Counter)
+    for branch_id, channel, topic, status, received, first_answered, rating in rows.iterator():
+        org = branch_id or regional
+        if org is None:
+            continue
+        c = counts[org]
+        c[TOTAL] += 1
+        c[f"channel:{channel}"] += 1
+        c[f"topic:{topic}"] += 1
+        c[f"status:{status}"] += 1
+        if first_answered:
+            hours[org].append((first_answered - received).total_seconds() / 3600)
+        if rating:
+            ratings[org][rating] += 1
+    figures = []
+    for org, counter in sorted(counts.items()):
+        figures.extend(Figure(org, "appeals", dim, value) for dim, value in sorted(counter.items()))
+        if hours[org]:
+            figures.append(Figure(org, "appeals_median_hours", TOTAL, round(statistics.median(hours[org]), 2)))
+        rated = sum(ratings[org].values())
+        if rated:
+            figures.append(Figure(org, "appeals_satisfaction_pct", TOTAL, round(100 * ratings[org][Rating.HELPFUL] / rated, 1)))
+    return figures

@@ -1,0 +1,178 @@
+"""Public pages of appeals (the form, the status page, rating, FAQ, the member's list) and
+the one staff view (an attachment download)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.decorators import staff_required
+from accounts.scoping import get_object_for_user
+from appeals import protection, selectors, services
+from appeals.choices import Topic
+from appeals.consent import consent_text
+from appeals.forms import AppealForm, RatingForm, StatusLookupForm
+from appeals.models import Appeal
+from unionportal.exceptions import ApplicationError, DuplicateError
+
+
+def _token_message(code: str) -> str:
+    # Looked up at request time, so the message is in the member's language.
+    return {
+        "too_fast": _("The form was sent too quickly. Please check your appeal and send it again."),
+        "expired": _("The form has expired. Please check your appeal and send it again."),
+        "invalid": _("The form could not be read. Please check your appeal and send it again."),
+    }[code]
+
+
+def _render_form(request, form, *, status=200):
+    context = {
+        "form": form,
+        "consent_text": consent_text(get_language()),
+        "faq": selectors.published_faq()[:5],
+    }
+    return render(request, "appeals/appeal_submit.html", context, status=status)
+
+
+def _refused(request, form, message, *, status):
+    """Re-render with the member's input kept, a fresh token and one message on top."""
+    data = request.POST.copy()
+    data["form_token"] = protection.issue_form_token()
+    form = AppealForm(data)
+    form.is_valid()
+    form.errors.pop("form_token", None)
+    form.add_error(None, message)
+    return _render_form(request, form, status=status)
+
+
+def _to_status_page(appeal: Appeal):
+    return redirect("appeals:detail", code=appeal.tracking_code)
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request):
+    if request.method == "GET":
+        initial = {"form_token": protection.issue_form_token()}
+        if request.user.is_authenticated:
+            initial.update(name=request.user.get_full_name(), email=request.user.email)
+        return _render_form(request, AppealForm(initial=initial))
+
+    if request.POST.get("website"):
+        return _refused(request, None, _("Your appeal could not be accepted."), status=400)
+    try:
+        nonce, elapsed = protection.read_form_token(request.POST.get("form_token", ""))
+    except protection.TokenProblem as problem:
+        return _refused(request, None, _token_message(problem.code), status=400)
+    existing = Appeal.objects.filter(form_token=nonce).first()
+    if existing is not None:
+        # A double click or a reloaded page: show the appeal stored the first time.
+        messages.info(request, _("Your appeal has already been received."))
+        return _to_status_page(existing)
+    if protection.filled_too_fast(elapsed):
+        return _refused(request, None, _token_message("too_fast"), status=400)
+    if protection.rate_limited(request):
+        return _refused(request, None, _("Too many appeals from your address in the last hour. Please try again later."), status=429)
+
+    form = AppealForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_form(request, form)
+    data = form.cleaned_data
+    try:
+        appeal, _code = services.appeal_submit(
+            topic=data["topic"],
+            question=data["question"],
+            consent=data["consent"],
+            form_token=nonce,
+            language=(get_language() or "ru")[:2],
+            is_anonymous=data["is_anonymous"],
+            name=data["name"],
+            phone=data["phone"],
+            email=data["email"],
+            workplace=data["workplace"],
+            workplace_text=data["workplace_text"],
+            branch=data["branch"],
+            attachment=data["attachment"],
+            user=request.user,
+        )
+    except DuplicateError as exc:
+        messages.info(request, _("Your appeal has already been received."))
+        return _to_status_page(exc.extra["existing"])
+    except ApplicationError as exc:
+        form.add_error(None, exc.message)
+        return _render_form(request, form)
+    protection.count_submission(request)
+    messages.success(request, _("Your appeal has been received. Keep the link to this page to follow it."))
+    return _to_status_page(appeal)
+
+
+def status(request):
+    form = StatusLookupForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        appeal = selectors.appeal_by_code(form.cleaned_data["code"])
+        if appeal is not None:
+            return _to_status_page(appeal)
+        form.add_error("code", _("No appeal has this code. Check it and try again."))
+        return render(request, "appeals/status_lookup.html", {"form": form}, status=404)
+    return render(request, "appeals/status_lookup.html", {"form": form})
+
+
+def detail(request, code):
+    appeal = selectors.appeal_by_code(code)
+    if appeal is None:
+        raise Http404
+    context = {
+        "appeal": appeal,
+        "events": selectors.public_events(appeal),
+        "rating_form": RatingForm() if appeal.can_be_rated else None,
+        "status_url": request.build_absolute_uri(),
+    }
+    response = render(request, "appeals/appeal_detail.html", context)
+    # The URL is the key to the appeal: keep it out of caches and search engines.
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_POST
+def rate(request, code):
+    appeal = selectors.appeal_by_code(code)
+    if appeal is None:
+        raise Http404
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appeal_rate(appeal=appeal, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"])
+            messages.success(request, _("Thank you for your rating!"))
+        except ApplicationError as exc:
+            messages.warning(request, exc.message)
+    else:
+        messages.error(request, _("Choose whether the answer helped."))
+    return _to_status_page(appeal)
+
+
+def faq(request):
+    topic = request.GET.get("topic") or None
+    if topic not in Topic.values:
+        topic = None
+    context = {"entries": selectors.published_faq(topic=topic), "topics": Topic.choices, "topic": topic}
+    return render(request, "appeals/faq_list.html", context)
+
+
+@login_required
+def mine(request):
+    return render(request, "appeals/appeal_mine.html", {"appeals": selectors.member_appeals(request.user)})
+
+
+@staff_required
+def attachment(request, pk):
+    appeal = get_object_for_user(Appeal.objects.all(), request.user, pk=pk)
+    if not selectors.can_see_personal_data(request.user, appeal):
+        raise PermissionDenied
+    if not appeal.attachment:
+        raise Http404
+    return FileResponse(appeal.attachment.open("rb"), as_attachment=True, filename=appeal.attachment.name.rsplit("/", 1)[-1])
