@@ -1,7 +1,8 @@
 """Build the vendored Kazakh catalogs for allauth and for the gaps in Django's own.
 
 django-allauth ships no Kazakh translation, and Django's Kazakh catalogs for the admin,
-auth, contenttypes and core are incomplete. The translations live in a JSON file per
+auth, contenttypes and core are incomplete: some entries are untranslated or fuzzy, and
+many current msgids (e.g. those with curly quotes) are missing from them altogether. The translations live in a JSON file per
 package (``allauth/kk.json``, ``django/kk.json``) mapping each msgid to its Kazakh
 msgstr; this script takes the msgids from the installed packages, fills them from the
 JSON and writes ``<package>/locale/kk/LC_MESSAGES/django.po`` and the compiled ``.mo``.
@@ -53,20 +54,25 @@ def allauth_sources():
 
 
 def django_sources():
-    """Entries untranslated or fuzzy in Django's own Kazakh catalogs."""
+    """The gaps in Django's own Kazakh catalogs: entries untranslated or fuzzy there, and
+    current msgids (taken from the ru catalog beside it) that the kk catalog lacks."""
     root = _site_packages_dir("django")
     for rel in ("contrib/admin", "contrib/auth", "contrib/contenttypes", "conf"):
         kk_path = root / rel / "locale" / "kk" / "LC_MESSAGES" / "django.po"
         ru_path = root / rel / "locale" / "ru" / "LC_MESSAGES" / "django.po"
         kk = polib.pofile(str(kk_path))
-        ru = polib.pofile(str(ru_path)) if ru_path.exists() else []
-        ru_by_key = {(e.msgctxt, e.msgid): e for e in ru}
+        ru = polib.pofile(str(ru_path))
+        ru_by_key = {(e.msgctxt, e.msgid): e for e in ru if not e.obsolete}
+        kk_keys = {(e.msgctxt, e.msgid) for e in kk}
         for entry in kk:
             if entry.obsolete or not entry.msgid:
                 continue
             if entry.translated() and "fuzzy" not in entry.flags:
                 continue
-            yield entry, ru_by_key.get((entry.msgctxt, entry.msgid)), "django/" + rel
+            yield entry, ru_by_key.get((entry.msgctxt, entry.msgid)), f"django/{rel}: untranslated or fuzzy in kk"
+        for key, entry in ru_by_key.items():
+            if entry.msgid and key not in kk_keys:
+                yield entry, entry, f"django/{rel}: absent from kk"
 
 
 PACKAGES = {
