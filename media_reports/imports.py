@@ -275,12 +275,13 @@ def _parse(row: dict, lookups: _Lookups) -> dict:
             speakers.append(found[0])
     duration = attempt(lambda: _int(row, "duration_minutes", "duration_minutes"))
     audience = attempt(lambda: _int(row, "audience_estimate", "audience_estimate"))
-    link = normalise_link(_text(row, "link"))
+    raw_link = _text(row, "link")
+    link = normalise_link(raw_link)
     if link:
         try:
             URLValidator()(link)
         except ValidationError:
-            problems.append(_("the link «%(value)s» is not a web address") % {"value": link})
+            problems.append(_("the link «%(value)s» is not a web address") % {"value": raw_link})
     if problems:
         raise RowError("; ".join(problems))
     return {
