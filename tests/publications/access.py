@@ -1,5 +1,36 @@
-from tests.access import UrlCase
+from publications.models import Publication
+from tests.access import BRANCH_EDITOR, CHAIR, REGIONAL_STAFF, UrlCase
+
+STAFF = frozenset({BRANCH_EDITOR, REGIONAL_STAFF, CHAIR})
+# The chair looks at everything and logs nothing.
+WRITERS = frozenset({BRANCH_EDITOR, REGIONAL_STAFF})
+
+
+def _publication(world):
+    from tests.publications.factories import PublicationFactory
+
+    return PublicationFactory(organisation=world.branch_a)
+
 
 URL_CASES = [
     UrlCase("publications:list", public=True),
+    UrlCase("publications:list", public=True, query="rubric=nope&year=abc&older=garbage"),
+    UrlCase("publications:detail", public=True, kwargs=lambda w: {"pk": _publication(w).pk}),
+    UrlCase("publications:feed", public=True),
+    UrlCase("publications:quick", roles=WRITERS),
+    UrlCase("publications:quick", roles=WRITERS, query="url=https://www.facebook.com/share/p/abc/"),
+    UrlCase("publications:month", roles=WRITERS, query="month=2024-03"),
+    UrlCase("publications:import", roles=WRITERS),
+    UrlCase("publications:export", roles=STAFF, kwargs=lambda w: {"fmt": "csv"}),
+    UrlCase("publications:export", roles=STAFF, kwargs=lambda w: {"fmt": "xlsx"}),
+    UrlCase("publications:counts", roles=STAFF),
 ]
+
+
+def _make_publication(org):
+    from tests.publications.factories import PublicationFactory
+
+    return PublicationFactory(organisation=org)
+
+
+ADMIN_RECORDS = {Publication: _make_publication}

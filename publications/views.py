@@ -1,0 +1,272 @@
+"""Public news pages (list, detail, Atom feed) and the staff pages of the publications log
+(quick entry from a link, a month on one screen, import and export)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.decorators import staff_required
+from accounts.roles import is_regional
+from accounts.scoping import scope_queryset
+from publications import imports, selectors, services
+from publications.choices import Channel
+from publications.forms import ImportForm, MonthFormSet, NewsFilterForm, PublicationForm, QuickEntryUrlForm
+from publications.models import Publication
+from unionportal.exceptions import ApplicationError, DuplicateError
+
+PAGE_SIZE = 20
+
+
+def can_log(view_func):
+    """Writing pages: the chair only looks, so the add permission decides (roles.py)."""
+
+    @wraps(view_func)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.has_perm("publications.add_publication"):
+            raise PermissionDenied
+        return view_func(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_GET
+def news_list(request):
+    years = selectors.publication_years()
+    form = NewsFilterForm(request.GET or None, years=years)
+    filters = form.filters()
+    qs = selectors.publication_filter(**filters)
+    page = selectors.keyset_page(qs, older=request.GET.get("older"), newer=request.GET.get("newer"), size=PAGE_SIZE)
+    # The filters stay in the pagination links; the cursors change.
+    base = request.GET.copy()
+    for key in ("older", "newer"):
+        base.pop(key, None)
+    return render(
+        request,
+        "publications/publication_list.html",
+        {"form": form, "page": page, "filters": filters, "base_query": base.urlencode()},
+    )
+
+
+@require_GET
+def news_detail(request, pk: int):
+    try:
+        publication = selectors.publication_detail(pk=pk)
+    except Publication.DoesNotExist:
+        raise Http404 from None
+    return render(request, "publications/publication_detail.html", {"publication": publication})
+
+
+class NewsFeed(Feed):
+    """The newest publications as Atom, for readers and partners' sites."""
+
+    feed_type = Atom1Feed
+    title = gettext_lazy("News of the union of education workers, Karaganda region")
+    subtitle = gettext_lazy("Posts of the regional organisation and its branches.")
+    link = reverse_lazy("publications:list")
+
+    def items(self):
+        return selectors.latest_publications(limit=30)
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.text
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.organisation.name
+
+    def item_categories(self, item):
+        return [item.rubric.name] if item.rubric_id else []
+
+
+news_feed = NewsFeed()
+
+
+# --- Staff pages ------------------------------------------------------------------------
+
+
+@staff_required
+@can_log
+@require_http_methods(["GET", "POST"])
+def quick_entry(request):
+    """Paste a post's link: the page and organisation are recognised, the fields pre-filled
+    for confirmation; a link already logged is refused with a link to its record."""
+    if request.method == "POST":
+        form = PublicationForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                publication = services.publication_create(user=request.user, **form.service_fields())
+            except DuplicateError as exc:
+                form.add_error("url", exc.message)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The publication is logged."))
+                return redirect(publication.get_absolute_url())
+        return render(request, "publications/publication_quick.html", {"url_form": QuickEntryUrlForm(), "form": form})
+
+    url_form = QuickEntryUrlForm(request.GET or None)
+    context = {"url_form": url_form}
+    if request.GET.get("url") and url_form.is_valid():
+        recognised = services.publication_recognise_url(url=url_form.cleaned_data["url"])
+        context["recognised"] = recognised
+        if recognised.duplicate is not None:
+            context["duplicate"] = services.duplicate_message(recognised.duplicate)
+        else:
+            context["form"] = PublicationForm(initial=recognised.initial, user=request.user)
+    return render(request, "publications/publication_quick.html", context)
+
+
+def _month_from(value: str | None) -> tuple[int, int]:
+    today = timezone.localdate()
+    if value:
+        try:
+            parsed = dt.datetime.strptime(value, "%Y-%m")  # noqa: DTZ007 - only year and month are used
+            return parsed.year, parsed.month
+        except ValueError:
+            pass
+    return today.year, today.month
+
+
+@staff_required
+@can_log
+@require_http_methods(["GET", "POST"])
+def month_entry(request):
+    """A month of posts on one screen: what is logged, and rows to add more at once."""
+    year, month = _month_from(request.GET.get("month"))
+    start = dt.datetime(year, month, 1, tzinfo=selectors.ALMATY)
+    end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=selectors.ALMATY)
+    if request.method == "POST":
+        formset = MonthFormSet(request.POST, user=request.user, year=year, month=month)
+        if formset.is_valid():
+            try:
+                created = services.publications_create_many(user=request.user, rows=formset.rows())
+            except ApplicationError as exc:
+                for index, problems in exc.extra.get("errors", {}).items():
+                    for problem in problems:
+                        formset.forms[_row_form_index(formset, index)].add_error(None, problem)
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Publications logged: %(count)s.") % {"count": len(created)})
+                return redirect(f"{reverse('publications:month')}?month={year}-{month:02d}")
+    else:
+        formset = MonthFormSet(user=request.user, year=year, month=month)
+    logged = scope_queryset(
+        selectors.publication_list_queryset().filter(published_at__gte=start, published_at__lt=end), request.user
+    )
+    prev_month = f"{year - (month == 1)}-{(month - 2) % 12 + 1:02d}"
+    next_month = f"{year + (month == 12)}-{month % 12 + 1:02d}"
+    return render(
+        request,
+        "publications/publication_month.html",
+        {
+            "formset": formset,
+            "logged": list(logged.order_by("published_at", "id")),
+            "month_start": start,
+            "month_value": f"{year}-{month:02d}",
+            "prev_month": prev_month,
+            "next_month": next_month,
+        },
+    )
+
+
+def _row_form_index(formset, row_index: int) -> int:
+    """The form that produced the n-th filled row (empty rows are skipped by `rows()`)."""
+    filled = [i for i, f in enumerate(formset.forms) if getattr(f, "cleaned_data", {}).get("title")]
+    return filled[row_index]
+
+
+@staff_required
+@can_log
+@require_http_methods(["GET", "POST"])
+def import_view(request):
+    errors: list[str] = []
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                result = imports.import_publications(form.cleaned_data["file"], user=request.user)
+            except imports.ImportFailed as exc:
+                messages.error(request, exc.message)
+                errors = exc.errors
+            else:
+                messages.success(request, _("Publications imported: %(count)s.") % {"count": result.created})
+                return redirect("publications:import")
+    else:
+        form = ImportForm()
+    return render(request, "publications/publication_import.html", {"form": form, "errors": errors})
+
+
+@staff_required
+@require_GET
+def export_view(request, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    qs = scope_queryset(Publication.objects.all(), request.user)
+    form = NewsFilterForm(request.GET or None, years=selectors.publication_years())
+    qs = selectors.publication_filter(queryset=qs, **form.filters())
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        response = HttpResponse(
+            imports.export_xlsx(qs),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(imports.export_csv(qs), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="publications-{stamp}.{fmt}"'
+    return response
+
+
+@staff_required
+@require_GET
+def counts_view(request):
+    """Counts by year, channel, organisation and rubric (what the dashboards show)."""
+    organisation = None
+    if not is_regional(request.user):
+        organisation = getattr(getattr(request.user, "profile", None), "organisation", None)
+        if organisation is None:
+            raise PermissionDenied
+    year = request.GET.get("year")
+    year = int(year) if year and year.isdigit() else None
+    by_org = selectors.publication_counts_by_organisation(year=year)
+    from branches.models import Organisation
+
+    names = {o.pk: o for o in Organisation.objects.filter(pk__in=by_org)}
+    channel_labels = dict(Channel.choices)
+    return render(
+        request,
+        "publications/publication_counts.html",
+        {
+            "year": year,
+            "years": selectors.publication_years(),
+            "by_year": selectors.publication_counts_by_year(organisation=organisation),
+            "by_channel": [
+                (channel_labels.get(c, c), n)
+                for c, n in selectors.publication_counts_by_channel(year=year, organisation=organisation).items()
+            ],
+            "by_rubric": selectors.publication_counts_by_rubric(year=year, organisation=organisation),
+            "by_organisation": [(names[pk], n) for pk, n in by_org.items() if organisation is None and pk in names],
+        },
+    )
