@@ -1,8 +1,14 @@
 """Demo data of the registry: the regional organisation and the 13 organisations of
-Appendix 1 of the report. Idempotent: keyed on the slug."""
+Appendix 1 of the report with every link as the report prints it (loaded through the
+normalising service, so its problems show as flags), follower histories matching the
+report's figures, and the outreach visits of 2023–2024. Idempotent: keyed on slugs, URLs
+and dates."""
 
-from branches.choices import OrganisationKind
-from branches.models import Organisation
+import datetime
+
+from branches.choices import OrganisationKind, Platform, PrimaryKind
+from branches.models import FollowerCount, Organisation, OutreachVisit, SocialPage
+from branches.services import social_page_save
 
 # (slug, Russian name, Kazakh name, chair) in the order of Appendix 1.
 APPENDIX_1 = [
@@ -72,3 +78,107 @@ def load(*, stdout=None) -> None:
         )
         if is_regional:
             regional = org
+    _load_primaries()
+    _load_pages()
+    _load_followers()
+    _load_visits()
+    if stdout:
+        stdout.write(
+            f"    branches: {Organisation.objects.count()} organisations, {SocialPage.objects.count()} pages, "
+            f"{FollowerCount.objects.count()} follower counts, {OutreachVisit.objects.count()} visits"
+        )
+
+
+# A few primary organisations so branch pages show what one looks like (illustrative names).
+PRIMARIES = [
+    ("shet", "shet-school-1", "КГУ «Средняя школа №1» пос. Агадырь", PrimaryKind.SCHOOL, 64),
+    ("shet", "shet-college", "Агадырский колледж", PrimaryKind.COLLEGE, 38),
+    ("osakarovka", "osakarovka-school-2", "Осакаровская средняя школа №2", PrimaryKind.SCHOOL, 52),
+    ("bukhar-zhyrau", "bukhar-kindergarten", "Ясли-сад «Балапан» пос. Ботакара", PrimaryKind.KINDERGARTEN, 21),
+    ("saran", "saran-school-14", "Средняя школа №14 г. Сарани", PrimaryKind.SCHOOL, 71),
+    ("temirtau", "temirtau-college", "Темиртауский высший политехнический колледж", PrimaryKind.COLLEGE, 95),
+    ("kazybek-bi", "karaganda-university", "Карагандинский университет (первичная организация)", PrimaryKind.UNIVERSITY, 640),
+]
+
+
+def _load_primaries() -> None:
+    branches = {o.slug: o for o in Organisation.objects.filter(slug__in={p[0] for p in PRIMARIES})}
+    for position, (parent, slug, name, kind, members) in enumerate(PRIMARIES, start=1):
+        Organisation.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "kind": OrganisationKind.PRIMARY, "parent": branches[parent], "name_ru": name,
+                "primary_kind": kind, "member_count": members, "position": position,
+            },
+        )
+
+
+def _load_pages() -> None:
+    organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=[row[0] for row in APPENDIX_1_LINKS])}
+    entered = set(SocialPage.objects.values_list("organisation__slug", "original_url"))
+    for slug, instagram, facebook in APPENDIX_1_LINKS:
+        for platform, url in ((Platform.INSTAGRAM, instagram), (Platform.FACEBOOK, facebook)):
+            if (slug, url) not in entered:
+                social_page_save(organisation=organisations[slug], url=url, platform=platform)
+
+
+def _fridays(year: int):
+    day = datetime.date(year, 1, 1)
+    day += datetime.timedelta(days=(4 - day.weekday()) % 7)
+    while day.year == year:
+        yield day
+        day += datetime.timedelta(days=7)
+
+
+def _load_followers() -> None:
+    """The regional pages: Facebook past 5,000; Instagram +1,000 in 2024, counted every Friday."""
+    pages = {p.platform: p for p in SocialPage.objects.filter(organisation__slug="regional")}
+    rows = []
+    facebook = pages.get(Platform.FACEBOOK)
+    if facebook:
+        # Monthly counts from January 2022 (4,100) to December 2024 (5,120).
+        months = [(year, month) for year in (2022, 2023, 2024) for month in range(1, 13)]
+        for i, (year, month) in enumerate(months):
+            count = 4100 + round(i * (5120 - 4100) / (len(months) - 1))
+            rows.append(FollowerCount(social_page=facebook, date=datetime.date(year, month, 1), count=count))
+    instagram = pages.get(Platform.INSTAGRAM)
+    if instagram:
+        start = 2150
+        rows.append(FollowerCount(social_page=instagram, date=datetime.date(2023, 12, 29), count=start))
+        fridays = list(_fridays(2024))
+        for i, friday in enumerate(fridays, start=1):
+            # Uneven weeks, as a real page grows, ending exactly 1,000 up on the last Friday.
+            wobble = (i * 7) % 5 - 2 if i < len(fridays) else 0
+            rows.append(FollowerCount(social_page=instagram, date=friday, count=start + round(i * 1000 / len(fridays)) + wobble))
+    FollowerCount.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+APPARATUS = "Аппарат Областной организации"
+VISITS = [
+    ("shet", datetime.date(2023, 3, 15), "КГУ «Средняя школа №1» пос. Агадырь", False, "Встреча с коллективом, вопросы оплаты труда."),
+    ("shet", datetime.date(2024, 4, 11), "Агадырский колледж", False, "Информирование о работе Областной организации."),
+    ("osakarovka", datetime.date(2023, 5, 18), "Осакаровская средняя школа №2", False, "Профсоюзный уголок, подписка на «Қазақстан кәсіподағы»."),
+    ("osakarovka", datetime.date(2024, 2, 22), "Школы пос. Осакаровка", False, ""),
+    ("bukhar-zhyrau", datetime.date(2023, 10, 12), "Ясли-сад «Балапан» пос. Ботакара", False, ""),
+    ("bukhar-zhyrau", datetime.date(2024, 10, 17), "Школы Бухар-Жырауского района", False, "Вопросы охраны труда."),
+    ("saran", datetime.date(2023, 11, 9), "Средняя школа №14 г. Сарани", False, ""),
+    ("saran", datetime.date(2024, 3, 7), "Первичные организации г. Сарани", False, "Встреча к 8 Марта."),
+    ("temirtau", datetime.date(2023, 9, 21), "Темиртауский высший политехнический колледж", False, ""),
+    ("temirtau", datetime.date(2024, 11, 14), "Школы г. Темиртау", False, "Информационная работа в соцсетях."),
+    ("kazybek-bi", datetime.date(2023, 12, 7), "Карагандинский университет", False, ""),
+    ("bokeikhan", datetime.date(2024, 5, 16), "Школы района им. А. Бокейхана г. Караганды", False, ""),
+    ("regional", datetime.date(2023, 6, 8), "", True, "Онлайн-встреча с председателями первичных организаций: информационная работа."),
+    ("regional", datetime.date(2024, 9, 12), "", True, "Онлайн-встреча с председателями первичных организаций: страницы в соцсетях."),
+]
+
+
+def _load_visits() -> None:
+    organisations = {o.slug: o for o in Organisation.objects.filter(slug__in={v[0] for v in VISITS})}
+    existing = set(OutreachVisit.objects.values_list("branch__slug", "date"))
+    OutreachVisit.objects.bulk_create(
+        [
+            OutreachVisit(branch=organisations[slug], date=day, place=place, is_online=online, notes=notes, visitors=APPARATUS)
+            for slug, day, place, online, notes in VISITS
+            if (slug, day) not in existing
+        ]
+    )

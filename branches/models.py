@@ -123,6 +123,11 @@ class SocialPage(LinkCheckFields):
         return f"{self.get_platform_display()}: {self.handle or self.url}"
 
     @property
+    def display_handle(self) -> str:
+        """The handle as people know it; a bare profile number means nothing to a reader."""
+        return "" if self.handle.isdigit() else self.handle
+
+    @property
     def problems(self) -> list[LinkProblem]:
         found = [problem for problem, name in self.FLAG_FIELDS.items() if getattr(self, name)]
         if self.link_is_dead:

@@ -1,8 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from branches import views
 
 app_name = "branches"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="placeholder.html"), name="list"),  # TODO(foundation): replaced by the app
+    path("", views.branch_list, name="list"),
+    path("<slug:slug>/", views.branch_detail, name="detail"),
 ]

@@ -4,6 +4,7 @@ from tests.branches.factories import FollowerCountFactory, OutreachVisitFactory,
 
 URL_CASES = [
     UrlCase("branches:list", public=True),
+    UrlCase("branches:detail", kwargs=lambda w: {"slug": w.branch_a.slug}, public=True),
 ]
 
 ADMIN_RECORDS = {

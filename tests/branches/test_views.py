@@ -1,0 +1,116 @@
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from branches import demo
+from branches.choices import OrganisationKind, Platform
+from branches.models import FollowerCount, Organisation, SocialPage
+from tests.branches.factories import FollowerCountFactory, PrimaryOrganisationFactory, SocialPageFactory
+
+pytestmark = pytest.mark.django_db
+
+TRACKING = re.compile(r"igsh|mibextid|utm_|[?&]hl=|[?&]si=|fbclid")
+
+
+@pytest.fixture
+def demo_registry():
+    demo.load()
+
+
+def _hrefs(html: str) -> list[str]:
+    return re.findall(r'href="(https?://[^"]+)"', html)
+
+
+def test_the_directory_lists_the_13_branches_with_clean_links(client, demo_registry):
+    response = client.get(reverse("branches:list"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('class="card branch-card"') == 13
+    for name in ["Темиртауский городской профсоюз", "Шетский районный профсоюз", "Локальный профсоюз г. Балхаш"]:
+        assert name in html
+    links = [h for h in _hrefs(html) if "instagram.com" in h or "facebook.com" in h]
+    assert len(links) == 26
+    assert not [h for h in links if TRACKING.search(h)]
+    assert "https://www.instagram.com/profsoyuz310krg/" in links
+    assert "https://www.facebook.com/profile.php?id=100041669981308" in links
+
+
+def test_the_directory_links_open_in_a_new_tab_without_leaking_the_opener(client, demo_registry):
+    html = client.get(reverse("branches:list")).content.decode()
+    assert 'href="https://www.instagram.com/shet_profsoiuz/" target="_blank" rel="noopener noreferrer"' in html
+
+
+def test_the_directory_shows_recognisable_platform_icons(client, demo_registry):
+    html = client.get(reverse("branches:list")).content.decode()
+    assert html.count("icon-instagram") == 13
+    assert html.count("icon-facebook") == 13
+
+
+def _make_branches(n, regional):
+    start = Organisation.objects.count()
+    orgs = Organisation.objects.bulk_create(
+        [
+            Organisation(kind=OrganisationKind.BRANCH, parent=regional, name_ru=f"Филиал {i}", slug=f"bulk-{start + i}", position=start + i)
+            for i in range(n)
+        ]
+    )
+    SocialPage.objects.bulk_create(
+        [
+            SocialPage(organisation=o, platform=p, url=f"https://www.{p}.com/bulk{o.pk}", handle=f"bulk{o.pk}")
+            for o in orgs
+            for p in (Platform.INSTAGRAM, Platform.FACEBOOK)
+        ]
+    )
+
+
+def test_the_directory_query_count_does_not_grow_with_rows(client, regional_org, django_assert_num_queries):
+    _make_branches(10, regional_org)
+    client.get(reverse("branches:list"))  # warm the session and caches
+    with django_assert_num_queries(2) as small:
+        client.get(reverse("branches:list"))
+    _make_branches(990, regional_org)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("branches:list"))
+    assert response.content.decode().count('class="card branch-card"') == 1001
+
+
+def test_a_branch_page_shows_links_chart_chair_and_primaries(client, demo_registry):
+    regional = Organisation.objects.get(slug="regional")
+    PrimaryOrganisationFactory(parent=regional, name_ru="Школа-лицей №7", member_count=48)
+    response = client.get(reverse("branches:detail", args=["regional"]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ракишева А." in html
+    assert "https://www.facebook.com/profile.php?id=100041669981308" in html
+    assert html.count('class="follower-chart"') == 2
+    assert "5120" in html, "the regional Facebook page is past 5,000 followers"
+    assert "Школа-лицей №7" in html and "48" in html
+
+
+def test_a_branch_page_keeps_a_constant_number_of_queries(client, branch_a, django_assert_num_queries):
+    page = SocialPageFactory(organisation=branch_a)
+    FollowerCountFactory(social_page=page)
+    client.get(reverse("branches:detail", args=[branch_a.slug]))
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("branches:detail", args=[branch_a.slug]))
+    FollowerCount.objects.bulk_create(
+        [FollowerCount(social_page=page, date=datetime.date(2020, 1, 1) + datetime.timedelta(days=i), count=i) for i in range(300)]
+    )
+    for _i in range(20):
+        PrimaryOrganisationFactory(parent=branch_a)
+        SocialPageFactory(organisation=branch_a)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(reverse("branches:detail", args=[branch_a.slug]))
+
+
+def test_an_unknown_branch_is_not_found(client, regional_org):
+    assert client.get(reverse("branches:detail", args=["no-such-branch"])).status_code == 404
+
+
+def test_a_primary_organisation_has_no_public_branch_page(client, branch_a):
+    primary = PrimaryOrganisationFactory(parent=branch_a)
+    assert client.get(reverse("branches:detail", args=[primary.slug])).status_code == 404
