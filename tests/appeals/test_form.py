@@ -1,0 +1,200 @@
+"""The public form at /appeal/: what a member and a bot meet."""
+
+import io
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+from PIL import Image
+
+from appeals.choices import Channel, Status
+from appeals.consent import CURRENT_VERSION, consent_text
+from appeals.models import Appeal
+from tests.appeals.conftest import code_from
+
+URL = "/appeal/"
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_the_form_with_the_full_consent_text_in_russian(client):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert consent_text("ru")[:80] in response.content.decode()
+    assert 'name="website"' in response.content.decode()
+    assert 'name="form_token"' in response.content.decode()
+
+
+def test_it_shows_the_consent_text_in_kazakh_on_the_kazakh_page(client):
+    response = client.get("/kk/appeal/")
+    assert consent_text("kk")[:80] in response.content.decode()
+
+
+def test_it_stores_an_appeal_and_sends_the_member_to_its_status_page(client, appeal_data, branch_a):
+    response = client.post(URL, appeal_data())
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    assert appeal.channel == Channel.WEB
+    assert appeal.status == Status.NEW
+    assert appeal.branch == branch_a
+    assert appeal.consent_version == CURRENT_VERSION and appeal.consent_at is not None
+    assert appeal.tracking_code == code_from(response)
+    page = client.get(response["Location"])
+    assert appeal.reference in page.content.decode()
+    assert "Почему мне не доплатили" in page.content.decode()
+
+
+def test_the_code_is_stored_only_as_a_hash(client, appeal_data):
+    response = client.post(URL, appeal_data())
+    code = code_from(response)
+    appeal = Appeal.objects.get()
+    assert len(code) >= 20
+    assert code not in {appeal.code_hash, appeal.code_salt, appeal.reference}
+
+
+def test_it_e_mails_the_member_the_tracking_link_after_commit(client, appeal_data, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, appeal_data())
+    to_member = [m for m in mail.outbox if m.to == ["member@example.invalid"]]
+    assert len(to_member) == 1
+    assert code_from(response) in to_member[0].body
+    assert Appeal.objects.get().notified_at is not None
+
+
+def test_an_anonymous_appeal_keeps_no_contacts_and_says_no_answer_can_be_sent(client, appeal_data):
+    response = client.post(URL, appeal_data(is_anonymous="on", name="", phone="", email="secret@example.invalid"))
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    assert appeal.is_anonymous and not (appeal.name or appeal.phone or appeal.email)
+    page = client.get(response["Location"]).content.decode()
+    assert "анонимное" in page.lower()
+
+
+def test_a_named_appeal_needs_a_name_and_a_contact_and_keeps_the_input(client, appeal_data):
+    response = client.post(URL, appeal_data(name="", phone="", email=""))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Почему мне не доплатили" in page
+    assert "Укажите телефон или e-mail" in page
+    assert not Appeal.objects.exists()
+
+
+def test_errors_come_in_kazakh_on_the_kazakh_page(client, appeal_data):
+    response = client.post("/kk/appeal/", appeal_data(consent=None))
+    assert response.status_code == 200
+    assert "келісімсіз" in response.content.decode().lower()
+    assert not Appeal.objects.exists()
+
+
+def test_it_refuses_the_appeal_without_consent(client, appeal_data):
+    response = client.post(URL, appeal_data(consent=None))
+    assert response.status_code == 200
+    assert not Appeal.objects.exists()
+
+
+def test_a_filled_honeypot_stores_nothing(client, appeal_data):
+    response = client.post(URL, appeal_data(website="http://spam.example"))
+    assert response.status_code == 400
+    assert not Appeal.objects.exists()
+
+
+def test_a_form_sent_faster_than_a_person_can_fill_it_is_refused_with_input_kept(client, appeal_data):
+    from appeals.protection import issue_form_token
+
+    response = client.post(URL, appeal_data(form_token=issue_form_token()))
+    assert response.status_code == 400
+    assert "слишком быстро" in response.content.decode()
+    assert "Почему мне не доплатили" in response.content.decode()
+    assert not Appeal.objects.exists()
+
+
+def test_a_forged_token_is_refused(client, appeal_data):
+    response = client.post(URL, appeal_data(form_token="forged"))
+    assert response.status_code == 400
+    assert not Appeal.objects.exists()
+
+
+@override_settings(APPEAL_RATE_LIMIT_PER_HOUR=2)
+def test_the_third_appeal_from_one_address_within_the_hour_is_refused(client, appeal_data):
+    assert client.post(URL, appeal_data()).status_code == 302
+    assert client.post(URL, appeal_data()).status_code == 302
+    response = client.post(URL, appeal_data())
+    assert response.status_code == 429
+    assert Appeal.objects.count() == 2
+    other = client.post(URL, appeal_data(), REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 302
+
+
+def test_a_double_click_stores_one_appeal_and_shows_it_twice(client, appeal_data):
+    data = appeal_data()
+    first = client.post(URL, data)
+    second = client.post(URL, data)
+    assert Appeal.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_a_resubmission_racing_past_the_check_meets_the_unique_token(appeal_data):
+    from appeals import services
+    from unionportal.exceptions import DuplicateError
+
+    kwargs = dict(topic="wages", question="Вопрос", consent=True, form_token="same-token", language="ru", name="Т", email="a@example.invalid")
+    first, _code = services.appeal_submit(**kwargs)
+    with pytest.raises(DuplicateError) as exc:
+        services.appeal_submit(**kwargs)
+    assert exc.value.extra["existing"] == first
+    assert Appeal.objects.count() == 1
+
+
+def test_an_overlong_question_is_refused_with_a_message(client, appeal_data):
+    response = client.post(URL, appeal_data(question="а" * 5001))
+    assert response.status_code == 200
+    assert not Appeal.objects.exists()
+
+
+def test_garbage_input_never_gives_a_500(client, appeal_data):
+    for data in (
+        {},
+        {"form_token": "x"},
+        appeal_data(branch="not-a-number", workplace="999999", topic="nonsense"),
+        appeal_data(email="not-an-email"),
+        appeal_data(question="\x00\x01"),
+    ):
+        assert client.post(URL, data).status_code < 500
+
+
+def _png() -> io.BytesIO:
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "red").save(buffer, "PNG")
+    buffer.seek(0)
+    buffer.name = "photo.png"
+    return buffer
+
+
+def test_it_accepts_an_image_attachment_and_keeps_it_out_of_public_media(client, appeal_data, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    response = client.post(URL, {**appeal_data(), "attachment": _png()})
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    assert appeal.attachment
+    assert "media" not in appeal.attachment.path.split("private")[1]
+    assert str(tmp_path / "media") not in appeal.attachment.path
+
+
+def test_it_refuses_a_file_that_is_not_an_image_or_pdf(client, appeal_data):
+    bogus = io.BytesIO(b"MZ\x90\x00 not really")
+    bogus.name = "invoice.pdf"
+    response = client.post(URL, {**appeal_data(), "attachment": bogus})
+    assert response.status_code == 200
+    assert not Appeal.objects.exists()
+
+
+def test_a_logged_in_member_sees_their_appeals_on_mine(client, member, appeal_data):
+    client.force_login(member)
+    client.post(URL, appeal_data())
+    response = client.get(reverse("appeals:mine"))
+    assert Appeal.objects.get().reference in response.content.decode()
+
+
+def test_a_visitor_is_sent_to_log_in_from_mine(client):
+    response = client.get(reverse("appeals:mine"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
