@@ -25,7 +25,10 @@ def robots_txt(request):
 @require_GET
 @cache_public_page
 def home(request):
-    return render(request, "home.html")
+    from publications.selectors import latest_publications
+
+    # One query whatever the size of the log: the newest rows come straight off the index.
+    return render(request, "home.html", {"latest_news": latest_publications(limit=5)})
 
 
 def _database_ok() -> bool:
