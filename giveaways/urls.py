@@ -1,8 +1,13 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from giveaways import views
 
 app_name = "giveaways"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="placeholder.html"), name="list"),  # TODO(foundation): replaced by the app
+    path("", views.giveaway_list, name="list"),
+    path("verify/", views.verify_howto, name="verify"),
+    path("figures/", views.figures, name="figures"),
+    path("<int:pk>/", views.giveaway_detail, name="detail"),
+    path("<int:pk>/entries.txt", views.frozen_list, name="frozen_list"),
 ]

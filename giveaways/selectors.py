@@ -1,0 +1,128 @@
+"""Reads shared by the public pages, the staff figures, the dashboard and the reports."""
+
+import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from giveaways.choices import GiveawayStatus
+from giveaways.models import Giveaway, Redraw, Winner
+from unionportal.figures import TOTAL, Figure
+
+PUBLIC_STATUSES = [GiveawayStatus.OPEN, GiveawayStatus.CLOSED, GiveawayStatus.DRAWN, GiveawayStatus.CANCELLED]
+
+
+def public_giveaways() -> QuerySet:
+    """Giveaways a visitor may see (every one but drafts), with what their pages show."""
+    return Giveaway.objects.filter(status__in=PUBLIC_STATUSES).select_related("organisation", "social_page")
+
+
+def coming_giveaways() -> QuerySet:
+    return public_giveaways().filter(status__in=[GiveawayStatus.OPEN, GiveawayStatus.CLOSED]).order_by("draw_at")
+
+
+def past_giveaways() -> QuerySet:
+    """Drawn and cancelled giveaways, newest first, with their winners in one more query."""
+    return (
+        public_giveaways()
+        .filter(status__in=[GiveawayStatus.DRAWN, GiveawayStatus.CANCELLED])
+        .prefetch_related(Prefetch("winners", queryset=Winner.objects.order_by("rank")))
+        .order_by("-draw_at")
+    )
+
+
+def giveaway_result(*, pk: int) -> Giveaway:
+    return (
+        public_giveaways()
+        .select_related("draw")
+        .prefetch_related(
+            Prefetch("winners", queryset=Winner.objects.order_by("rank")),
+            Prefetch("redraws", queryset=Redraw.objects.select_related("replaced_winner", "new_winner")),
+        )
+        .annotate(total_entries=Count("entries"))
+        .get(pk=pk)
+    )
+
+
+def weekly_figures(*, organisation_id: int | None = None, year: int | None = None) -> list[dict]:
+    """Per giveaway (one a week): entries, eligible entries, winners and, beside them, the
+    page's followers on that Friday from the registry's follower history."""
+    qs = Giveaway.objects.exclude(status__in=[GiveawayStatus.DRAFT, GiveawayStatus.CANCELLED])
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    if year:
+        qs = qs.filter(draw_date__year=year)
+    rows = list(
+        qs.order_by("draw_date")
+        .values("pk", "draw_date", "organisation_id", "social_page_id", "status", "title")
+        .annotate(
+            n_entries=Count("entries", distinct=True),
+            n_eligible=Count("entries", filter=Q(entries__is_eligible=True), distinct=True),
+            n_winners=Count("winners", filter=Q(winners__replaced=False), distinct=True),
+        )
+    )
+    for row in rows:
+        row["entries"], row["eligible"], row["winner_total"] = row["n_entries"], row["n_eligible"], row["n_winners"]
+    followers = _follower_counts({r["social_page_id"] for r in rows if r["social_page_id"]})
+    for row in rows:
+        row["followers"] = _count_on(followers.get(row["social_page_id"], []), row["draw_date"])
+    previous = None
+    for row in rows:
+        row["follower_growth"] = (
+            row["followers"] - previous if row["followers"] is not None and previous is not None else None
+        )
+        if row["followers"] is not None:
+            previous = row["followers"]
+    return rows
+
+
+def _follower_counts(page_ids) -> dict[int, list[tuple[datetime.date, int]]]:
+    """{page id: [(date, followers) …] oldest first} from the registry's follower history
+    (one query), or {} where the registry keeps none."""
+    if not page_ids:
+        return {}
+    try:
+        from branches.selectors import follower_series
+    except ImportError:
+        return {}
+    series = follower_series(pages=list(page_ids))
+    return {page_id: [(c.date, c.count) for c in counts] for page_id, counts in series.items()}
+
+
+def _count_on(points, day):
+    value = None
+    for point_day, count in points:
+        if point_day > day:
+            break
+        value = count
+    return value
+
+
+def yearly_figures(*, year: int) -> list[Figure]:
+    """Giveaways drawn on a Friday of `year` (Almaty), their entries, eligible entries and
+    winners (replaced winners not counted), per organisation."""
+    rows = (
+        Giveaway.objects.filter(draw_date__year=year)
+        .exclude(status__in=[GiveawayStatus.DRAFT, GiveawayStatus.CANCELLED])
+        .values("organisation_id")
+        .annotate(
+            n_giveaways=Count("pk", distinct=True),
+            n_entries=Count("entries", distinct=True),
+            n_eligible=Count("entries", filter=Q(entries__is_eligible=True), distinct=True),
+        )
+    )
+    winners = dict(
+        Winner.objects.filter(giveaway__draw_date__year=year, replaced=False)
+        .exclude(giveaway__status__in=[GiveawayStatus.DRAFT, GiveawayStatus.CANCELLED])
+        .values_list("giveaway__organisation_id")
+        .annotate(n=Count("pk"))
+    )
+    figures = []
+    for row in rows:
+        org = row["organisation_id"]
+        figures += [
+            Figure(org, "giveaways", TOTAL, row["n_giveaways"]),
+            Figure(org, "giveaway_entries", TOTAL, row["n_entries"]),
+            Figure(org, "giveaway_eligible_entries", TOTAL, row["n_eligible"]),
+            Figure(org, "giveaway_winners", TOTAL, winners.get(org, 0)),
+        ]
+    return figures
