@@ -1,0 +1,127 @@
+"""Scheduled jobs and the outbox: reminders, anonymisation, and what a dead broker loses (nothing)."""
+
+import datetime
+import socket
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from appeals import services, tasks
+from appeals.choices import Status
+from appeals.models import Appeal
+from tests.appeals.factories import AppealFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _overdue(assignee, days=2, **kwargs):
+    return AppealFactory(assignee=assignee, due_date=timezone.localdate() - datetime.timedelta(days=days), **kwargs)
+
+
+def test_each_assignee_gets_one_reminder_a_day_listing_overdue_and_due_soon(regional_staff, editor_a, branch_a):
+    late = _overdue(regional_staff)
+    soon = AppealFactory(assignee=regional_staff, due_date=timezone.localdate() + datetime.timedelta(days=1))
+    AppealFactory(assignee=regional_staff, due_date=timezone.localdate() + datetime.timedelta(days=30))
+    _overdue(editor_a, branch=branch_a)
+    _overdue(regional_staff, status=Status.CLOSED)
+    assert tasks.send_overdue_reminders.delay().get() == 2
+    to_staff = [m for m in mail.outbox if m.to == [regional_staff.email]]
+    assert len(to_staff) == 1
+    assert late.reference in to_staff[0].body and soon.reference in to_staff[0].body
+    mail.outbox.clear()
+    assert tasks.send_overdue_reminders.delay().get() == 0
+    assert mail.outbox == []
+
+
+def test_the_reminder_command_runs_the_same_job(regional_staff):
+    _overdue(regional_staff)
+    call_command("appeals_send_reminders")
+    assert len(mail.outbox) == 1
+
+
+def test_closed_appeals_past_the_retention_period_are_anonymised(settings):
+    settings.APPEAL_ANONYMISE_AFTER_DAYS = 30
+    old = AppealFactory(status=Status.CLOSED, closed_at=timezone.now() - datetime.timedelta(days=31))
+    recent = AppealFactory(status=Status.CLOSED, closed_at=timezone.now() - datetime.timedelta(days=3))
+    still_open = AppealFactory(received_at=timezone.now() - datetime.timedelta(days=400))
+    assert tasks.anonymise_old_appeals.delay().get() == 1
+    old.refresh_from_db(), recent.refresh_from_db(), still_open.refresh_from_db()
+    assert old.anonymised_at and old.email == "" and old.status == Status.CLOSED
+    assert recent.email and still_open.email
+    call_command("appeals_anonymise")
+    assert Appeal.objects.filter(anonymised_at__isnull=False).count() == 1
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def broker_down():
+    """Celery for real (not eager), pointed at a port where nothing listens."""
+    from unionportal.celery import app
+
+    previous = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url = f"redis://127.0.0.1:{_closed_port()}/0"
+    app.conf.task_always_eager = False
+    app.pool.force_close_all()
+    app._pool = None
+    yield app
+    app.conf.broker_url, app.conf.task_always_eager = previous
+    app._pool = None
+
+
+@pytest.mark.integration
+def test_with_the_broker_down_the_appeal_is_stored_and_the_e_mail_goes_out_later(
+    client, appeal_data, broker_down, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/appeal/", appeal_data())
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    assert appeal.notified_at is None
+    assert mail.outbox == []
+
+    # The broker is back: the daily job (or the command) sends what was held back.
+    Appeal.objects.filter(pk=appeal.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=10))
+    assert services.send_pending_notifications() == 1
+    assert [m for m in mail.outbox if m.to == ["member@example.invalid"]]
+    assert services.send_pending_notifications() == 0
+
+
+@pytest.mark.integration
+def test_with_the_broker_down_an_answer_is_stored_and_sent_later(regional_staff, broker_down, django_capture_on_commit_callbacks):
+    appeal = AppealFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appeal_transition(appeal=appeal, actor=regional_staff, to_status=Status.ANSWERED, answer="Ответ")
+    assert mail.outbox == []
+    Appeal.objects.filter(pk=appeal.pk).update(answered_at=timezone.now() - datetime.timedelta(minutes=10))
+    assert services.send_pending_notifications() == 1
+    assert "Ответ" in mail.outbox[0].body
+
+
+def test_a_failing_mail_server_releases_the_claim_for_the_retry(monkeypatch):
+    appeal = AppealFactory(notified_at=None)
+
+    def broken(*args, **kwargs):
+        raise OSError("smtp down")
+
+    monkeypatch.setattr(services, "send_mail", broken)
+    with pytest.raises(OSError):
+        services.appeal_send_notifications(appeal_id=appeal.pk)
+    appeal.refresh_from_db()
+    assert appeal.notified_at is None
+
+
+def test_task_messages_carry_only_the_appeal_id(monkeypatch, django_capture_on_commit_callbacks):
+    sent = []
+    monkeypatch.setattr(tasks.send_appeal_notifications, "apply_async", lambda args, **kw: sent.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal, _code = services.appeal_submit(
+            topic="wages", question="?", consent=True, form_token="x", language="ru", name="Имя", email="p@example.invalid"
+        )
+    assert sent == [[appeal.pk]]
