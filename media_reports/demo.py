@@ -12,7 +12,7 @@
 natural keys and only missing ones are created.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from branches.models import Organisation
 from media_reports.choices import AppearanceKind, Language, OutletKind, OutletLevel
@@ -130,17 +130,17 @@ def _article_date(year: int, index: int) -> date:
 def _articles(orgs: dict[str, Organisation], outlets: dict[str, Outlet]) -> list[dict]:
     rows = []
     for year in YEARS:
-        for outlet_name, count, language in (
-            (KAZ_KASIPODAGY, REPUBLICAN_SPLIT[year][0], Language.KAZAKH),
-            (BILIMDI_EL, REPUBLICAN_SPLIT[year][1], Language.BOTH),
+        for outlet_name, count, language, shift in (
+            (KAZ_KASIPODAGY, REPUBLICAN_SPLIT[year][0], Language.KAZAKH, 0),
+            (BILIMDI_EL, REPUBLICAN_SPLIT[year][1], Language.BOTH, 5),
         ):
             for i in range(count):
                 rows.append(
                     {
-                        "date": _article_date(year, i),
+                        "date": _article_date(year, i) + timedelta(days=2 * shift),
                         "outlet": outlets[outlet_name],
                         "kind": AppearanceKind.ARTICLE,
-                        "title": TOPICS[(i + year) % len(TOPICS)],
+                        "title": TOPICS[(i + year + shift) % len(TOPICS)],
                         "organisation": orgs[BRANCH_CYCLE[i % len(BRANCH_CYCLE)]],
                         "language": language,
                     }
