@@ -34,13 +34,14 @@ HOMOGLYPHS = str.maketrans(
 
 NOISE_PATTERNS = [
     # Relative times: "1 д.", "2 нед.", "3w", "15 мин", "1 сағ", "4h", "Только что".
-    re.compile(r"^\d{1,3}\s*(?:с|сек|мин|м|ч|д|дн|нед|н|г|w|d|h|m|s|y|min|сағ|күн|апта|ж)\.?(?:\s.*)?$", re.I),
+    # The app glues the rest on: "1 д.Нравится: 2Ответить".
+    re.compile(r"^\d{1,3}\s*(?:сек|мин|сағ|күн|апта|нед|дн|min|с|м|ч|д|н|г|ж|w|d|h|m|s|y)(?:\.|(?!\w))", re.I),
     re.compile(r"^(?:ответить|reply|жауап беру|жауап|нравится.*|\d+\s*(?:like|likes|отметк.*)|.*лайк.*)$", re.I),
     re.compile(r"^(?:see translation|показать перевод|аудармасын көру|view replies.*|посмотреть ответы.*|смотреть ответы.*|скрыть ответы|hide replies|edited|изменено|автор|author|pinned|закреплено|verified|подтвержденный)$", re.I),
     re.compile(r"^(?:фото профиля .*|.*'s profile picture|.*профиль суреті)$", re.I),
     re.compile(r"^(?:только что|just now|·|•|—|-)$", re.I),
 ]
-AUTHOR_LINE_RE = re.compile(r"^@?([^\s@]{1,40})(?:\s+(?:✔️?|☑️?|verified|подтвержденный))?(?:\s+(.*))?$", re.I)
+AUTHOR_LINE_RE = re.compile(r"^([^\s@]{1,40})(?:\s+(?:✔️?|☑️?|verified|подтвержденный))?(?:\s+(.*))?$", re.I)
 
 AUTHOR_COLUMNS = ("author", "username", "user", "owner", "owner_username", "handle", "profile", "автор", "имя пользователя", "пользователь")
 TEXT_COLUMNS = ("text", "comment", "comment_text", "message", "content", "текст", "комментарий")
@@ -163,7 +164,8 @@ def parse_pasted(text: str) -> ParseResult:
             continue
         match = AUTHOR_LINE_RE.match(line)
         first_word = match.group(1) if match else ""
-        author = normalise_handle(first_word) if match and not first_word.startswith("@") else None
+        # Instagram shows authors without "@": a line starting with "@" is tags.
+        author = normalise_handle(first_word) if match else None
         rest = (match.group(2) or "") if match else ""
         starts_comment = author is not None and (closed or current is None or (rest and "@" in rest))
         if author is not None and not rest and current is not None and not current.text and not closed:
@@ -177,7 +179,7 @@ def parse_pasted(text: str) -> ParseResult:
                 _add_comment_text(result, current, rest, line_no)
             continue
         if current is None:
-            code = UNREADABLE_AUTHOR if match and not line.startswith("@") and " " not in line else TEXT_WITHOUT_AUTHOR
+            code = UNREADABLE_AUTHOR if match and " " not in line else TEXT_WITHOUT_AUTHOR
             result.problems.append(Problem(line_no, line, code))
             continue
         _add_comment_text(result, current, line, line_no)
@@ -236,10 +238,10 @@ def parse_handle_list(text: str) -> tuple[list[str], list[Problem]]:
         if not line:
             continue
         first = re.split(r"[,;\t ]", line, maxsplit=1)[0]
+        if line_no == 1 and first.lower() in AUTHOR_COLUMNS:
+            continue  # a header row
         handle = normalise_handle(first)
         if handle is None:
-            if line_no == 1 and first.lower() in AUTHOR_COLUMNS:
-                continue
             problems.append(Problem(line_no, line, UNREADABLE_AUTHOR))
         elif handle not in seen:
             seen.add(handle)
