@@ -1,10 +1,12 @@
 from branches.models import FollowerCount, OutreachVisit, SocialPage
-from tests.access import UrlCase
+from tests.access import BRANCH_EDITOR, CHAIR, REGIONAL_STAFF, UrlCase
 from tests.branches.factories import FollowerCountFactory, OutreachVisitFactory, SocialPageFactory
 
 URL_CASES = [
     UrlCase("branches:list", public=True),
     UrlCase("branches:detail", kwargs=lambda w: {"slug": w.branch_a.slug}, public=True),
+    UrlCase("branches:export", roles=frozenset({BRANCH_EDITOR, REGIONAL_STAFF, CHAIR}), query="layout=full&format=csv"),
+    UrlCase("branches:import", roles=frozenset({REGIONAL_STAFF})),
 ]
 
 ADMIN_RECORDS = {
