@@ -98,3 +98,14 @@ def test_logged_in_staff_always_get_a_fresh_home_page(settings, regional_staff):
     client.force_login(regional_staff)
     body = client.get("/").content.decode()
     assert "/admin/" in body  # the staff menu, not the anonymous page from the cache
+
+
+@pytest.mark.django_db
+def test_the_server_error_page_speaks_the_visitors_language(rf):
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override("kk"):
+        response = server_error(rf.get("/kk/"))
+    assert response.status_code == 500
+    assert "Бірдеңе дұрыс болмады" in response.content.decode()
