@@ -1,0 +1,156 @@
+"""Import and export of the publications log: all-or-nothing, every bad row named."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import Workbook, load_workbook
+
+from publications.imports import ImportFailed, export_xlsx, import_publications
+from publications.models import Publication
+from tests.publications.factories import PublicationFactory, RubricFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "published_at,title,text,channel,organisation,social_page,rubric,topics,language,url,views,likes,comments,shares"
+)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def reference(branch_a, branch_b):
+    RubricFactory(slug="chelovek-truda", name="Человек труда")
+    TopicFactory(slug="labour-rights", name_ru="Защита трудовых прав")
+    TopicFactory(slug="wages", name_ru="Заработная плата")
+
+
+def _csv(*lines, name="publications.csv", encoding="utf-8"):
+    return SimpleUploadedFile(name, "\n".join([HEADER, *lines]).encode(encoding))
+
+
+def test_a_good_csv_is_imported(reference, branch_a):
+    upload = _csv(
+        "2024-04-30 10:00,«Человек труда»,Текст,facebook,branch-a,,Человек труда,labour-rights;wages,ru,"
+        "https://www.facebook.com/share/p/DThzxLrzkzdYjkdG/?mibextid=qi2Omg,1200,80,5,3",
+        "07.03.2024,Еңбегімен еленген нәзік жандар,,instagram,branch-a,,,,kk,,,,,",
+    )
+    result = import_publications(upload)
+    assert result.created == 2
+    first = Publication.objects.get(url="https://www.facebook.com/share/p/DThzxLrzkzdYjkdG/")
+    assert first.rubric.slug == "chelovek-truda"
+    assert set(first.topics.values_list("slug", flat=True)) == {"labour-rights", "wages"}
+    assert (first.views, first.likes, first.comments, first.shares) == (1200, 80, 5, 3)
+
+
+def test_an_import_with_bad_rows_changes_nothing_and_names_every_bad_row(reference, branch_a):
+    PublicationFactory(organisation=branch_a, url="https://t.me/profsoyuz/7")
+    upload = _csv(
+        "2024-01-10 10:00,Хороший ряд,,facebook,branch-a,,,,ru,,,,,",
+        "2024-13-45,Плохая дата,,facebook,branch-a,,,,ru,,,,,",
+        "2024-01-11,Неизвестный канал,,myspace,branch-a,,,,ru,,,,,",
+        "2024-01-12,Неизвестная организация,,facebook,nowhere,,,,ru,,,,,",
+        "2024-01-13,,,facebook,branch-a,,,,ru,,,,,",
+        "2024-01-14,Ссылка уже есть,,telegram,branch-a,,,,ru,https://t.me/profsoyuz/7,,,,",
+        "2024-01-15,Неизвестная рубрика и тема,,facebook,branch-a,,Нет такой,astrology,ru,,,,,",
+        "2024-01-16,Отрицательные просмотры,,facebook,branch-a,,,,ru,,-5,много,,",
+        "2024-01-17,Дважды в файле,,facebook,branch-a,,,,ru,https://fb.com/x/posts/1,,,,",
+        "2024-01-18,Дважды в файле 2,,facebook,branch-a,,,,ru,https://www.facebook.com/x/posts/1,,,,",
+    )
+    with pytest.raises(ImportFailed) as excinfo:
+        import_publications(upload)
+    errors = excinfo.value.errors
+    assert [e.split(":")[0] for e in errors] == [f"row {n}" for n in (3, 4, 5, 6, 7, 8, 9, 11)]
+    text = "\n".join(errors)
+    assert "2024-13-45" in text
+    assert "myspace" in text
+    assert "nowhere" in text
+    assert "title is empty" in text
+    assert "already logged" in text
+    assert "Нет такой" in text and "astrology" in text
+    assert "cannot be negative" in text and "много" in text
+    assert "row 10" in errors[-1]
+    assert Publication.objects.count() == 1
+
+
+def test_a_branch_editor_imports_only_for_their_branch(reference, editor_a):
+    upload = _csv(
+        "2024-01-10,Свой,,facebook,branch-a,,,,ru,,,,,",
+        "2024-01-10,Чужой,,facebook,branch-b,,,,ru,,,,,",
+    )
+    with pytest.raises(ImportFailed) as excinfo:
+        import_publications(upload, user=editor_a)
+    assert excinfo.value.errors[0].startswith("row 3")
+    assert not Publication.objects.exists()
+
+
+def test_a_windows_1251_csv_with_semicolons_is_read(reference):
+    upload = _csv("2024-01-10;Памятка;;memo;branch-a;;;;ru;;;;;", encoding="cp1251")
+    upload = SimpleUploadedFile("p.csv", upload.read().decode("cp1251").replace(",", ";").encode("cp1251"))
+    assert import_publications(upload).created == 1
+    assert Publication.objects.get().title == "Памятка"
+
+
+def test_junk_is_refused_with_a_message_not_a_crash(reference):
+    for upload in (
+        SimpleUploadedFile("x.csv", b""),
+        SimpleUploadedFile("x.csv", b"foo,bar\n1,2\n"),
+        SimpleUploadedFile("x.xlsx", b"PK\x03\x04 not really a zip"),
+        SimpleUploadedFile("x.csv", bytes(range(256)) * 4),
+    ):
+        with pytest.raises(ImportFailed) as excinfo:
+            import_publications(upload)
+        assert excinfo.value.message
+
+
+def test_an_xlsx_export_imports_back(reference, branch_a):
+    PublicationFactory(
+        organisation=branch_a, title='=HYPERLINK("http://evil")', url="https://t.me/profsoyuz/1", views=10
+    )
+    PublicationFactory(organisation=branch_a, title="Обычный пост")
+    data = export_xlsx(Publication.objects.all())
+    sheet = load_workbook(io.BytesIO(data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "published_at"
+    assert any(str(r[1]).startswith("'=") for r in rows[1:])  # formulas never run
+    Publication.objects.all().delete()
+    result = import_publications(SimpleUploadedFile("back.xlsx", data))
+    assert result.created == 2
+    assert Publication.objects.get(url="https://t.me/profsoyuz/1").views == 10
+
+
+def test_an_xlsx_with_real_dates_is_read(reference):
+    import datetime as dt
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(","))
+    sheet.append([dt.datetime(2023, 12, 31, 23, 30), "Новогодний пост", None, "instagram", "branch-a"])
+    out = io.BytesIO()
+    workbook.save(out)
+    import_publications(SimpleUploadedFile("p.xlsx", out.getvalue()))
+    from publications.selectors import publication_counts_by_year
+
+    assert publication_counts_by_year() == {2023: 1}
+
+
+def test_the_import_page_lists_every_bad_row(client, regional_staff, reference):
+    client.force_login(regional_staff)
+    upload = _csv("2024-01-10,Хорошо,,facebook,branch-a,,,,ru,,,,,", "bad,Плохо,,facebook,branch-a,,,,ru,,,,,")
+    response = client.post(reverse("publications:import"), {"file": upload})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "row 3" in body and "Nothing was imported" in body
+    assert not Publication.objects.exists()
+    response = client.post(
+        reverse("publications:import"), {"file": _csv("2024-01-10,Хорошо,,facebook,branch-a,,,,ru,,,,,")}
+    )
+    assert response.status_code == 302
+    assert Publication.objects.count() == 1
