@@ -269,12 +269,20 @@ def entries_import(*, giveaway: Giveaway, text: str, file_name: str = "", user=N
         comments=len(result.comments),
         entries_added=len(new),
         entries_merged=merged,
-        problems=[{"line": p.line_no, "text": p.line[:300], "code": p.code, "detail": p.detail} for p in result.problems],
+        problems=[
+            {"line": p.line_no, "text": _printable(p.line[:300]), "code": p.code, "detail": _printable(p.detail)}
+            for p in result.problems
+        ],
         created_by=user if user is not None and user.is_authenticated else None,
     )
     record.full_clean()
     record.save()
     return record
+
+
+def _printable(text: str) -> str:
+    """Control characters shown as escapes: a broken line is kept, and PostgreSQL refuses NUL."""
+    return "".join(ch if ch.isprintable() or ch == "\t" else f"\\x{ord(ch):02x}" for ch in text)
 
 
 @transaction.atomic
