@@ -1,8 +1,12 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from reports import views
 
 app_name = "reports"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="placeholder.html"), name="dashboard"),  # TODO(foundation): replaced by the app
+    path("", views.dashboard, name="dashboard"),
+    path("report/<int:year>.docx", views.report_docx, name="report_docx"),
+    path("report/<int:year>/text/", views.narrative_edit, name="narrative_edit"),
+    path("figures/<int:year>.xlsx", views.figures_xlsx, name="figures_xlsx"),
 ]

@@ -1,0 +1,239 @@
+"""Reads of the reports: the stored rollups as one "figure book" per request, and the few
+records the annual report lists by name (media appearances, the branches' pages).
+
+The dashboard and the exports read only `YearlyFigure` rows, so their cost does not grow
+with the number of publications or appeals: a handful of queries whatever the data size.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from accounts.roles import is_regional
+from accounts.scoping import scope_queryset
+from branches.choices import OrganisationKind
+from branches.models import Organisation, SocialPage
+from reports.metrics import ACTIVITY_METRICS, metric, record_url
+from reports.models import ReportNarrative, Rollup, YearlyFigure
+from unionportal.figures import TOTAL
+
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+
+def compared_years(year: int) -> list[int]:
+    """The chosen year beside the two before it, oldest first: the report compares three."""
+    return [year - 2, year - 1, year]
+
+
+def rollup_years() -> dict[int, object]:
+    """{year: when its figures were computed} for every year rolled up, newest first."""
+    return dict(Rollup.objects.filter(computed_at__isnull=False).order_by("-year").values_list("year", "computed_at"))
+
+
+def default_year(years: dict[int, object]) -> int:
+    this_year = timezone.localdate().year
+    past = [y for y in years if y <= this_year]
+    return max(past) if past else this_year
+
+
+@dataclass
+class OrganisationRow:
+    pk: int
+    name: str
+    kind: str
+    position: int
+    # The organisation and its primaries: whose records its figures count.
+    record_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class FigureBook:
+    """The stored figures of some years for the organisations a user may see."""
+
+    years: list[int]
+    organisations: list[OrganisationRow]
+    values: dict[tuple[int, str, str, int], float]
+    # Whether the user sees every organisation (links then need no organisation filter).
+    sees_all: bool
+    rubric_ids: dict[str, int] = field(default_factory=dict)
+    rubric_names: dict[str, str] = field(default_factory=dict)
+
+    # --- Totals -------------------------------------------------------------------------
+
+    def value(self, org_id: int, metric_key: str, year: int, dimension: str = TOTAL) -> float | None:
+        found = self.values.get((org_id, metric_key, dimension, year))
+        if found is None and dimension == TOTAL:
+            found = self._facet_total(org_id, metric_key, year)
+        return found
+
+    def _facet_total(self, org_id, metric_key, year):
+        # A metric given only by facet (followers by platform) totals over one facet.
+        facets = self.facets(metric_key)
+        if not facets:
+            return None
+        first = facets[0]
+        parts = [
+            v
+            for (o, m, d, y), v in self.values.items()
+            if o == org_id and m == metric_key and y == year and d.startswith(first + ":")
+        ]
+        return sum(parts) if parts else None
+
+    def total(self, metric_key: str, year: int, dimension: str = TOTAL) -> float | None:
+        """The sum over the organisations shown; None for a measure (a median is never summed)."""
+        if not metric(metric_key).is_additive:
+            if len(self.organisations) == 1:
+                return self.value(self.organisations[0].pk, metric_key, year, dimension)
+            return None
+        found = [self.value(org.pk, metric_key, year, dimension) for org in self.organisations]
+        found = [v for v in found if v is not None]
+        return sum(found) if found else None
+
+    def metrics(self) -> set[str]:
+        return {m for (_o, m, _d, _y) in self.values}
+
+    def facets(self, metric_key: str) -> list[str]:
+        return sorted({d.partition(":")[0] for (_o, m, d, _y) in self.values if m == metric_key and d != TOTAL})
+
+    def facet_values(self, metric_key: str, facet: str) -> list[str]:
+        prefix = facet + ":"
+        return sorted({d[len(prefix) :] for (_o, m, d, _y) in self.values if m == metric_key and d.startswith(prefix)})
+
+    def activity(self, org_id: int, year: int) -> int:
+        return int(sum(self.value(org_id, key, year) or 0 for key in ACTIVITY_METRICS))
+
+    # --- Links to the records -------------------------------------------------------------
+
+    def url(self, metric_key: str, year: int, *, org: OrganisationRow | None = None, dimension: str = TOTAL):
+        if org is None:
+            # The admin narrows a branch editor's list to their branch by itself.
+            ids = None
+        else:
+            ids = org.record_ids
+        return record_url(
+            metric_key,
+            year=year,
+            organisation_ids=ids,
+            dimension=dimension,
+            facet_values={"rubric": self.rubric_ids},
+        )
+
+    def dimension_label(self, metric_key: str, facet: str, value: str) -> str:
+        from reports.metrics import choice_label
+
+        if facet == "rubric" and value in self.rubric_names:
+            return self.rubric_names[value]
+        return choice_label(metric_key, facet, value)
+
+
+def figure_book(*, user, years: list[int]) -> FigureBook:
+    """The figures of `years` for the branches `user` may see. Three or four queries."""
+    organisations = scope_queryset(Organisation.objects.all(), user, field="pk").values_list(
+        "pk", "kind", "parent_id", "name_ru", "name_kk", "position"
+    )
+    rows: dict[int, OrganisationRow] = {}
+    primaries: list[tuple[int, int]] = []
+    from django.utils.translation import get_language
+
+    kazakh = (get_language() or "").startswith("kk")
+    for pk, kind, parent_id, name_ru, name_kk, position in organisations:
+        if kind == OrganisationKind.PRIMARY:
+            primaries.append((pk, parent_id))
+        else:
+            rows[pk] = OrganisationRow(pk, (name_kk if kazakh and name_kk else name_ru), kind, position, [pk])
+    for pk, parent_id in primaries:
+        if parent_id in rows:
+            rows[parent_id].record_ids.append(pk)
+    ordered = sorted(rows.values(), key=lambda r: (r.kind != OrganisationKind.REGIONAL, r.position, r.name))
+
+    values = {}
+    figures = scope_queryset(YearlyFigure.objects.filter(year__in=years), user).values_list(
+        "organisation_id", "metric", "dimension", "year", "value"
+    )
+    for org_id, metric_key, dimension, year, value in figures.order_by():
+        values[(org_id, metric_key, dimension, year)] = value
+
+    book = FigureBook(years=years, organisations=ordered, values=values, sees_all=is_regional(user))
+    slugs = book.facet_values("publications", "rubric")
+    if slugs:
+        book.rubric_ids, book.rubric_names = _rubrics(slugs)
+    return book
+
+
+def _rubrics(slugs):
+    try:
+        from publications.models import Rubric
+    except ImportError:
+        return {}, {}
+    found = Rubric.objects.filter(slug__in=slugs).values_list("slug", "pk", "name")
+    ids, names = {}, {}
+    for slug, pk, name in found:
+        ids[slug], names[slug] = pk, name
+    return ids, names
+
+
+def ranked_branches(book: FigureBook, year: int) -> list[tuple[int, OrganisationRow, int]]:
+    """(rank, organisation, activity) by activity in `year`, most active first; ties share a rank."""
+    scored = sorted(((book.activity(org.pk, year), org) for org in book.organisations), key=lambda t: (-t[0], t[1].position))
+    ranked = []
+    previous, rank = None, 0
+    for index, (score, org) in enumerate(scored, start=1):
+        if score != previous:
+            rank, previous = index, score
+        ranked.append((rank, org, score))
+    return ranked
+
+
+# --- Records the report lists by name ---------------------------------------------------------
+
+
+def narrative_texts(*, year: int, language: str) -> dict[str, str]:
+    """{section: text} for the report: staff's edits over the report's own wording."""
+    from reports.narrative import DEFAULTS, default_text
+
+    texts = {section: default_text(section, language) for section in DEFAULTS}
+    texts.update(
+        ReportNarrative.objects.filter(year=year, language=language).values_list("section", "text")
+    )
+    return texts
+
+
+def edited_sections(*, year: int, language: str) -> set[str]:
+    return set(ReportNarrative.objects.filter(year=year, language=language).values_list("section", flat=True))
+
+
+def media_appearances(*, user, years: list[int], kinds: tuple[str, ...] | None = None) -> list:
+    """The broadcasts and videos of `years` the user may see, oldest first, with outlet,
+    programme and speakers. Empty while the media part is not installed."""
+    try:
+        module = importlib.import_module("media_reports.models")
+    except ImportError:
+        return []
+    from django.db.models import Prefetch
+
+    model = module.MediaAppearance
+    qs = model.objects.filter(date__year__gte=min(years), date__year__lte=max(years))
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    qs = (
+        scope_queryset(qs, user)
+        .select_related("outlet", "programme", "organisation")
+        .prefetch_related(Prefetch("speakers", queryset=module.Speaker.objects.order_by("name")))
+        .order_by("date", "pk")
+    )
+    return list(qs)
+
+
+def social_pages_by_organisation(*, user, organisations: list[OrganisationRow]) -> list[tuple[OrganisationRow, list[SocialPage]]]:
+    """Appendix 1: the regional organisation and every branch with the pages it runs, in
+    the order of the directory (a branch without a page is listed too: that is news)."""
+    pages = scope_queryset(SocialPage.objects.filter(organisation_id__in=[o.pk for o in organisations]), user)
+    grouped: dict[int, list] = defaultdict(list)
+    for page in pages.order_by("organisation_id", "platform", "pk"):
+        grouped[page.organisation_id].append(page)
+    return [(org, grouped.get(org.pk, [])) for org in organisations]
