@@ -246,10 +246,6 @@ class AppealAdmin(BranchScopedAdmin):
         if not is_regional(request.user) and not scope_queryset(Appeal.objects.filter(pk=obj.pk), request.user).exists():
             raise PermissionDenied
 
-    def save_related(self, request, form, formsets, change):
-        # No many-to-many fields, and the history inline is read-only: nothing else to save.
-        return None
-
     # --- Actions -----------------------------------------------------------------------------
 
     @admin.action(description=_("Make a draft frequent question from the selected answered appeals"), permissions=["view"])

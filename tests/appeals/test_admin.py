@@ -1,0 +1,202 @@
+"""The staff side in the admin: logging, answering, who sees contact details, the lists."""
+
+import datetime
+import json
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from appeals.choices import Channel, Status
+from appeals.models import Appeal
+from tests.appeals.factories import AppealFactory, CannedReplyFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:appeals_appeal_changelist"
+
+
+def _change_url(appeal):
+    return reverse("admin:appeals_appeal_change", args=[appeal.pk])
+
+
+def _form_data(appeal, **overrides):
+    data = {
+        "received_at_0": timezone.localtime(appeal.received_at).strftime("%d.%m.%Y"),
+        "received_at_1": timezone.localtime(appeal.received_at).strftime("%H:%M:%S"),
+        "topic": appeal.topic,
+        "question": appeal.question,
+        "workplace": "",
+        "workplace_text": appeal.workplace_text,
+        "name": appeal.name,
+        "phone": appeal.phone,
+        "email": appeal.email,
+        "status": appeal.status,
+        "duplicate_of": "",
+        "branch": appeal.branch_id or "",
+        "assignee": appeal.assignee_id or "",
+        "due_date": appeal.due_date.strftime("%d.%m.%Y"),
+        "canned_reply": "",
+        "answer": appeal.answer,
+        "note": "",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+        "events-MIN_NUM_FORMS": "0",
+        "events-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_staff_log_a_whatsapp_appeal_with_the_day_it_came(client, regional_staff, branch_a):
+    client.force_login(regional_staff)
+    response = client.post(
+        reverse("admin:appeals_appeal_add"),
+        {
+            "channel": Channel.WHATSAPP,
+            "received_at_0": "03.03.2025",
+            "received_at_1": "10:15:00",
+            "language": "ru",
+            "topic": "leave",
+            "question": "Можно ли перенести отпуск?",
+            "workplace": "",
+            "workplace_text": "",
+            "name": "Тест",
+            "phone": "+7 000 000 0000",
+            "email": "",
+            "branch": branch_a.pk,
+            "assignee": "",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+            "events-MIN_NUM_FORMS": "0",
+            "events-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    appeal = Appeal.objects.get()
+    assert appeal.channel == Channel.WHATSAPP
+    assert timezone.localtime(appeal.received_at).date() == datetime.date(2025, 3, 3)
+    assert appeal.due_date == datetime.date(2025, 3, 18)
+    assert appeal.events.get().actor == regional_staff
+
+
+def test_staff_answer_from_a_canned_reply_and_the_member_sees_it(client, regional_staff, django_capture_on_commit_callbacks):
+    appeal = AppealFactory(language="ru")
+    canned = CannedReplyFactory()
+    client.force_login(regional_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_change_url(appeal), _form_data(appeal, status=Status.ANSWERED, canned_reply=canned.pk, note="Проверено"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    appeal.refresh_from_db()
+    assert appeal.status == Status.ANSWERED and appeal.answer == canned.text_ru
+    assert appeal.events.filter(kind="note", text="Проверено").exists()
+    assert [m for m in mail.outbox if m.to == [appeal.email]]
+    page = client.get(reverse("appeals:detail", kwargs={"code": appeal.tracking_code}))
+    assert canned.text_ru in page.content.decode()
+
+
+def test_the_admin_refuses_a_transition_the_workflow_forbids(client, regional_staff):
+    appeal = AppealFactory()
+    client.force_login(regional_staff)
+    response = client.post(_change_url(appeal), _form_data(appeal, status=Status.CLOSED))
+    assert response.status_code == 200
+    appeal.refresh_from_db()
+    assert appeal.status == Status.NEW
+
+
+@pytest.mark.parametrize("person", ["regional_staff", "chair", "editor_a"])
+def test_contacts_are_shown_to_the_chair_regional_staff_and_the_editor_of_the_appeals_branch(client, request, person, branch_a):
+    appeal = AppealFactory(branch=branch_a, phone="+7 000 111 2233", email="visible@example.invalid")
+    client.force_login(request.getfixturevalue(person))
+    page = client.get(_change_url(appeal)).content.decode()
+    assert "visible@example.invalid" in page
+    listing = client.get(reverse(CHANGELIST)).content.decode()
+    assert "+7 000 111 2233" in listing
+
+
+def test_a_branch_editor_does_not_see_contacts_of_an_appeal_routed_to_a_primary_of_their_branch(client, editor_a, branch_a):
+    from tests.branches.factories import PrimaryOrganisationFactory
+
+    school = PrimaryOrganisationFactory(parent=branch_a)
+    appeal = AppealFactory(branch=school, email="hidden@example.invalid")
+    client.force_login(editor_a)
+    response = client.get(_change_url(appeal))
+    assert response.status_code == 200
+    assert "hidden@example.invalid" not in response.content.decode()
+    assert "hidden@example.invalid" not in client.get(reverse(CHANGELIST)).content.decode()
+
+
+def test_a_branch_editor_cannot_change_contacts_they_cannot_see(client, editor_a, branch_a):
+    from tests.branches.factories import PrimaryOrganisationFactory
+
+    appeal = AppealFactory(branch=PrimaryOrganisationFactory(parent=branch_a), email="keep@example.invalid")
+    client.force_login(editor_a)
+    client.post(_change_url(appeal), _form_data(appeal, email="forged@example.invalid", branch=appeal.branch_id))
+    appeal.refresh_from_db()
+    assert appeal.email == "keep@example.invalid"
+
+
+def test_overdue_appeals_stand_out_and_can_be_filtered(client, regional_staff):
+    late = AppealFactory(due_date=timezone.localdate() - datetime.timedelta(days=3))
+    fine = AppealFactory(due_date=timezone.localdate() + datetime.timedelta(days=10))
+    client.force_login(regional_staff)
+    page = client.get(reverse(CHANGELIST)).content.decode()
+    assert "appeal-overdue" in page
+    filtered = client.get(reverse(CHANGELIST) + "?due=overdue")
+    shown = {a.pk for a in filtered.context["cl"].result_list}
+    assert shown == {late.pk} and fine.pk not in shown
+
+
+def test_the_list_makes_the_same_number_of_queries_for_10_and_30_appeals(client, regional_staff, branch_a, django_assert_max_num_queries):
+    client.force_login(regional_staff)
+    AppealFactory.create_batch(10, branch=branch_a, assignee=regional_staff)
+    client.get(reverse(CHANGELIST))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ten:
+        client.get(reverse(CHANGELIST))
+    AppealFactory.create_batch(20, branch=branch_a, assignee=regional_staff)
+    with django_assert_max_num_queries(len(ten.captured_queries)):
+        client.get(reverse(CHANGELIST))
+
+
+def test_regional_staff_export_a_persons_data_as_json(client, regional_staff):
+    appeal = AppealFactory(email="person@example.invalid")
+    AppealFactory(email="person@example.invalid", phone="", question="Ещё вопрос")
+    client.force_login(regional_staff)
+    response = client.post(reverse(CHANGELIST), {"action": "export_personal_data", "_selected_action": [appeal.pk]})
+    assert response["Content-Type"].startswith("application/json")
+    document = json.loads(response.content)
+    assert len(document["appeals"]) == 2
+
+
+def test_regional_staff_erase_a_persons_data_after_confirming(client, regional_staff):
+    appeal = AppealFactory(email="person@example.invalid")
+    client.force_login(regional_staff)
+    confirm = client.post(reverse(CHANGELIST), {"action": "erase_personal_data", "_selected_action": [appeal.pk]})
+    assert confirm.status_code == 200
+    appeal.refresh_from_db()
+    assert appeal.email
+    client.post(reverse(CHANGELIST), {"action": "erase_personal_data", "_selected_action": [appeal.pk], "confirm": "yes"})
+    appeal.refresh_from_db()
+    assert appeal.email == "" and appeal.anonymised_at
+
+
+def test_a_branch_editor_has_no_export_or_erase_action(client, editor_a, branch_a):
+    appeal = AppealFactory(branch=branch_a, email="person@example.invalid")
+    client.force_login(editor_a)
+    client.post(reverse(CHANGELIST), {"action": "erase_personal_data", "_selected_action": [appeal.pk], "confirm": "yes"})
+    appeal.refresh_from_db()
+    assert appeal.email == "person@example.invalid"
+
+
+def test_the_attachment_is_served_only_to_who_may_see_personal_data(client, editor_a, editor_b, branch_a):
+    appeal = AppealFactory(branch=branch_a, with_attachment=True)
+    url = reverse("appeals:attachment", args=[appeal.pk])
+    client.force_login(editor_a)
+    response = client.get(url)
+    assert response.status_code == 200 and b"%PDF" in b"".join(response.streaming_content)
+    client.force_login(editor_b)
+    assert client.get(url).status_code in (403, 404)
