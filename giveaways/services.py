@@ -76,7 +76,9 @@ def giveaway_create(
     _check_schedule(giveaway)
     if Giveaway.objects.filter(organisation=organisation, draw_date=giveaway.draw_date).exists():
         raise ApplicationError(_("There is already a giveaway on this Friday."), code="duplicate_friday")
-    giveaway.full_clean()
+    # The constraints were just checked with clear messages and the database enforces them;
+    # validating them again costs a query each (it made the demo load twice as slow).
+    giveaway.full_clean(validate_constraints=False)
     giveaway.save()
     if open_now:
         giveaway_open(giveaway=giveaway)
@@ -173,18 +175,18 @@ class EligibilityContext:
     recent_winners: frozenset
 
 
-def eligibility_context(*, giveaway: Giveaway) -> EligibilityContext:
+def own_handles() -> frozenset:
+    """The Instagram accounts of every organisation of the registry (never entrants)."""
     from branches.models import SocialPage
 
-    own = set()
-    for handle in SocialPage.objects.filter(platform="instagram").values_list("handle", flat=True):
-        normalised = parsing.normalise_handle(handle or "")
-        if normalised:
-            own.add(normalised)
-    followers = frozenset(Follower.objects.filter(organisation=giveaway.organisation_id).values_list("handle", flat=True))
-    weeks = settings.GIVEAWAY_WINNER_COOLDOWN_WEEKS
-    since = giveaway.draw_date - datetime.timedelta(weeks=weeks)
-    recent = frozenset(
+    handles = SocialPage.objects.filter(platform="instagram").values_list("handle", flat=True)
+    return frozenset(h for h in (parsing.normalise_handle(raw or "") for raw in handles) if h)
+
+
+def recent_winner_handles(*, giveaway: Giveaway) -> frozenset:
+    """Who won a giveaway of the same organisation in the cooldown weeks before this one."""
+    since = giveaway.draw_date - datetime.timedelta(weeks=settings.GIVEAWAY_WINNER_COOLDOWN_WEEKS)
+    return frozenset(
         Winner.objects.filter(
             giveaway__organisation=giveaway.organisation_id,
             giveaway__draw_date__gte=since,
@@ -192,7 +194,13 @@ def eligibility_context(*, giveaway: Giveaway) -> EligibilityContext:
             replaced=False,
         ).values_list("handle", flat=True)
     )
-    return EligibilityContext(own_handles=frozenset(own), followers=followers, recent_winners=recent)
+
+
+def eligibility_context(*, giveaway: Giveaway) -> EligibilityContext:
+    followers = frozenset(Follower.objects.filter(organisation=giveaway.organisation_id).values_list("handle", flat=True))
+    return EligibilityContext(
+        own_handles=own_handles(), followers=followers, recent_winners=recent_winner_handles(giveaway=giveaway)
+    )
 
 
 def _apply_verdict(entry: GiveawayEntry, context: EligibilityContext) -> None:
@@ -313,13 +321,18 @@ def followers_import(*, organisation, text: str) -> tuple[int, list[parsing.Prob
 
 # --- Close, draw, redraw -------------------------------------------------------------------
 
-def giveaway_close(*, giveaway_id: int, now: datetime.datetime | None = None) -> bool:
-    """Freeze the list of eligible entries and publish its hash and count. Once only."""
+def giveaway_close(*, giveaway_id: int, now: datetime.datetime | None = None, evaluate: bool = True) -> bool:
+    """Freeze the list of eligible entries and publish its hash and count. Once only.
+
+    The rules are applied once more first (a follower list may have come in since);
+    `evaluate=False` is for callers that have just applied them (the demo's bulk load).
+    """
     with transaction.atomic():
         giveaway = Giveaway.objects.select_for_update().get(pk=giveaway_id)
         if giveaway.status != GiveawayStatus.OPEN:
             return False
-        entries_evaluate(giveaway=giveaway)
+        if evaluate:
+            entries_evaluate(giveaway=giveaway)
         handles = list(giveaway.entries.filter(is_eligible=True).values_list("author", flat=True))
         data = verify_draw.canonical_list(handles)
         giveaway.frozen_list = data.decode("utf-8")
@@ -328,7 +341,7 @@ def giveaway_close(*, giveaway_id: int, now: datetime.datetime | None = None) ->
         giveaway.closed_at = now or timezone.now()
         giveaway.status = GiveawayStatus.CLOSED
         giveaway.save(update_fields=["frozen_list", "list_hash", "entry_count", "closed_at", "status"])
-    logger.info("giveaway %s closed with %s eligible entries", giveaway_id, giveaway.entry_count)
+    logger.debug("giveaway %s closed with %s eligible entries", giveaway_id, giveaway.entry_count)
     return True
 
 
@@ -396,7 +409,7 @@ def giveaway_draw(
     except IntegrityError:
         logger.info("giveaway %s was drawn by another worker", giveaway_id)
         return False
-    logger.info("giveaway %s drawn: %s winners", giveaway_id, min(giveaway.winner_count, len(order)))
+    logger.debug("giveaway %s drawn: %s winners", giveaway_id, min(giveaway.winner_count, len(order)))
     return True
 
 
