@@ -1,0 +1,129 @@
+"""Staff work in the admin: create, paste comments, draw, redraw with a reason, cancel,
+import followers; and branch editors kept to their own branch."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from giveaways import services
+from giveaways.choices import GiveawayStatus
+from giveaways.models import EntryImport, Follower, Giveaway, GiveawayEntry, Redraw
+from tests.giveaways.factories import GiveawayEntryFactory, friday_at, make_giveaway
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(regional_staff):
+    client = Client()
+    client.force_login(regional_staff)
+    return client
+
+
+def test_staff_create_a_giveaway_as_a_draft_on_a_friday(staff_client, regional_org):
+    draw_at = friday_at(timezone.localdate() + datetime.timedelta(days=8))
+    data = {
+        "organisation": regional_org.pk, "title": "Розыгрыш", "prizes": "Кружка", "winner_count": 1,
+        "rules": "", "post_url": "",
+        "entries_close_at_0": (draw_at - datetime.timedelta(hours=3)).strftime("%d.%m.%Y"),
+        "entries_close_at_1": timezone.localtime(draw_at - datetime.timedelta(hours=3)).strftime("%H:%M"),
+        "draw_at_0": draw_at.strftime("%d.%m.%Y"), "draw_at_1": timezone.localtime(draw_at).strftime("%H:%M"),
+        **{f"{p}-{k}": v for p in ("winners", "redraws", "imports") for k, v in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))},
+    }
+    response = staff_client.post(reverse("admin:giveaways_giveaway_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    giveaway = Giveaway.objects.get()
+    assert (giveaway.status, giveaway.draw_date) == (GiveawayStatus.DRAFT, timezone.localtime(draw_at).date())
+
+    saturday = draw_at + datetime.timedelta(days=1)
+    data["draw_at_0"] = saturday.strftime("%d.%m.%Y")
+    response = staff_client.post(reverse("admin:giveaways_giveaway_add"), data)
+    assert "Fridays" in response.content.decode() or "пятниц" in response.content.decode()
+
+
+def test_staff_paste_comments_and_see_the_unreadable_lines(staff_client, regional_org):
+    giveaway = make_giveaway(organisation=regional_org)
+    url = reverse("admin:giveaways_giveaway_import", args=[giveaway.pk])
+    response = staff_client.post(url, {"text": "dana\n@a1 @a2 @a3\n\x7f\x01\nbolat @x\n"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "\\x7f\\x01" in body
+    assert set(GiveawayEntry.objects.values_list("author", flat=True)) == {"dana", "bolat"}
+    assert EntryImport.objects.get().problems[0]["line"] == 3
+
+
+def test_staff_upload_a_csv_file_of_comments(staff_client, regional_org):
+    giveaway = make_giveaway(organisation=regional_org)
+    upload = SimpleUploadedFile("comments.csv", b"author,text\nsaule,@a1 @a2 @a3\n", content_type="text/csv")
+    response = staff_client.post(reverse("admin:giveaways_giveaway_import", args=[giveaway.pk]), {"file": upload})
+    assert response.status_code == 302
+    assert GiveawayEntry.objects.get().author == "saule"
+
+
+def test_a_redraw_in_the_admin_needs_a_reason_and_is_logged(staff_client, regional_org):
+    giveaway = make_giveaway(organisation=regional_org)
+    for author in ("dana", "bolat", "saule"):
+        GiveawayEntryFactory(giveaway=giveaway, author=author, marked_follower=True)
+    services.giveaway_close(giveaway_id=giveaway.pk)
+    services.giveaway_draw(giveaway_id=giveaway.pk)
+    winner = giveaway.winners.get()
+    url = reverse("admin:giveaways_giveaway_redraw", args=[giveaway.pk])
+
+    assert staff_client.post(url, {"winner": winner.pk, "reason": ""}).status_code == 200
+    assert not Redraw.objects.exists()
+
+    response = staff_client.post(url, {"winner": winner.pk, "reason": "Не ответил за три дня"})
+    assert response.status_code == 302
+    redraw = Redraw.objects.get()
+    assert redraw.created_by.username == "regional_staff"
+    from django.contrib.admin.models import LogEntry
+
+    assert "Не ответил за три дня" in LogEntry.objects.get(object_id=str(giveaway.pk)).change_message
+
+
+def test_the_chair_may_look_but_not_redraw(chair, regional_org):
+    giveaway = make_giveaway(organisation=regional_org)
+    client = Client()
+    client.force_login(chair)
+    assert client.get(reverse("admin:giveaways_giveaway_change", args=[giveaway.pk])).status_code == 200
+    assert client.get(reverse("admin:giveaways_giveaway_import", args=[giveaway.pk])).status_code == 403
+
+
+def test_a_branch_editor_cannot_paste_into_another_branchs_giveaway(editor_b, branch_a):
+    giveaway = make_giveaway(organisation=branch_a)
+    client = Client()
+    client.force_login(editor_b)
+    response = client.post(reverse("admin:giveaways_giveaway_import", args=[giveaway.pk]), {"text": "dana\n@a @b @c\n"})
+    assert response.status_code == 404
+    assert not GiveawayEntry.objects.exists()
+
+
+def test_staff_cancel_with_a_reason_shown_publicly(staff_client, regional_org):
+    giveaway = make_giveaway(organisation=regional_org)
+    response = staff_client.post(reverse("admin:giveaways_giveaway_cancel", args=[giveaway.pk]), {"reason": "Праздник"})
+    assert response.status_code == 302
+    assert "Праздник" in Client().get(f"/giveaways/{giveaway.pk}/").content.decode()
+
+
+def test_admin_actions_close_and_draw_a_due_giveaway(staff_client, regional_org):
+    draw_at = friday_at(timezone.localdate() - datetime.timedelta(days=7))
+    giveaway = make_giveaway(organisation=regional_org, draw_at=draw_at)
+    GiveawayEntryFactory(giveaway=giveaway, author="dana", marked_follower=True)
+    changelist = reverse("admin:giveaways_giveaway_changelist")
+    staff_client.post(changelist, {"action": "close_selected", "_selected_action": [giveaway.pk]})
+    staff_client.post(changelist, {"action": "draw_selected", "_selected_action": [giveaway.pk]})
+    giveaway.refresh_from_db()
+    assert giveaway.status == GiveawayStatus.DRAWN
+    assert giveaway.draw.trigger == "staff"
+
+
+def test_staff_import_a_follower_list(staff_client, regional_org):
+    response = staff_client.post(
+        reverse("admin:giveaways_follower_import"), {"organisation": regional_org.pk, "text": "dana\nBolat\nНеверный ник\n"}
+    )
+    assert response.status_code == 200  # stays on the page to show the unreadable line
+    assert set(Follower.objects.values_list("handle", flat=True)) == {"dana", "bolat"}
