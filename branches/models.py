@@ -123,6 +123,15 @@ class SocialPage(LinkCheckFields):
         return f"{self.get_platform_display()}: {self.handle or self.url}"
 
     @property
+    def platform_label(self) -> str:
+        # get_platform_display() rebuilds a hashable copy of the choices on every call, which
+        # is most of the directory's rendering time once there are hundreds of pages.
+        try:
+            return Platform(self.platform).label
+        except ValueError:
+            return self.platform
+
+    @property
     def display_handle(self) -> str:
         """The handle as people know it; a bare profile number means nothing to a reader."""
         return "" if self.handle.isdigit() else self.handle

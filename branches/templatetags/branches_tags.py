@@ -2,7 +2,7 @@
 directory needs no icon font, no image request and no third-party script."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -57,6 +57,27 @@ def platform_icon(platform: str, label: str = ""):
         platform,
         mark_safe(shapes),  # noqa: S308 - constant markup above, no user input
     )
+
+
+@register.simple_tag
+def social_link_list(pages):
+    """The directory's list of links of one organisation, built in Python: with a thousand
+    branches this is most of the page, and a template loop per link is several times slower."""
+    items = format_html_join(
+        "",
+        '<li><a href="{}" target="_blank" rel="noopener noreferrer" title="{}">{}<span>{}</span>{}</a></li>',
+        (
+            (
+                page.url,
+                page.platform_label,
+                platform_icon(page.platform),
+                page.platform_label,
+                format_html(' <span class="meta">{}</span>', page.display_handle) if page.display_handle else "",
+            )
+            for page in pages
+        ),
+    )
+    return format_html('<ul class="social-links">{}</ul>', items)
 
 
 @register.simple_tag
