@@ -30,9 +30,10 @@ def _token_message(code: str) -> str:
     }[code]
 
 
-def _render_form(request, form, *, status=200):
+def _render_form(request, form, *, status=200, cacheable=False):
     context = {
         "form": form,
+        "form_cacheable": cacheable,
         "consent_text": consent_text(get_language()),
         "faq": selectors.published_faq()[:5],
     }
@@ -60,7 +61,8 @@ def submit(request):
         initial = {"form_token": protection.issue_form_token()}
         if request.user.is_authenticated:
             initial.update(name=request.user.get_full_name(), email=request.user.email)
-        return _render_form(request, AppealForm(initial=initial))
+        # An empty form for a visitor is the same for everyone: its fields come from the cache.
+        return _render_form(request, AppealForm(initial=initial), cacheable=not request.user.is_authenticated)
 
     if request.POST.get("website"):
         return _refused(request, None, _("Your appeal could not be accepted."), status=400)
