@@ -9,7 +9,7 @@ from reports.formatting import fmt
 
 BAR = 22
 GAP = 8
-LABEL_WIDTH = 230
+LABEL_WIDTH = 330
 WIDTH = 720
 
 
@@ -18,7 +18,7 @@ def _n(number: float) -> str:
     return f"{number:.1f}"
 
 
-def _short(label: str, limit: int = 34) -> str:
+def _short(label: str, limit: int = 44) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
@@ -56,7 +56,7 @@ def column_chart(*, label: str, categories: list, series: list[tuple[str, list[f
     height, bottom, left = 260, 30, 10
     plot_height = height - bottom - 30
     top = max((v or 0 for _name, values in series for v in values), default=0) or 1
-    group_width = (WIDTH - left - 160) / max(len(categories), 1)
+    group_width = (WIDTH - left - 260) / max(len(categories), 1)
     column = min(60, (group_width - 20) / max(len(series), 1))
     parts = []
     for c_index, category in enumerate(categories):
@@ -84,7 +84,7 @@ def column_chart(*, label: str, categories: list, series: list[tuple[str, list[f
         '<rect x="{}" y="{}" width="14" height="14" class="chart-series-{}"></rect>'
         '<text x="{}" y="{}" class="chart-label">{}</text>',
         (
-            (WIDTH - 150, 20 + i * 22, i, WIDTH - 130, 32 + i * 22, _short(name, 18))
+            (WIDTH - 250, 20 + i * 22, i, WIDTH - 230, 32 + i * 22, _short(name, 34))
             for i, (name, _values) in enumerate(series)
         ),
     )

@@ -25,9 +25,13 @@ class RecordLink:
 
     changelist: str
     year: str
-    organisation: str = "organisation__id__in"
+    # None where the admin cannot filter by organisation: only the region-wide figure links.
+    organisation: str | None = "organisation__id__in"
     facets: dict = field(default_factory=dict)
     fixed: dict = field(default_factory=dict)
+    # The lookup that selects the regional organisation's records when they carry no
+    # organisation (appeals routed to no branch are the apparatus's).
+    regional: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,22 +82,43 @@ METRICS = [
             changelist="admin:appeals_appeal_changelist",
             year="received_at__year",
             organisation="branch__id__in",
-            facets={"channel": "channel__exact", "status": "status__exact", "topic": "topic__slug__exact"},
+            regional="branch__isnull",
+            facets={"channel": "channel__exact", "status": "status__exact", "topic": "topic__exact"},
         ),
-        choices={"channel": "appeals.choices.Channel", "status": "appeals.choices.Status"},
+        choices={"channel": "appeals.choices.Channel", "status": "appeals.choices.Status", "topic": "appeals.choices.Topic"},
     ),
     Metric("appeals_median_hours", _("Median time to answer"), unit=_("h")),
     Metric("appeals_satisfaction_pct", _("Satisfied with the answer"), unit="%"),
     Metric(
         "giveaways",
         _("Friday giveaways"),
-        link=RecordLink(changelist="admin:giveaways_giveaway_changelist", year="draw_at__year"),
+        link=RecordLink(
+            changelist="admin:giveaways_giveaway_changelist",
+            year="draw_date__year",
+            # Drafts and cancelled giveaways do not count.
+            fixed={"status__in": "open,closed,drawn"},
+        ),
     ),
     Metric("giveaway_entries", _("Giveaway entries")),
     Metric("giveaway_eligible_entries", _("Eligible giveaway entries")),
     Metric("giveaway_winners", _("Giveaway winners")),
-    Metric("followers_gained", _("Followers gained"), choices={"platform": "branches.choices.Platform"}),
-    Metric("outreach_visits", _("Outreach visits")),
+    Metric(
+        "followers_gained",
+        _("Followers gained"),
+        # The counts the growth is computed from; the admin cannot filter them by organisation.
+        link=RecordLink(
+            changelist="admin:branches_followercount_changelist",
+            year="date__year",
+            organisation=None,
+            facets={"platform": "social_page__platform__exact"},
+        ),
+        choices={"platform": "branches.choices.Platform"},
+    ),
+    Metric(
+        "outreach_visits",
+        _("Outreach visits"),
+        link=RecordLink(changelist="admin:branches_outreachvisit_changelist", year="date__year", organisation="branch__id__in"),
+    ),
     Metric(
         "subscriptions_copies",
         _("Newspaper copies subscribed"),
@@ -140,6 +165,7 @@ def record_url(
     organisation_ids: list[int] | None = None,
     dimension: str = "total",
     facet_values: dict | None = None,
+    is_regional: bool = False,
 ) -> str | None:
     """The admin list of the records behind a figure, or None where no list holds them.
 
@@ -151,7 +177,12 @@ def record_url(
         return None
     params = {spec.year: year, **spec.fixed}
     if organisation_ids is not None:
-        params[spec.organisation] = ",".join(str(pk) for pk in organisation_ids)
+        if spec.organisation is None:
+            return None
+        if is_regional and spec.regional:
+            params[spec.regional] = "True"
+        else:
+            params[spec.organisation] = ",".join(str(pk) for pk in organisation_ids)
     if dimension != "total":
         facet, _sep, value = dimension.partition(":")
         lookup = spec.facets.get(facet)

@@ -121,6 +121,7 @@ class FigureBook:
             organisation_ids=ids,
             dimension=dimension,
             facet_values={"rubric": self.rubric_ids},
+            is_regional=org is not None and org.kind == OrganisationKind.REGIONAL,
         )
 
     def dimension_label(self, metric_key: str, facet: str, value: str) -> str:
