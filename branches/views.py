@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,6 +20,10 @@ from unionportal.exceptions import ApplicationError
 @require_GET
 def branch_list(request):
     organisations = list(selectors.directory())
+    # One reverse() for the whole list rather than one per branch: slugs are URL-safe.
+    pattern = reverse("branches:detail", args=["__slug__"])
+    for organisation in organisations:
+        organisation.detail_url = pattern.replace("__slug__", organisation.slug)
     return render(request, "branches/branch_list.html", {"organisations": organisations})
 
 
