@@ -14,7 +14,7 @@ from django.utils import timezone
 from branches.models import Organisation, SocialPage
 from giveaways import eligibility, services
 from giveaways.choices import GiveawayStatus
-from giveaways.models import Follower, Giveaway, GiveawayEntry
+from giveaways.models import Follower, Giveaway, GiveawayEntry, Redraw
 
 FIRST_FRIDAY = datetime.date(2024, 1, 5)
 DRAW_TIME = datetime.time(18, 0)
@@ -30,11 +30,11 @@ LAST_NAMES = [
     "omarova", "smagulova", "beisenova", "kim", "li", "ospanova", "sarsenova", "utegenova", "mukanova",
 ]
 PRIZES = [
-    ("Термокружка с символикой профсоюза", "Термокружка с символикой профсоюза"),
-    ("Сертификат в книжный магазин на 10 000 ₸", "Сертификат в книжный магазин на 10 000 ₸"),
-    ("Набор канцелярии для учителя", "Набор канцелярии для учителя\nЕжедневник"),
-    ("Билеты в театр им. Станиславского", "Два билета в театр им. К. С. Станиславского"),
-    ("Портативная колонка", "Портативная колонка"),
+    ("термокружка с символикой профсоюза", "Термокружка с символикой профсоюза"),
+    ("сертификат в книжный магазин на 10 000 ₸", "Сертификат в книжный магазин на 10 000 ₸"),
+    ("набор канцелярии для учителя", "Набор канцелярии для учителя\nЕжедневник"),
+    ("билеты в театр им. Станиславского", "Два билета в театр им. К. С. Станиславского"),
+    ("портативная колонка", "Портативная колонка"),
 ]
 RULES = (
     "1. Подпишитесь на страницу @profsoyuz310krg.\n"
@@ -147,13 +147,15 @@ def load(*, stdout=None) -> None:
         giveaway = services.giveaway_create(
             organisation=regional,
             social_page=page,
-            title=f"Пятничный розыгрыш: {title_prize.lower()}",
+            title=f"Пятничный розыгрыш: {title_prize}",
             prizes=prizes,
             winner_count=winner_count,
             rules=RULES,
             post_url=f"https://www.instagram.com/p/DEMO{friday:%Y%m%d}/",
             entries_close_at=draw_at - CLOSE_BEFORE,
             draw_at=draw_at,
+            # Opened with the week's post on Monday, before any comment.
+            now=min(now, draw_at - datetime.timedelta(days=4)),
         )
         made += 1
         if draw_at > now:
@@ -183,7 +185,8 @@ def load(*, stdout=None) -> None:
             giveaway.refresh_from_db()
             first = giveaway.winners.order_by("rank").first()
             if first is not None:
-                services.winner_redraw(winner=first, reason="Победитель не вышел на связь в течение трёх дней.")
+                redraw = services.winner_redraw(winner=first, reason="Победитель не вышел на связь в течение трёх дней.")
+                Redraw.objects.filter(pk=redraw.pk).update(created_at=draw_at + datetime.timedelta(days=3))
     if stdout is not None:
         total = Giveaway.objects.filter(organisation=regional, status=GiveawayStatus.DRAWN).count()
         stdout.write(f"  giveaways: {made} made, {total} drawn in all")

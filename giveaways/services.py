@@ -59,6 +59,7 @@ def giveaway_create(
     social_page=None,
     open_now: bool = True,
     previous: Giveaway | None = None,
+    now: datetime.datetime | None = None,
 ) -> Giveaway:
     giveaway = Giveaway(
         organisation=organisation,
@@ -81,7 +82,7 @@ def giveaway_create(
     giveaway.full_clean(validate_constraints=False)
     giveaway.save()
     if open_now:
-        giveaway_open(giveaway=giveaway)
+        giveaway_open(giveaway=giveaway, now=now)
     return giveaway
 
 
@@ -102,11 +103,11 @@ def giveaway_save(*, giveaway: Giveaway) -> Giveaway:
 
 
 @transaction.atomic
-def giveaway_open(*, giveaway: Giveaway) -> Giveaway:
+def giveaway_open(*, giveaway: Giveaway, now: datetime.datetime | None = None) -> Giveaway:
     """Make the secret seed and publish its commitment; entries are taken from now on."""
     updated = Giveaway.objects.filter(pk=giveaway.pk, status=GiveawayStatus.DRAFT)
     seed = secrets.token_bytes(32)
-    now = timezone.now()
+    now = now or timezone.now()
     if not updated.update(
         status=GiveawayStatus.OPEN,
         secret_seed=seed.hex(),

@@ -1,6 +1,8 @@
 """Public pages of the giveaways (the coming one, past results, how to check a draw) and
 the staff figures page. Staff work on giveaways in the admin (giveaways/admin.py)."""
 
+from pathlib import Path
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -63,6 +65,15 @@ def frozen_list(request, pk: int):
 @require_GET
 def verify_howto(request):
     return render(request, "giveaways/draw_verify.html")
+
+
+@require_GET
+def verify_script(request):
+    """The stand-alone checking script itself, so nobody needs the repository to use it."""
+    source = (Path(__file__).resolve().parent / "verify_draw.py").read_bytes()
+    response = HttpResponse(source, content_type="text/x-python; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="verify_draw.py"'
+    return response
 
 
 @staff_required

@@ -30,6 +30,7 @@ def _drawn(world):
 URL_CASES = [
     UrlCase("giveaways:list", public=True),
     UrlCase("giveaways:verify", public=True),
+    UrlCase("giveaways:verify_script", public=True),
     UrlCase("giveaways:detail", kwargs=lambda w: {"pk": _giveaway(w.branch_a).pk}, public=True),
     UrlCase("giveaways:frozen_list", kwargs=_drawn, public=True),
     UrlCase("giveaways:figures", roles=STAFF),

@@ -107,3 +107,9 @@ def test_a_giveaway_drawn_late_on_new_years_eve_counts_for_that_year(regional_or
     make_giveaway(organisation=regional_org, draw_at=draw_at)
     assert [f.value for f in selectors.yearly_figures(year=2021) if f.metric == "giveaways"] == [1]
     assert selectors.yearly_figures(year=2022) == []
+
+
+def test_the_checking_script_can_be_downloaded_from_the_portal():
+    response = Client().get("/giveaways/verify/verify_draw.py")
+    assert response.status_code == 200
+    assert b"def draw_winners" in response.content
