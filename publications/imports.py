@@ -103,7 +103,11 @@ def _cell(value) -> str:
         return value.strftime("%Y-%m-%d")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    # Undo the quote the export puts before a would-be formula, so an export imports back.
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        text = text[1:]
+    return text
 
 
 def _rows_from(raw: list[list]) -> list[dict]:

@@ -24,11 +24,16 @@ def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
 
 
 def organisation_filter(organisation, *, prefix: str = "") -> Q:
-    """The organisation itself and its primary organisations (a branch's schools, colleges …)."""
+    """The organisation itself and its primary organisations (a branch's schools, colleges …).
+
+    A subquery of organisation ids rather than a join, so the news list still walks its
+    newest-first index and stops after one page.
+    """
+    from branches.models import Organisation
+
     org_id = getattr(organisation, "pk", organisation)
-    return Q(**{f"{prefix}organisation_id": org_id}) | Q(
-        **{f"{prefix}organisation__parent_id": org_id, f"{prefix}organisation__kind": OrganisationKind.PRIMARY}
-    )
+    ids = Organisation.objects.filter(Q(pk=org_id) | Q(parent_id=org_id, kind=OrganisationKind.PRIMARY)).values("pk")
+    return Q(**{f"{prefix}organisation_id__in": ids})
 
 
 def publication_list_queryset() -> QuerySet[Publication]:

@@ -123,7 +123,9 @@ def test_an_xlsx_export_imports_back(reference, branch_a):
     Publication.objects.all().delete()
     result = import_publications(SimpleUploadedFile("back.xlsx", data))
     assert result.created == 2
-    assert Publication.objects.get(url="https://t.me/profsoyuz/1").views == 10
+    back = Publication.objects.get(url="https://t.me/profsoyuz/1")
+    assert back.views == 10
+    assert back.title == '=HYPERLINK("http://evil")'
 
 
 def test_an_xlsx_with_real_dates_is_read(reference):
