@@ -20,16 +20,15 @@ from reports.choices import NarrativeSection as S
 from reports.formatting import fmt
 from reports.metrics import metric
 from reports.selectors import (
+    broadcast_appearances,
     compared_years,
     figure_book,
-    media_appearances,
     narrative_texts,
     ranked_branches,
     social_pages_by_organisation,
 )
 
 SIGNATURE = "Кәсіподақтың Қарағанды облыстық ұйымы"
-BROADCAST_KINDS = ("tv_broadcast", "radio_broadcast", "video", "interview")
 PRINTED_CHANNELS = ("memo", "brochure", "leaflet", "poster", "booklet", "bulletin", "express_info", "methodical", "stand")
 SUMMARY_METRICS = [
     "publications",
@@ -262,7 +261,7 @@ class _Report:
     def media(self):
         self.heading(_("TV, radio and YouTube"))
         self.narrative(S.MEDIA)
-        appearances = media_appearances(user=self.user, years=self.years, kinds=BROADCAST_KINDS)
+        appearances = broadcast_appearances(user=self.user, years=self.years)
         for appearance in appearances:
             self.doc.add_paragraph(self.appearance_line(appearance), style="List Bullet")
         if appearances:

@@ -11,6 +11,7 @@ import importlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.roles import is_regional
@@ -21,6 +22,8 @@ from reports.metrics import ACTIVITY_METRICS, metric, record_url
 from reports.models import ReportNarrative, Rollup, YearlyFigure
 from unionportal.figures import TOTAL
 
+BROADCAST_KINDS = ("tv_broadcast", "radio_broadcast", "video")
+BROADCAST_OUTLETS = ("tv_channel", "radio", "youtube_channel")
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
 
@@ -208,9 +211,10 @@ def edited_sections(*, year: int, language: str) -> set[str]:
     return set(ReportNarrative.objects.filter(year=year, language=language).values_list("section", flat=True))
 
 
-def media_appearances(*, user, years: list[int], kinds: tuple[str, ...] | None = None) -> list:
-    """The broadcasts and videos of `years` the user may see, oldest first, with outlet,
-    programme and speakers. Empty while the media part is not installed."""
+def broadcast_appearances(*, user, years: list[int]) -> list:
+    """The TV, radio and YouTube appearances of `years` the user may see, oldest first,
+    with outlet, programme and speakers: a broadcast or video, or anything on a TV channel,
+    radio or YouTube channel (an interview in a paper is press, not TV)."""
     try:
         module = importlib.import_module("media_reports.models")
     except ImportError:
@@ -218,9 +222,9 @@ def media_appearances(*, user, years: list[int], kinds: tuple[str, ...] | None =
     from django.db.models import Prefetch
 
     model = module.MediaAppearance
-    qs = model.objects.filter(date__year__gte=min(years), date__year__lte=max(years))
-    if kinds:
-        qs = qs.filter(kind__in=kinds)
+    qs = model.objects.filter(date__year__gte=min(years), date__year__lte=max(years)).filter(
+        Q(kind__in=BROADCAST_KINDS) | Q(outlet__kind__in=BROADCAST_OUTLETS)
+    )
     qs = (
         scope_queryset(qs, user)
         .select_related("outlet", "programme", "organisation")

@@ -68,6 +68,8 @@ def check_the_report_shows_the_reports_figures_and_appendix_1(client):
     # The TV and YouTube appearances of the report, with date, programme, speaker and link.
     assert re.search(r"18 апреля 2023 года, «1-Карагандинский»; программа «Вадут»; Ракишева А\..*youtu\.be/q7xQNHFiueU", text)
     assert "30 августа 2024 года" in text and "youtu.be/rUlsl2hpIZ4" in text
+    broadcasts = next(t for t in tables if t[0][:3] == ["Дата", "СМИ", "Программа"])
+    assert [row[0] for row in broadcasts[1:]] == ["15.12.2022", "18.04.2023", "14.12.2023", "30.08.2024"]
     appendix = tables[-1]
     assert len(appendix) - 1 == 13
     assert appendix[1][2].startswith("https://www.instagram.com/profsoyuz310krg")
