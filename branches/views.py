@@ -63,15 +63,15 @@ def _latest_appearances(organisation) -> list[dict]:
     from media_reports.selectors import latest_appearances
 
     return [
-        {"title": a.title, "date": a.date, "outlet": a.outlet.name, "url": _url_of(a, a.link)}
+        {"title": a.title, "date": a.date, "outlet": a.outlet.name, "url": _url_of(a, a.link, "media_reports:detail")}
         for a in latest_appearances(organisation=organisation, limit=5)
     ]
 
 
-def _url_of(obj, fallback: str) -> str:
+def _url_of(obj, fallback: str, route: str | None = None) -> str:
     """The record's own page where its part has one, else its outside link."""
     try:
-        return obj.get_absolute_url()
+        return reverse(route, args=[obj.pk]) if route else obj.get_absolute_url()
     except (AttributeError, NoReverseMatch):
         return fallback
 

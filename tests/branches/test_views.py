@@ -114,3 +114,17 @@ def test_an_unknown_branch_is_not_found(client, regional_org):
 def test_a_primary_organisation_has_no_public_branch_page(client, branch_a):
     primary = PrimaryOrganisationFactory(parent=branch_a)
     assert client.get(reverse("branches:detail", args=[primary.slug])).status_code == 404
+
+
+def test_a_branch_page_shows_its_latest_publications_and_media_appearances(client, branch_a, branch_b):
+    from tests.media_reports.factories import MediaAppearanceFactory
+    from tests.publications.factories import PublicationFactory
+
+    PublicationFactory(organisation=branch_a, title="Встреча с педагогами Шетского района")
+    PublicationFactory(organisation=branch_b, title="Чужая новость")
+    appearance = MediaAppearanceFactory(organisation=branch_a, title="Защита трудовых прав педагогов")
+    html = client.get(reverse("branches:detail", args=[branch_a.slug])).content.decode()
+    assert "Встреча с педагогами Шетского района" in html
+    assert "Чужая новость" not in html
+    assert "Защита трудовых прав педагогов" in html
+    assert f'href="{reverse("media_reports:detail", args=[appearance.pk])}"' in html
