@@ -163,3 +163,26 @@ def test_a_branch_editor_adds_an_appearance_with_a_pasted_link_in_the_admin(clie
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert MediaAppearance.objects.get().link == "https://youtu.be/rUlsl2hpIZ4?si=vIzx0LyNKOseW6ri"
+
+
+def test_the_dashboards_links_into_the_admin_lists_work(client, regional_staff, branch_a, branch_b):
+    """The reports part links figures to these lists with these lookups."""
+    MediaAppearanceFactory(title="Наша", organisation=branch_a, date=datetime.date(2023, 2, 2))
+    MediaAppearanceFactory(title="Чужая", organisation=branch_b, date=datetime.date(2023, 2, 2))
+    client.force_login(regional_staff)
+    url = reverse("admin:media_reports_mediaappearance_changelist")
+    response = client.get(url, {"date__year": 2023, "organisation__id__in": str(branch_a.pk), "kind__exact": "article", "outlet__level__exact": "regional"})
+    assert response.status_code == 200
+    assert [a.title for a in response.context["cl"].queryset] == ["Наша"]
+    url = reverse("admin:media_reports_newspapersubscription_changelist")
+    assert client.get(url, {"year__exact": 2024, "organisation__id__in": str(branch_a.pk)}).status_code == 200
+
+
+def test_the_admin_list_links_to_import_and_export(client, editor_a, chair):
+    url = reverse("admin:media_reports_mediaappearance_changelist")
+    client.force_login(editor_a)
+    html = client.get(url).content.decode()
+    assert reverse("media_reports:import") in html and reverse("media_reports:export") in html
+    client.force_login(chair)
+    html = client.get(url).content.decode()
+    assert reverse("media_reports:import") not in html and reverse("media_reports:export") in html
