@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import BranchScopedAdmin
 from accounts.roles import is_regional
-from accounts.scoping import scope_queryset, scoped_organisation_ids
+from accounts.scoping import scope_queryset, scoped_organisation_ids, user_organisation_id
 from appeals import selectors, services
 from appeals.choices import OPEN_STATUSES
 from appeals.models import Appeal, AppealEvent, CannedReply, FaqEntry
@@ -168,6 +168,13 @@ class AppealAdmin(BranchScopedAdmin):
             field.queryset = users
         return field
 
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if not is_regional(request.user):
+            # A branch editor logs appeals for their own branch: it must be theirs to save.
+            initial.setdefault("branch", user_organisation_id(request.user))
+        return initial
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         if not is_regional(request.user):
@@ -248,7 +255,7 @@ class AppealAdmin(BranchScopedAdmin):
 
     # --- Actions -----------------------------------------------------------------------------
 
-    @admin.action(description=_("Make a draft frequent question from the selected answered appeals"), permissions=["view"])
+    @admin.action(description=_("Make a draft frequent question from the selected answered appeals"), permissions=["change"])
     def make_faq(self, request, queryset):
         made = 0
         for appeal in queryset:

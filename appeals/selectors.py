@@ -57,11 +57,15 @@ def staff_appeals(user) -> QuerySet[Appeal]:
     return scope_queryset(Appeal.objects.select_related("branch", "assignee"), user)
 
 
-def appeal_counts(*, user=None, year: int | None = None) -> dict:
-    """For the dashboard: counts by status, channel and topic, open and overdue, scoped to `user`."""
+def appeal_counts(*, user=None, year: int | None = None, organisation=None) -> dict:
+    """For the dashboard and the branch page: counts by status, channel and topic, open and
+    overdue, median hours to the first answer and satisfaction; scoped to `user`, and to
+    the appeals routed to `organisation` or its primary organisations when given."""
     qs = Appeal.objects.all()
     if user is not None:
         qs = scope_queryset(qs, user)
+    if organisation is not None:
+        qs = qs.filter(Q(branch=organisation) | Q(branch__parent=organisation))
     if year is not None:
         qs = qs.filter(received_at__range=_year_range(year))
     today = timezone.localdate()

@@ -200,3 +200,20 @@ def test_the_attachment_is_served_only_to_who_may_see_personal_data(client, edit
     assert response.status_code == 200 and b"%PDF" in b"".join(response.streaming_content)
     client.force_login(editor_b)
     assert client.get(url).status_code in (403, 404)
+
+
+def test_a_branch_editors_new_appeal_defaults_to_their_branch(client, editor_a, branch_a):
+    client.force_login(editor_a)
+    response = client.get(reverse("admin:appeals_appeal_add"))
+    assert response.context["adminform"].form.initial["branch"] == branch_a.pk
+
+
+def test_the_chair_cannot_make_faq_entries_or_erase(client, chair):
+    appeal = AppealFactory(status=Status.ANSWERED, answer="Ответ", email="p@example.invalid")
+    client.force_login(chair)
+    client.post(reverse(CHANGELIST), {"action": "make_faq", "_selected_action": [appeal.pk]})
+    client.post(reverse(CHANGELIST), {"action": "erase_personal_data", "_selected_action": [appeal.pk], "confirm": "yes"})
+    from appeals.models import FaqEntry
+
+    appeal.refresh_from_db()
+    assert not FaqEntry.objects.exists() and appeal.email == "p@example.invalid"

@@ -178,3 +178,12 @@ def test_dashboard_counts_are_scoped_to_the_editors_branch(editor_a, branch_a, b
     AppealFactory(branch=branch_a, due_date=timezone.localdate() - datetime.timedelta(days=1))
     counts = selectors.appeal_counts(user=editor_a)
     assert counts["total"] == 2 and counts["overdue"] == 1
+
+
+def test_branch_page_counts_include_the_branchs_primary_organisations(branch_a, branch_b):
+    from tests.branches.factories import PrimaryOrganisationFactory
+
+    AppealFactory(branch=branch_a)
+    AppealFactory(branch=PrimaryOrganisationFactory(parent=branch_a))
+    AppealFactory(branch=branch_b)
+    assert selectors.appeal_counts(organisation=branch_a)["total"] == 2
