@@ -27,6 +27,12 @@ class AppearanceFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
+    dataset = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[("appearances", _("Media appearances")), ("subscriptions", _("Newspaper subscriptions"))],
+        initial="appearances",
+        required=False,
+    )
     file = forms.FileField(label=_("CSV or XLSX file"))
 
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import scoped_organisation_ids
 from media_reports.choices import AppearanceKind, Language
-from media_reports.models import MediaAppearance, Outlet, Programme, Speaker
-from media_reports.services import appearance_create, normalise_link
+from media_reports.models import MediaAppearance, NewspaperSubscription, Outlet, Programme, Speaker
+from media_reports.services import appearance_create, normalise_link, subscription_set
 from unionportal.exceptions import ApplicationError
 
 COLUMNS = [
@@ -36,6 +36,7 @@ COLUMNS = [
     "audience_source",
 ]
 REQUIRED = ["date", "outlet", "kind", "title", "organisation"]
+SUBSCRIPTION_COLUMNS = ["organisation", "year", "outlet", "copies"]
 MAX_ROWS = 5000
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -67,33 +68,53 @@ def _safe_cell(value):
     return value
 
 
-def export_csv(queryset) -> bytes:
+def _csv_bytes(columns: list[str], rows) -> bytes:
     """UTF-8 with a BOM, so that Excel opens Kazakh and Russian text correctly."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for appearance in queryset.order_by("date", "pk"):
-        writer.writerow([_safe_cell(v) for v in _row(appearance)])
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_safe_cell(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def export_xlsx(queryset) -> bytes:
+def _xlsx_bytes(columns: list[str], rows, title: str) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("appearances")
-    sheet.append(COLUMNS)
-    for appearance in queryset.order_by("date", "pk"):
-        sheet.append([_safe_cell(v) for v in _row(appearance)])
+    sheet = workbook.create_sheet(title)
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([_safe_cell(v) for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
+def export_csv(queryset) -> bytes:
+    return _csv_bytes(COLUMNS, (_row(a) for a in queryset.order_by("date", "pk")))
+
+
+def export_xlsx(queryset) -> bytes:
+    return _xlsx_bytes(COLUMNS, (_row(a) for a in queryset.order_by("date", "pk")), "appearances")
+
+
+def _subscription_row(subscription: NewspaperSubscription) -> list:
+    return [subscription.organisation.slug, subscription.year, subscription.outlet.name, subscription.copies]
+
+
+def export_subscriptions_csv(queryset) -> bytes:
+    return _csv_bytes(SUBSCRIPTION_COLUMNS, (_subscription_row(s) for s in queryset))
+
+
+def export_subscriptions_xlsx(queryset) -> bytes:
+    return _xlsx_bytes(SUBSCRIPTION_COLUMNS, (_subscription_row(s) for s in queryset), "subscriptions")
+
+
 # --- Reading a file -----------------------------------------------------------------------
 
 
-def _read_rows(file, filename: str) -> list[dict]:
+def _read_rows(file, filename: str, required: list[str] = REQUIRED) -> list[dict]:
     """The rows as dicts keyed by the lower-cased header; raises ApplicationError on an unreadable file."""
     name = (filename or "").lower()
     data = file.read()
@@ -107,7 +128,7 @@ def _read_rows(file, filename: str) -> list[dict]:
     if not rows:
         raise ApplicationError(_("The file is empty."), code="empty")
     header = [str(h or "").strip().lower() for h in rows[0]]
-    missing = [c for c in REQUIRED if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
         raise ApplicationError(
             _("The file has no column(s): %(columns)s.") % {"columns": ", ".join(missing)}, code="bad_header"
@@ -337,3 +358,56 @@ def import_appearances(*, file, filename: str, user) -> list[MediaAppearance]:
                 extra={"rows": errors},
             )
     return created
+
+
+def import_subscriptions(*, file, filename: str, user) -> list[NewspaperSubscription]:
+    """Set the copies of every row (a row already recorded is corrected), or of none."""
+    rows = _read_rows(file, filename, SUBSCRIPTION_COLUMNS)
+    lookups = _Lookups(user)
+    errors: list[str] = []
+    saved: list[NewspaperSubscription] = []
+    seen: set[tuple] = set()
+    with transaction.atomic():
+        for number, row in enumerate(rows, start=2):
+            problems = []
+            org_text = _text(row, "organisation")
+            organisation = lookups.allowed_orgs.get(org_text.lower())
+            if organisation is None:
+                problems.append(_("organisation «%(value)s» is unknown or not yours") % {"value": org_text})
+            outlet_name = _text(row, "outlet")
+            outlet = lookups.outlets.get(outlet_name.lower())
+            if outlet is None:
+                problems.append(_("unknown outlet «%(value)s»") % {"value": outlet_name})
+            year = copies = None
+            try:
+                year = _int(row, "year", "year")
+                if year is None or not 1990 <= year <= 2100:
+                    raise RowError(_("year «%(value)s» is not a year") % {"value": _text(row, "year")})
+            except RowError as exc:
+                problems.append(str(exc))
+            try:
+                copies = _int(row, "copies", "copies")
+                if not copies:
+                    raise RowError(_("copies must be a whole number above zero"))
+            except RowError as exc:
+                problems.append(str(exc))
+            if not problems:
+                key = (organisation.pk, year, outlet.pk)
+                if key in seen:
+                    problems.append(_("the same subscription is in the file twice"))
+                seen.add(key)
+            if not problems:
+                try:
+                    with transaction.atomic():
+                        saved.append(subscription_set(organisation=organisation, year=year, outlet=outlet, copies=copies))
+                except ValidationError as exc:
+                    problems.append(_validation_text(exc))
+            if problems:
+                errors.append(_("Row %(row)d: %(problem)s.") % {"row": number, "problem": "; ".join(problems)})
+        if errors:
+            raise ApplicationError(
+                _("Nothing was imported: fix the rows below and upload the file again."),
+                code="bad_rows",
+                extra={"rows": errors},
+            )
+    return saved

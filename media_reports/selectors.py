@@ -23,6 +23,12 @@ def appearance_list(*, year: int | None = None, kind: str = "", level: str = "")
     return qs
 
 
+def subscription_list() -> QuerySet[NewspaperSubscription]:
+    return NewspaperSubscription.objects.select_related("organisation", "outlet").order_by(
+        "year", "organisation__position", "outlet__name"
+    )
+
+
 def appearance_years() -> list[int]:
     """The years from the first appearance to the last, newest first (for the year filter).
 

@@ -38,20 +38,33 @@ def appearance_detail(request, pk: int):
     return render(request, "media_reports/appearance_detail.html", {"appearance": appearance})
 
 
+EXPORTS = {
+    # dataset: (queryset maker, csv writer, xlsx writer, file stem)
+    "appearances": (selectors.appearance_list, imports.export_csv, imports.export_xlsx, "media-appearances"),
+    "subscriptions": (
+        selectors.subscription_list,
+        imports.export_subscriptions_csv,
+        imports.export_subscriptions_xlsx,
+        "newspaper-subscriptions",
+    ),
+}
+IMPORTS = {"appearances": imports.import_appearances, "subscriptions": imports.import_subscriptions}
+
+
 @require_GET
 @staff_required(roles=(Role.BRANCH_EDITOR, Role.REGIONAL_STAFF))
 def appearance_export(request):
-    fmt = request.GET.get("format", "csv")
-    qs = scope_queryset(selectors.appearance_list(), request.user)
-    if fmt == "xlsx":
-        content = imports.export_xlsx(qs)
+    dataset = request.GET.get("dataset", "appearances")
+    make_qs, to_csv, to_xlsx, stem = EXPORTS.get(dataset, EXPORTS["appearances"])
+    qs = scope_queryset(make_qs(), request.user)
+    if request.GET.get("format") == "xlsx":
+        fmt, content = "xlsx", to_xlsx(qs)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        fmt = "csv"
-        content = imports.export_csv(qs)
+        fmt, content = "csv", to_csv(qs)
         content_type = "text/csv; charset=utf-8"
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="media-appearances.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response
 
 
@@ -61,15 +74,16 @@ def appearance_import(request):
     # The chair reads everything but records nothing: the role's permissions decide.
     if not request.user.has_perm("media_reports.add_mediaappearance"):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, initial={"dataset": request.GET.get("dataset")})
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        run = IMPORTS[form.cleaned_data["dataset"] or "appearances"]
         try:
-            created = imports.import_appearances(file=upload, filename=upload.name, user=request.user)
+            saved = run(file=upload, filename=upload.name, user=request.user)
         except ApplicationError as exc:
             errors = exc.extra.get("rows") or [exc.message]
         else:
-            messages.success(request, _("Imported appearances: %(count)d.") % {"count": len(created)})
+            messages.success(request, _("Imported rows: %(count)d.") % {"count": len(saved)})
             return redirect("media_reports:import")
     return render(request, "media_reports/appearance_import.html", {"form": form, "errors": errors})

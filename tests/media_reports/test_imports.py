@@ -171,3 +171,51 @@ def test_an_export_imports_back_unchanged(reference, regional_staff, client):
     MediaAppearance.objects.all().delete()
     _import(exported, "again.csv", regional_staff)
     assert sorted(MediaAppearance.objects.values_list("title", "date", "kind", "organisation_id", "link")) == before
+
+
+SUB_HEADER = "organisation,year,outlet,copies\n"
+
+
+def test_subscriptions_import_sets_and_corrects_copies(reference, regional_staff, branch_a):
+    from media_reports.imports import import_subscriptions
+    from media_reports.models import NewspaperSubscription
+
+    data = (SUB_HEADER + "branch-a,2024,Қазақстан кәсіподағы,5\nregional,2024,Қазақстан кәсіподағы,12\n").encode()
+    assert len(import_subscriptions(file=io.BytesIO(data), filename="s.csv", user=regional_staff)) == 2
+    data = (SUB_HEADER + "branch-a,2024,Қазақстан кәсіподағы,7\n").encode()
+    import_subscriptions(file=io.BytesIO(data), filename="s.csv", user=regional_staff)
+    assert NewspaperSubscription.objects.get(organisation=branch_a).copies == 7
+    assert NewspaperSubscription.objects.count() == 2
+
+
+def test_a_bad_subscriptions_file_changes_nothing_and_names_its_rows(reference, editor_a, branch_a):
+    from media_reports.imports import import_subscriptions
+    from media_reports.models import NewspaperSubscription
+
+    data = (
+        SUB_HEADER
+        + "branch-a,2024,Қазақстан кәсіподағы,5\n"
+        + "branch-b,2024,Қазақстан кәсіподағы,5\n"  # not the editor's branch
+        + "branch-a,20x4,1-Карагандинский,0\n"  # bad year, a TV channel, no copies
+        + "branch-a,2024,Қазақстан кәсіподағы,6\n"  # twice
+    ).encode()
+    with pytest.raises(ApplicationError) as exc:
+        import_subscriptions(file=io.BytesIO(data), filename="s.csv", user=editor_a)
+    rows = exc.value.extra["rows"]
+    assert [r.split(":")[0] for r in rows] == ["Строка 3", "Строка 4", "Строка 5"]
+    assert not NewspaperSubscription.objects.exists()
+
+
+def test_the_subscriptions_export_is_scoped_and_imports_through_the_page(reference, editor_a, branch_a, branch_b, client):
+    from tests.media_reports.factories import NewspaperSubscriptionFactory
+
+    NewspaperSubscriptionFactory(organisation=branch_a, outlet=reference["paper"], copies=4)
+    NewspaperSubscriptionFactory(organisation=branch_b, outlet=reference["paper"], copies=9)
+    client.force_login(editor_a)
+    text = client.get(EXPORT, {"dataset": "subscriptions"}).content.decode("utf-8-sig")
+    assert text.splitlines() == ["organisation,year,outlet,copies", "branch-a,2024,Қазақстан кәсіподағы,4"]
+    workbook = load_workbook(io.BytesIO(client.get(EXPORT, {"dataset": "subscriptions", "format": "xlsx"}).content))
+    assert [r for r in workbook.active.iter_rows(min_row=2, values_only=True)] == [("branch-a", 2024, "Қазақстан кәсіподағы", 4)]
+    upload = SimpleUploadedFile("s.csv", text.replace(",4", ",8").encode())
+    client.post(IMPORT, {"dataset": "subscriptions", "file": upload})
+    assert branch_a.newspaper_subscriptions.get().copies == 8
