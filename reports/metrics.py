@@ -7,9 +7,11 @@ describes them. A metric it does not know still shows, under its key.
 
 import importlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.figures import Figure
@@ -193,8 +195,16 @@ def record_url(
             if value is None:
                 return None
         params[lookup] = value
-    try:
-        base = reverse(spec.changelist)
-    except NoReverseMatch:
+    base = _changelist_url(spec.changelist, get_language())
+    if base is None:
         return None
     return f"{base}?{urlencode(params)}"
+
+
+@lru_cache(maxsize=256)
+def _changelist_url(name: str, language: str | None) -> str | None:
+    # A page links hundreds of figures to a dozen lists: reverse each list once per language.
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None

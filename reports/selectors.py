@@ -68,24 +68,28 @@ class FigureBook:
 
     # --- Totals -------------------------------------------------------------------------
 
+    def __post_init__(self):
+        # One pass over the rows builds the indexes every later lookup uses, so the page
+        # costs the same whatever the order of calls (a dict scan per cell was quadratic).
+        self._dimensions: dict[str, set[str]] = defaultdict(set)
+        self._facet_sums: dict[tuple[int, str, str, int], float] = defaultdict(float)
+        for (org_id, metric_key, dimension, year), value in self.values.items():
+            self._dimensions[metric_key].add(dimension)
+            if dimension != TOTAL:
+                facet = dimension.partition(":")[0]
+                self._facet_sums[(org_id, metric_key, facet, year)] += value
+        self._facets = {
+            m: sorted({d.partition(":")[0] for d in dims if d != TOTAL}) for m, dims in self._dimensions.items()
+        }
+
     def value(self, org_id: int, metric_key: str, year: int, dimension: str = TOTAL) -> float | None:
         found = self.values.get((org_id, metric_key, dimension, year))
-        if found is None and dimension == TOTAL:
-            found = self._facet_total(org_id, metric_key, year)
+        if found is None and dimension == TOTAL and TOTAL not in self._dimensions.get(metric_key, ()):
+            # A metric given only by facet (followers by platform) totals over one facet.
+            facets = self._facets.get(metric_key)
+            if facets:
+                found = self._facet_sums.get((org_id, metric_key, facets[0], year))
         return found
-
-    def _facet_total(self, org_id, metric_key, year):
-        # A metric given only by facet (followers by platform) totals over one facet.
-        facets = self.facets(metric_key)
-        if not facets:
-            return None
-        first = facets[0]
-        parts = [
-            v
-            for (o, m, d, y), v in self.values.items()
-            if o == org_id and m == metric_key and y == year and d.startswith(first + ":")
-        ]
-        return sum(parts) if parts else None
 
     def total(self, metric_key: str, year: int, dimension: str = TOTAL) -> float | None:
         """The sum over the organisations shown; None for a measure (a median is never summed)."""
@@ -98,14 +102,14 @@ class FigureBook:
         return sum(found) if found else None
 
     def metrics(self) -> set[str]:
-        return {m for (_o, m, _d, _y) in self.values}
+        return set(self._dimensions)
 
     def facets(self, metric_key: str) -> list[str]:
-        return sorted({d.partition(":")[0] for (_o, m, d, _y) in self.values if m == metric_key and d != TOTAL})
+        return self._facets.get(metric_key, [])
 
     def facet_values(self, metric_key: str, facet: str) -> list[str]:
         prefix = facet + ":"
-        return sorted({d[len(prefix) :] for (_o, m, d, _y) in self.values if m == metric_key and d.startswith(prefix)})
+        return sorted(d[len(prefix) :] for d in self._dimensions.get(metric_key, ()) if d.startswith(prefix))
 
     def activity(self, org_id: int, year: int) -> int:
         return int(sum(self.value(org_id, key, year) or 0 for key in ACTIVITY_METRICS))
