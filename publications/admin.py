@@ -3,9 +3,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import BranchScopedAdmin
+from accounts.roles import is_regional
+from accounts.scoping import scoped_organisation_ids
+from branches.choices import OrganisationKind
+from branches.models import Organisation
 from publications import services
 from publications.forms import PublicationImageForm
 from publications.models import Publication, PublicationImage, Repost, Rubric, Topic
+from publications.selectors import organisation_filter
 from unionportal.exceptions import AccessDenied
 
 
@@ -37,10 +42,31 @@ class RepostInline(admin.TabularInline):
     fields = ["partner_name", "url", "reposted_on"]
 
 
+class BranchFilter(admin.SimpleListFilter):
+    """The regional organisation and the branches (a branch includes its primary
+    organisations), rather than every school in the registry."""
+
+    title = _("organisation")
+    parameter_name = "branch"
+
+    def lookups(self, request, model_admin):
+        qs = Organisation.objects.filter(kind__in=[OrganisationKind.REGIONAL, OrganisationKind.BRANCH])
+        if not is_regional(request.user):
+            qs = qs.filter(pk__in=scoped_organisation_ids(request.user))
+        return [(o.slug, o.name) for o in qs]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            organisation = Organisation.objects.filter(slug=self.value()).first()
+            if organisation is not None:
+                return queryset.filter(organisation_filter(organisation))
+        return queryset
+
+
 @admin.register(Publication)
 class PublicationAdmin(BranchScopedAdmin):
     list_display = ["published_at", "title", "organisation", "channel", "rubric", "language"]
-    list_filter = ["channel", "rubric", "language", "organisation"]
+    list_filter = ["channel", "rubric", "language", BranchFilter]
     list_select_related = ["organisation", "rubric"]
     search_fields = ["title", "url"]
     autocomplete_fields = []

@@ -265,7 +265,7 @@ def test_the_admin_refuses_a_duplicate_url(client, regional_staff, branch_a):
     client.force_login(regional_staff)
     data = {
         "url": "https://www.facebook.com/share/p/DThzxLrzkzdYjkdG/?mibextid=qi2Omg",
-        "published_at_0": "30.04.2024",
+        "published_at_0": "2024-04-30",
         "published_at_1": "10:00",
         "title": "Дубль",
         "channel": "facebook",
@@ -337,3 +337,60 @@ def test_the_home_page_shows_the_latest_news(client, branch_a):
     body = client.get(reverse("home")).content.decode()
     assert "Публикация 0" in body and "Публикация 4" in body
     assert "Публикация 5" not in body
+
+
+def test_the_admin_filters_by_branch_including_its_primary_organisations(client, regional_staff, branch_a, branch_b):
+    from tests.branches.factories import PrimaryOrganisationFactory
+
+    school = PrimaryOrganisationFactory(parent=branch_a)
+    PublicationFactory(organisation=school, title="Пост школы")
+    PublicationFactory(organisation=branch_b, title="Пост филиала Б")
+    client.force_login(regional_staff)
+    response = client.get(reverse("admin:publications_publication_changelist"), {"branch": "branch-a"})
+    assert [p.title for p in response.context["cl"].result_list] == ["Пост школы"]
+
+
+def _admin_change_data(publication, image):
+    return {
+        "url": "",
+        "published_at_0": "2024-04-30",
+        "published_at_1": "10:00",
+        "title": publication.title,
+        "channel": "facebook",
+        "organisation": publication.organisation_id,
+        "language": "ru",
+        "images-TOTAL_FORMS": "1",
+        "images-INITIAL_FORMS": "0",
+        "images-0-image": image,
+        "images-0-caption": "Фото",
+        "images-0-position": "0",
+        "reposts-TOTAL_FORMS": "0",
+        "reposts-INITIAL_FORMS": "0",
+    }
+
+
+def test_the_admin_checks_images_by_content_and_makes_thumbnails(client, editor_a, branch_a, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    publication = PublicationFactory(organisation=branch_a)
+    client.force_login(editor_a)
+    url = reverse("admin:publications_publication_change", args=[publication.pk])
+
+    fake = SimpleUploadedFile("photo.jpg", b"not an image at all" * 50, content_type="image/jpeg")
+    response = client.post(url, _admin_change_data(publication, fake))
+    assert response.status_code == 200
+    assert not publication.images.exists()
+
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 900), (200, 10, 10)).save(out, "JPEG")
+    real = SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")
+    response = client.post(url, _admin_change_data(publication, real))
+    assert response.status_code == 302
+    image = publication.images.get()
+    assert image.thumbnail
+    with Image.open(image.thumbnail.path) as thumb:
+        assert thumb.size == (480, 270)
