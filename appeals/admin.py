@@ -113,7 +113,15 @@ class DueFilter(admin.SimpleListFilter):
 class AppealAdmin(BranchScopedAdmin):
     form = AppealAdminForm
     list_display = ("reference", "received_at", "channel", "topic", "status_badge", "branch", "assignee", "due", "contact")
-    list_filter = ("status", DueFilter, "channel", "topic", "branch", "assignee")
+    list_filter = (
+        "status",
+        DueFilter,
+        "channel",
+        "topic",
+        ("branch", admin.RelatedOnlyFieldListFilter),
+        ("assignee", admin.RelatedOnlyFieldListFilter),
+    )
+    autocomplete_fields = ["duplicate_of"]
     list_select_related = ("branch", "assignee")
     search_fields = ("reference",)
     date_hierarchy = "received_at"
@@ -167,6 +175,11 @@ class AppealAdmin(BranchScopedAdmin):
                 users = users.filter(profile__organisation__in=ids)
             field.queryset = users
         return field
+
+    def has_delete_permission(self, request, obj=None):
+        # An accepted appeal is never deleted: spam is rejected, a person's data is erased
+        # by the action, and the figures keep counting it. Only a superuser may clean up.
+        return request.user.is_superuser
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -196,7 +196,7 @@ class AppealEvent(models.Model):
         indexes = [models.Index(fields=["appeal", "created_at"], name="appealevent_appeal_time")]
 
     def __str__(self):
-        return f"{self.appeal_id}: {self.get_kind_display()}"
+        return str(self.get_kind_display())
 
 
 class CannedReply(models.Model):

@@ -217,3 +217,23 @@ def test_the_chair_cannot_make_faq_entries_or_erase(client, chair):
 
     appeal.refresh_from_db()
     assert not FaqEntry.objects.exists() and appeal.email == "p@example.invalid"
+
+
+def test_staff_cannot_delete_an_appeal(client, regional_staff):
+    appeal = AppealFactory()
+    client.force_login(regional_staff)
+    response = client.post(reverse("admin:appeals_appeal_delete", args=[appeal.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert Appeal.objects.filter(pk=appeal.pk).exists()
+
+
+def test_the_duplicate_picker_offers_only_appeals_the_editor_may_see(client, editor_a, branch_a, branch_b):
+    own = AppealFactory(branch=branch_a)
+    other = AppealFactory(branch=branch_b)
+    client.force_login(editor_a)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "appeals", "model_name": "appeal", "field_name": "duplicate_of", "term": ""},
+    )
+    ids = {int(r["id"]) for r in response.json()["results"]}
+    assert own.pk in ids and other.pk not in ids
