@@ -3,6 +3,7 @@ template only prints, and the charts of those rows."""
 
 from dataclasses import dataclass
 
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 
 from reports.charts import bar_chart, column_chart
@@ -34,6 +35,15 @@ class Cell:
     @property
     def text(self) -> str:
         return fmt(self.value, unit=self.unit)
+
+    def __str__(self) -> str:
+        # The cell's HTML, built here rather than in the template (a page has hundreds of
+        # cells): safe, so `{{ cell }}` prints it as it is.
+        if self.url and self.value is not None:
+            return format_html('<a href="{}">{}</a>', self.url, self.text)
+        return conditional_escape(self.text)
+
+    __html__ = __str__
 
 
 @dataclass
