@@ -18,6 +18,8 @@ def _eager_celery_and_clean_cache(settings):
     """Tasks run in-process unless a test starts a real worker; rate limits start at zero."""
     from unionportal.celery import app
 
+    # PBKDF2 is slow on purpose; the matrix makes hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
