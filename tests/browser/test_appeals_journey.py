@@ -61,3 +61,16 @@ def test_members_ask_in_russian_and_kazakh_and_read_the_answer(page, login, sett
 
     page.goto(ru_link)
     expect(page.get_by_test_id("status")).to_have_text("Новое")
+
+
+def test_an_anonymous_member_is_told_no_answer_can_be_sent(page, settings, branch_a):
+    settings.APPEAL_MIN_FILL_SECONDS = 0
+    page.goto("/appeal/")
+    page.check("#id_is_anonymous")
+    expect(page.locator("#id_name")).to_be_hidden()
+    page.select_option("#id_topic", "other")
+    page.fill("#id_question", "Анонимный вопрос о нагрузке")
+    page.check("#id_consent")
+    page.click("button[type=submit]")
+    expect(page.get_by_test_id("status")).to_have_text("Новое")
+    expect(page.locator("main")).to_contain_text("Это анонимное обращение")
