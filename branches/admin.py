@@ -72,7 +72,7 @@ class ProblemFilter(admin.SimpleListFilter):
 
 class SocialPageForm(forms.ModelForm):
     # A plain text field: a pasted link with spaces or tracking parameters is cleaned by the service.
-    url = forms.CharField(label=_("link"), max_length=1000)
+    url = forms.CharField(label=_("link"), max_length=1000, widget=forms.TextInput(attrs={"size": 80}))
 
     class Meta:
         model = SocialPage
@@ -97,12 +97,14 @@ class FollowerCountInline(admin.TabularInline):
     extra = 1
     fields = ["date", "count"]
     ordering = ["-date"]
+    # Folded: the chart and its table above show the history; open it to add or correct a count.
+    classes = ["collapse"]
 
 
 @admin.register(SocialPage)
 class SocialPageAdmin(BranchScopedAdmin):
     form = SocialPageForm
-    list_display = ["organisation", "platform", "handle", "link", "kind", "problem_list", "resolved", "link_state"]
+    list_display = ["organisation", "platform", "handle", "problem_list", "resolved", "kind", "link_state", "link"]
     list_filter = [ProblemFilter, "platform", "kind", "is_official"]
     list_select_related = ["organisation"]
     search_fields = ["url", "original_url", "handle", "organisation__name_ru"]
@@ -156,7 +158,9 @@ class SocialPageAdmin(BranchScopedAdmin):
 
     @admin.display(description=_("link"), ordering="url")
     def link(self, obj):
-        return format_html('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>', obj.url, obj.url)
+        text = obj.url.removeprefix("https://").removeprefix("www.")
+        short = text if len(text) <= 40 else text[:39] + "…"
+        return format_html('<a href="{}" target="_blank" rel="noopener noreferrer" title="{}">{}</a>', obj.url, obj.url, short)
 
     @admin.display(description=_("problems"))
     def problem_list(self, obj):

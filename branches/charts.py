@@ -42,7 +42,7 @@ def follower_chart_svg(records, *, with_table: bool = False, title: str = "") ->
     dots = format_html_join("", '<circle cx="{}" cy="{}" r="2.5"><title>{}: {}</title></circle>',
                             ((x, y, r.date.isoformat(), r.count) for (x, y), r in zip(points, records, strict=True)))
     svg = format_html(
-        '<svg class="follower-chart" viewBox="0 0 {w} {h}" role="img" aria-label="{label}" '
+        '<svg class="follower-chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{label}" '
         'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet" style="max-width:100%;height:auto">'
         '<title>{label}</title>'
         '<line x1="{px}" y1="{base}" x2="{right}" y2="{base}" stroke="#999" />'
