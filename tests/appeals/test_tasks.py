@@ -125,3 +125,20 @@ def test_task_messages_carry_only_the_appeal_id(monkeypatch, django_capture_on_c
             topic="wages", question="?", consent=True, form_token="x", language="ru", name="Имя", email="p@example.invalid"
         )
     assert sent == [[appeal.pk]]
+
+
+def test_a_new_appeal_notifies_the_editors_of_its_branch_without_the_members_contacts(editor_a, branch_a):
+    appeal = AppealFactory(branch=branch_a, notified_at=None, email="member-x@example.invalid", phone="+7 000 123 4567")
+    assert services.appeal_send_notifications(appeal_id=appeal.pk)
+    to_editor = [m for m in mail.outbox if m.to == [editor_a.email]]
+    assert len(to_editor) == 1 and appeal.reference in to_editor[0].subject
+    assert "member-x" not in to_editor[0].body and "123 4567" not in to_editor[0].body
+    # Claimed: a retry or the catch-up job does not send it again.
+    assert not services.appeal_send_notifications(appeal_id=appeal.pk)
+
+
+def test_an_appeal_for_the_regional_apparatus_notifies_the_portal_address(settings):
+    settings.PORTAL_CONTACT_EMAIL = "apparatus@example.invalid"
+    appeal = AppealFactory(branch=None, notified_at=None, is_anonymous=True, email="")
+    services.appeal_send_notifications(appeal_id=appeal.pk)
+    assert [m.to for m in mail.outbox] == [["apparatus@example.invalid"]]
