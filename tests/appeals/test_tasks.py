@@ -65,14 +65,15 @@ def broker_down():
     """Celery for real (not eager), pointed at a port where nothing listens."""
     from unionportal.celery import app
 
-    previous = app.conf.broker_url, app.conf.task_always_eager
+    previous = app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool
     app.conf.broker_url = f"redis://127.0.0.1:{_closed_port()}/0"
     app.conf.task_always_eager = False
-    app.pool.force_close_all()
-    app._pool = None
+    # Fresh pools for the dead broker; the ones other tests use are left open and restored.
+    app._pool = app.amqp._producer_pool = None
     yield app
-    app.conf.broker_url, app.conf.task_always_eager = previous
-    app._pool = None
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool = previous
 
 
 @pytest.mark.integration
