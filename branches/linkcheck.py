@@ -79,6 +79,12 @@ def link_check_models() -> list[type[models.Model]]:
     return sorted(found, key=lambda m: m._meta.label_lower)
 
 
+def ids_with_links(model: type[models.Model]) -> list[int]:
+    """Ids of the rows that have a link at all; a media appearance may have none."""
+    field = model.LINK_CHECK_URL_FIELD
+    return list(model._default_manager.exclude(**{field: ""}).exclude(**{f"{field}__isnull": True}).order_by("pk").values_list("pk", flat=True))
+
+
 def fetch_link(url: str, *, session: requests.Session | None = None) -> LinkResult:
     """One check of one URL; never raises for what the network does."""
     session = session or _session()

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.apps import apps
 
-from branches.linkcheck import check_link_batch, link_check_models
+from branches.linkcheck import check_link_batch, ids_with_links, link_check_models
 
 BATCH_SIZE = 50
 
@@ -18,7 +18,7 @@ def check_all_links(model_label: str | None = None, ids: list[int] | None = None
     queued = 0
     models = [apps.get_model(model_label)] if model_label else link_check_models()
     for model in models:
-        pks = ids if ids is not None else list(model._default_manager.order_by("pk").values_list("pk", flat=True))
+        pks = ids if ids is not None else ids_with_links(model)
         for start in range(0, len(pks), BATCH_SIZE):
             batch = pks[start : start + BATCH_SIZE]
             check_link_batch_task.delay(model._meta.label_lower, batch)

@@ -76,8 +76,11 @@ def _page(branch, url):
     return SocialPageFactory(organisation=branch, platform=Platform.WEBSITE, url=url, handle="")
 
 
-def test_social_page_is_found_as_a_model_to_check():
+def test_every_model_with_link_check_fields_is_found():
+    from media_reports.models import MediaAppearance
+
     assert SocialPage in link_check_models()
+    assert MediaAppearance in link_check_models()
 
 
 def test_it_records_status_final_url_and_time_for_each_answer(server, branch_a):

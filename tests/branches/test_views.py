@@ -128,3 +128,10 @@ def test_a_branch_page_shows_its_latest_publications_and_media_appearances(clien
     assert "Чужая новость" not in html
     assert "Защита трудовых прав педагогов" in html
     assert f'href="{reverse("media_reports:detail", args=[appearance.pk])}"' in html
+
+
+def test_the_directory_speaks_kazakh_with_kazakh_names(client, demo_registry):
+    html = client.get("/kk/branches/").content.decode()
+    assert "Филиалдар және олардың беттері" in html
+    assert "Шет аудандық кәсіподағы" in html
+    assert 'href="/kk/branches/shet/"' in html

@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from branches.linkcheck import check_link_batch, link_check_models
+from branches.linkcheck import check_link_batch, ids_with_links, link_check_models
 from branches.tasks import BATCH_SIZE
 
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, model=None, ids=None, **options):
         models = [apps.get_model(model)] if model else link_check_models()
         for model_class in models:
-            pks = ids or list(model_class._default_manager.order_by("pk").values_list("pk", flat=True))
+            pks = ids or ids_with_links(model_class)
             checked = dead = 0
             for start in range(0, len(pks), BATCH_SIZE):
                 results = check_link_batch(model=model_class, ids=pks[start : start + BATCH_SIZE])
