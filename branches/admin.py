@@ -11,7 +11,7 @@ from accounts.roles import is_regional
 from accounts.scoping import scope_queryset
 from branches import services
 from branches.charts import follower_chart_svg
-from branches.choices import LinkProblem
+from branches.choices import LinkProblem, Platform
 from branches.linkcheck import DEAD_AFTER_FAILURES
 from branches.models import FollowerCount, Organisation, OutreachVisit, SocialPage
 from branches.normalise import normalise_social_url
@@ -82,9 +82,21 @@ class SocialPageForm(forms.ModelForm):
         data = super().clean()
         if data.get("url"):
             try:
-                normalise_social_url(data["url"], data.get("platform"))
+                link = normalise_social_url(data["url"], data.get("platform"))
             except ApplicationError as exc:
                 raise ValidationError({"url": exc.message}) from None
+            if data.get("organisation"):
+                platform = data.get("platform") or link.platform
+                if platform in (Platform.WEBSITE, Platform.OTHER):
+                    platform = link.platform
+                existing = services.social_page_duplicate(
+                    organisation=data["organisation"], link=link, platform=platform, page=self.instance
+                )
+                if existing is not None:
+                    raise ValidationError(
+                        {"url": gettext("%(organisation)s already has this page: %(url)s.")
+                         % {"organisation": data["organisation"], "url": existing.url}}
+                    )
         return data
 
     def _post_clean(self):

@@ -21,6 +21,17 @@ def _same_account(platform: str, link: NormalisedLink | SocialPage) -> Q:
     return Q(platform=platform, url=link.url)
 
 
+def social_page_duplicate(
+    *, organisation: Organisation, link: NormalisedLink, platform: str, page: SocialPage | None = None
+) -> SocialPage | None:
+    """The organisation's existing page for the same account, if any (other than `page`)."""
+    return (
+        SocialPage.objects.filter(_same_account(platform, link), organisation=organisation)
+        .exclude(pk=page.pk if page and page.pk else None)
+        .first()
+    )
+
+
 @transaction.atomic
 def social_page_save(
     *,
@@ -42,11 +53,7 @@ def social_page_save(
     """
     link = normalise_social_url(url, platform)
     platform = platform if platform and platform not in (Platform.WEBSITE, Platform.OTHER) else link.platform
-    duplicate = (
-        SocialPage.objects.filter(_same_account(platform, link), organisation=organisation)
-        .exclude(pk=page.pk if page else None)
-        .first()
-    )
+    duplicate = social_page_duplicate(organisation=organisation, link=link, platform=platform, page=page)
     if duplicate is not None:
         raise DuplicateError(
             _("%(organisation)s already has this page: %(url)s.") % {"organisation": organisation, "url": duplicate.url},

@@ -127,3 +127,15 @@ def test_admin_lists_keep_a_constant_number_of_queries(staff_client, regional_or
     with django_assert_num_queries(len(small.captured_queries)):
         response = staff_client.get(url)
     assert response.status_code == 200
+
+
+def test_the_admin_form_refuses_a_duplicate_page_with_a_message(staff_client, branch_a):
+    SocialPageFactory(organisation=branch_a, handle="abaiprofs", url="https://www.instagram.com/abaiprofs/")
+    response = staff_client.post(
+        reverse("admin:branches_socialpage_add"),
+        {"organisation": branch_a.pk, "platform": "instagram", "url": "instagram.com/AbaiProfs?igsh=YW50",
+         "follower_counts-TOTAL_FORMS": "0", "follower_counts-INITIAL_FORMS": "0"},
+    )
+    assert response.status_code == 200
+    assert "https://www.instagram.com/abaiprofs/" in response.content.decode()
+    assert SocialPage.objects.count() == 1
