@@ -98,7 +98,7 @@ def narrative_edit(request, year: int):
         raise PermissionDenied
     language = _report_language(request)
     texts = selectors.narrative_texts(year=year, language=language)
-    form = NarrativeForm(request.POST or None, initial=texts)
+    form = NarrativeForm(request.POST or None, initial=texts, language=language)
     if request.method == "POST" and form.is_valid():
         try:
             narrative_save(year=year, language=language, texts=form.cleaned_data, user=request.user)
