@@ -4,6 +4,7 @@ directory needs no icon font, no image request and no third-party script."""
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -67,9 +68,10 @@ def platform_icon(platform: str, label: str = ""):
 def social_link_list(pages):
     """The directory's list of links of one organisation, built in Python: with a thousand
     branches this is most of the page, and a template loop per link is several times slower."""
+    dead_label = _("did not open on the last checks")
     items = format_html_join(
         "",
-        '<li><a href="{}" target="_blank" rel="noopener noreferrer" title="{}">{}<span>{}</span>{}</a></li>',
+        '<li><a href="{}" target="_blank" rel="noopener noreferrer" title="{}">{}<span>{}</span>{}</a>{}</li>',
         (
             (
                 page.url,
@@ -77,6 +79,7 @@ def social_link_list(pages):
                 platform_icon(page.platform),
                 page.platform_label,
                 format_html(' <span class="meta">{}</span>', page.display_handle) if page.display_handle else "",
+                format_html(' <span class="badge badge-warn">{}</span>', dead_label) if page.link_is_dead else "",
             )
             for page in pages
         ),

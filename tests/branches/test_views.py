@@ -135,3 +135,10 @@ def test_the_directory_speaks_kazakh_with_kazakh_names(client, demo_registry):
     assert "Филиалдар және олардың беттері" in html
     assert "Шет аудандық кәсіподағы" in html
     assert 'href="/kk/branches/shet/"' in html
+
+
+def test_a_link_dead_on_two_checks_is_marked_for_visitors(client, branch_a):
+    page = SocialPageFactory(organisation=branch_a, handle="gone_page", url="https://www.instagram.com/gone_page/")
+    SocialPage.objects.filter(pk=page.pk).update(link_failures=2)
+    for url in (reverse("branches:list"), reverse("branches:detail", args=[branch_a.slug])):
+        assert "не открылась на последних проверках" in client.get(url).content.decode()
