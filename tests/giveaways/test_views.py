@@ -13,9 +13,9 @@ from tests.giveaways.factories import GiveawayEntryFactory, make_giveaway
 pytestmark = pytest.mark.django_db
 
 
-def _drawn(org, weeks_ago, authors=("dana", "bolat", "saule")):
+def _drawn(org, weeks_ago, authors=("dana", "bolat", "saule"), **extra):
     draw_at = timezone.make_aware(datetime.datetime(2024, 3, 1, 18, 0)) - datetime.timedelta(weeks=weeks_ago)
-    giveaway = make_giveaway(organisation=org, draw_at=draw_at, title=f"Розыгрыш {weeks_ago}")
+    giveaway = make_giveaway(organisation=org, draw_at=draw_at, title=f"Розыгрыш {weeks_ago}", **extra)
     for author in authors:
         GiveawayEntryFactory(giveaway=giveaway, author=f"{author}{weeks_ago}", marked_follower=True)
     services.giveaway_close(giveaway_id=giveaway.pk)
@@ -113,3 +113,21 @@ def test_the_checking_script_can_be_downloaded_from_the_portal():
     response = Client().get("/giveaways/verify/verify_draw.py")
     assert response.status_code == 200
     assert b"def draw_winners" in response.content
+
+
+def test_the_figures_show_the_pages_followers_beside_each_week(regional_org, regional_staff, django_assert_max_num_queries):
+    from branches.models import FollowerCount
+    from tests.branches.factories import SocialPageFactory
+
+    page = SocialPageFactory(organisation=regional_org, handle="profsoyuz310krg")
+    FollowerCount.objects.create(social_page=page, date=datetime.date(2024, 2, 1), count=4000)
+    FollowerCount.objects.create(social_page=page, date=datetime.date(2024, 2, 20), count=4100)
+    _drawn(regional_org, 2, social_page=page)  # 16 February
+    _drawn(regional_org, 1, social_page=page)  # 23 February
+    client = Client()
+    client.force_login(regional_staff)
+    with django_assert_max_num_queries(8):
+        response = client.get("/giveaways/figures/")
+    rows = response.context["rows"]
+    assert [(r["followers"], r["follower_growth"]) for r in rows] == [(4000, None), (4100, 100)]
+    assert "+100" in response.content.decode()
