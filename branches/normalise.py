@@ -93,7 +93,7 @@ HANDLE_CHARS = re.compile(r"^[\w.\-]+$")
 TRAILING_JUNK = ".,;:!?)]}»\"'"
 
 
-def normalise_social_url(raw: str, platform: str | None = None) -> NormalisedLink:
+def normalise_social_url(raw: str, platform: str | None = None, *, _depth: int = 0) -> NormalisedLink:
     """Canonical form of `raw`; with `platform`, the link must belong to that platform.
 
     Raises ApplicationError (code "not_a_url", "unsafe_scheme" or "wrong_platform").
@@ -113,9 +113,14 @@ def normalise_social_url(raw: str, platform: str | None = None) -> NormalisedLin
         port = parts.port
     except ValueError:
         raise ApplicationError(_("“%(value)s” is not a web link.") % {"value": raw}, code="not_a_url") from None
-    if not host or "." not in host or not re.match(r"^[a-z0-9.\-]+$", host) or parts.username or parts.password:
+    if not host or "." not in host or not _valid_host(host) or parts.username or parts.password:
         raise ApplicationError(_("“%(value)s” is not a web link.") % {"value": raw}, code="not_a_url")
     bare = host.removeprefix("www.")
+    if bare in REDIRECT_WRAPPERS and _depth < 2:
+        # Facebook and Instagram wrap outside links in their own redirector; the target is in `u`.
+        target = dict(parse_qsl(parts.query)).get("u", "")
+        if target:
+            return normalise_social_url(target, platform, _depth=_depth + 1)
     detected, canonical_host = HOSTS.get(bare, (Platform.WEBSITE, host))
     if platform and platform not in (Platform.WEBSITE, Platform.OTHER) and detected != platform:
         raise ApplicationError(
@@ -135,6 +140,18 @@ def normalise_social_url(raw: str, platform: str | None = None) -> NormalisedLin
             kind=LinkKind.SITE,
         )
     return parser(canonical_host, segments, query, port)
+
+
+REDIRECT_WRAPPERS = {"l.facebook.com", "lm.facebook.com", "l.instagram.com"}
+
+
+def _valid_host(host: str) -> bool:
+    """ASCII hosts as they are; Cyrillic ones (сайт.қаз, профсоюз.рф) through IDNA."""
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    return bool(re.match(r"^[a-z0-9.\-]+$", ascii_host)) and not ascii_host.startswith(("-", "."))
 
 
 def _clean(raw: str) -> str:
@@ -229,6 +246,9 @@ def _parse_facebook(host, segments, query, port):
         return _link(_build(host, path), Platform.FACEBOOK, page_id, LinkKind.PROFILE)
     if first in FACEBOOK_NOT_HANDLES or not HANDLE_CHARS.match(first):
         return _link(_build(host, path), Platform.FACEBOOK, "", LinkKind.SITE)
+    if first.isdigit() and len(segments) == 1:
+        # facebook.com/<number> is the same profile as profile.php?id=<number>.
+        return _link(_build(host, "/profile.php", [("id", first)]), Platform.FACEBOOK, first, LinkKind.PROFILE)
     if len(segments) >= 2 and segments[1].lower() in ("posts", "videos", "photos", "reels", "permalink"):
         return _link(_build(host, path), Platform.FACEBOOK, first, LinkKind.POST)
     kind = LinkKind.PERSONAL if FACEBOOK_PERSONAL.match(first) else LinkKind.PROFILE

@@ -95,6 +95,10 @@ def test_it_copes_with_the_space_inside_the_youtube_query_of_the_report():
         ("https://whatsapp.com/channel/0029VaABC", "https://www.whatsapp.com/channel/0029VaABC"),
         ("https://example.kz/news/?utm_source=qr&page=2", "https://example.kz/news/?page=2"),
         ("  https://www.instagram.com/abaiprofs?igsh=YW50\n ", "https://www.instagram.com/abaiprofs/"),
+        ("https://www.facebook.com/100041669981308/", "https://www.facebook.com/profile.php?id=100041669981308"),
+        ("https://l.facebook.com/l.php?u=https%3A%2F%2Fwww.instagram.com%2Fshet_profsoiuz%3Figsh%3Dx&h=AT0",
+         "https://www.instagram.com/shet_profsoiuz/"),
+        ("https://профсоюз.қаз/news/?utm_source=fb", "https://профсоюз.қаз/news/"),
     ],
 )
 def test_it_makes_scheme_host_and_query_canonical(raw, expected):

@@ -91,3 +91,9 @@ def test_a_visit_needs_a_place_unless_online(branch_a):
         outreach_visit_create(branch=branch_a, date=datetime.date(2024, 3, 1), visitors="Аппарат")
     visit = outreach_visit_create(branch=branch_a, date=datetime.date(2024, 3, 1), visitors="Аппарат", is_online=True)
     assert visit.campaign == "Как живешь, первичка?"
+
+
+def test_a_website_with_a_kazakh_domain_is_kept_readable(branch_a):
+    page = social_page_save(organisation=branch_a, url="профсоюз.қаз/?utm_source=qr", platform=Platform.WEBSITE)
+    assert page.url == "https://профсоюз.қаз/"
+    assert (page.platform, page.kind) == (Platform.WEBSITE, LinkKind.SITE)
