@@ -91,8 +91,15 @@ class GiveawayAdmin(BranchScopedAdmin):
     def winner_handles(self, obj):
         return " ".join(f"@{w.handle}" for w in obj.winners.all() if not w.replaced)
 
+    def get_readonly_fields(self, request, obj=None):
+        # After the close the published data must not move: times, winners, organisation.
+        if obj is not None and obj.status not in (GiveawayStatus.DRAFT, GiveawayStatus.OPEN):
+            return [*self.readonly_fields, "organisation", "social_page", "winner_count", "entries_close_at", "draw_at"]
+        return self.readonly_fields
+
     def save_model(self, request, obj, form, change):
-        obj.draw_date = services.local_date(obj.draw_at)
+        # The form checked the same rules, so the service's own check cannot fail here.
+        services.giveaway_save(giveaway=obj)
         super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request, obj=None):

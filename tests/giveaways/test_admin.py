@@ -127,3 +127,13 @@ def test_staff_import_a_follower_list(staff_client, regional_org):
     )
     assert response.status_code == 200  # stays on the page to show the unreadable line
     assert set(Follower.objects.values_list("handle", flat=True)) == {"dana", "bolat"}
+
+
+def test_after_the_close_the_times_and_number_of_winners_cannot_be_edited(staff_client, regional_org):
+    giveaway = make_giveaway(organisation=regional_org)
+    services.giveaway_close(giveaway_id=giveaway.pk)
+    response = staff_client.get(reverse("admin:giveaways_giveaway_change", args=[giveaway.pk]))
+    form_fields = response.context["adminform"].form.fields
+    assert "draw_at" not in form_fields
+    assert "winner_count" not in form_fields
+    assert "title" in form_fields
