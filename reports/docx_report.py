@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
+from docx.text.run import Run
 
 from reports.choices import NarrativeSection as S
 from reports.formatting import fmt
@@ -64,6 +65,7 @@ class _Report:
         for section in self.doc.sections:
             section.left_margin = Cm(2.5)
             section.right_margin = Cm(1.5)
+        self.bullet_style_id = self.doc.styles["List Bullet"].style_id
 
     # --- Building blocks ---------------------------------------------------------------------
 
@@ -80,11 +82,18 @@ class _Report:
                     if text_lines:
                         self._justified(" ".join(text_lines))
                         text_lines = []
-                    self.doc.add_paragraph(line[2:], style="List Bullet")
+                    self.bullet(line[2:])
                 else:
                     text_lines.append(line)
             if text_lines:
                 self._justified(" ".join(text_lines))
+
+    def bullet(self, text):
+        # Set the style by id: python-docx's lookup by name scans every style each time,
+        # which made a report with a thousand appearances take seconds.
+        paragraph = self.doc.add_paragraph(text)
+        paragraph._p.style = self.bullet_style_id
+        return paragraph
 
     def _justified(self, text):
         paragraph = self.doc.add_paragraph(text)
@@ -96,16 +105,15 @@ class _Report:
         if caption:
             paragraph = self.doc.add_paragraph()
             paragraph.add_run(caption).italic = True
-        table = self.doc.add_table(rows=1, cols=len(header))
+        # All rows at once, filled through the XML: python-docx's add_row and cell lookups
+        # cost a scan of the table each, which a list of a thousand appearances feels.
+        table = self.doc.add_table(rows=len(rows) + 1, cols=len(header))
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, header, strict=True):
-            cell.text = str(text)
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
-        for row in rows:
-            cells = table.add_row().cells
-            for cell, text in zip(cells, row, strict=True):
-                cell.text = str(text)
+        for index, (tr, values) in enumerate(zip(table._tbl.tr_lst, [header, *rows], strict=True)):
+            for tc, text in zip(tr.tc_lst, values, strict=True):
+                run = Run(tc.p_lst[0].add_r(), table)
+                run.text = str(text)
+                run.bold = index == 0 or None
         self.doc.add_paragraph()
         return table
 
@@ -263,7 +271,7 @@ class _Report:
         self.narrative(S.MEDIA)
         appearances = broadcast_appearances(user=self.user, years=self.years)
         for appearance in appearances:
-            self.doc.add_paragraph(self.appearance_line(appearance), style="List Bullet")
+            self.bullet(self.appearance_line(appearance))
         if appearances:
             rows = [
                 [
