@@ -14,10 +14,12 @@ from accounts.scoping import scope_queryset
 from branches import imports, selectors
 from branches.forms import RegistryImportForm
 from branches.models import Organisation
+from unionportal.caching import cache_public_page
 from unionportal.exceptions import ApplicationError
 
 
 @require_GET
+@cache_public_page
 def branch_list(request):
     organisations = list(selectors.directory())
     # One reverse() for the whole list rather than one per branch: slugs are URL-safe.
@@ -28,6 +30,7 @@ def branch_list(request):
 
 
 @require_GET
+@cache_public_page
 def branch_detail(request, slug: str):
     organisation = selectors.branch_detail(slug=slug)
     if organisation is None:

@@ -142,3 +142,11 @@ def test_a_link_dead_on_two_checks_is_marked_for_visitors(client, branch_a):
     SocialPage.objects.filter(pk=page.pk).update(link_failures=2)
     for url in (reverse("branches:list"), reverse("branches:detail", args=[branch_a.slug])):
         assert "не открылась на последних проверках" in client.get(url).content.decode()
+
+
+def test_anonymous_visitors_get_the_directory_from_the_cache(client, settings, demo_registry, django_assert_num_queries):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    client.get(reverse("branches:list"))
+    with django_assert_num_queries(0):
+        response = client.get(reverse("branches:list"))
+    assert response.content.decode().count('class="card branch-card"') == 13
