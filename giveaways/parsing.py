@@ -82,7 +82,11 @@ class ParseResult:
 
 def normalise_handle(raw: str) -> str | None:
     """The handle as Instagram stores it (lower case, Latin), or None when it cannot be one."""
-    text = unicodedata.normalize("NFKC", raw).strip().lstrip("@").lower().translate(HOMOGLYPHS)
+    text = unicodedata.normalize("NFKC", raw).strip().lstrip("@").lower()
+    # Look-alikes are mapped only inside a handle that has Latin letters too ("@аnnа"):
+    # a word wholly in Cyrillic ("строка") is a word, not a mistyped handle.
+    if re.search(r"[a-z]", text):
+        text = text.translate(HOMOGLYPHS)
     # A sentence may end right after a tag: "@anna." – a handle never ends with a dot.
     text = text.rstrip(".")
     return text if HANDLE_RE.match(text) else None
@@ -178,7 +182,9 @@ def parse_pasted(text: str) -> ParseResult:
             if rest:
                 _add_comment_text(result, current, rest, line_no)
             continue
-        if current is None:
+        if current is None or closed:
+            # Text after a comment's "Reply" line with no author line before it: whose it
+            # is cannot be known, so it is reported rather than added to the last author.
             code = UNREADABLE_AUTHOR if match and " " not in line else TEXT_WITHOUT_AUTHOR
             result.problems.append(Problem(line_no, line, code))
             continue

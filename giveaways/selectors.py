@@ -43,6 +43,16 @@ def giveaway_result(*, pk: int) -> Giveaway:
     )
 
 
+def giveaway_years():
+    """The years that have giveaways, newest first."""
+    return (
+        Giveaway.objects.exclude(status=GiveawayStatus.DRAFT)
+        .values_list("draw_date__year", flat=True)
+        .distinct()
+        .order_by("-draw_date__year")
+    )
+
+
 def weekly_figures(*, organisation_id: int | None = None, year: int | None = None) -> list[dict]:
     """Per giveaway (one a week): entries, eligible entries, winners and, beside them, the
     page's followers on that Friday from the registry's follower history."""

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import staff_required
@@ -79,7 +80,12 @@ def verify_script(request):
 @staff_required
 @require_GET
 def figures(request):
-    rows = selectors.weekly_figures()
+    years = list(selectors.giveaway_years())
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = years[0] if years else timezone.localdate().year
+    rows = selectors.weekly_figures(year=year)
     allowed = scoped_organisation_ids(request.user)
     if allowed is not None:
         ids = set(allowed.values_list("pk", flat=True))
@@ -89,4 +95,6 @@ def figures(request):
         "eligible": sum(r["eligible"] for r in rows),
         "winners": sum(r["winner_total"] for r in rows),
     }
-    return render(request, "giveaways/giveaway_figures.html", {"rows": rows, "totals": totals})
+    return render(
+        request, "giveaways/giveaway_figures.html", {"rows": rows, "totals": totals, "years": years, "year": year}
+    )

@@ -127,3 +127,14 @@ def test_a_follower_list_is_read_one_handle_per_line():
     handles, problems = parsing.parse_handle_list("username\n@Dana_K\nbolat.88, Болат\n\nанна-мария\ndana_k\n")
     assert handles == ["dana_k", "bolat.88"]
     assert [p.line_no for p in problems] == [5]
+
+
+def test_a_cyrillic_word_is_not_taken_for_a_handle_and_stray_text_after_a_reply_is_reported():
+    result = parsing.parse_comments("dana_k\n@a1 @a2 @a3\n1 д.\nОтветить\n\nстрока без автора @x\nbolat\n@b1 @b2 @b3\n")
+    assert [(c.author, c.tags) for c in result.comments] == [("dana_k", ["a1", "a2", "a3"]), ("bolat", ["b1", "b2", "b3"])]
+    assert [(p.line_no, p.code) for p in result.problems] == [(6, parsing.TEXT_WITHOUT_AUTHOR)]
+
+
+def test_a_handle_wholly_in_cyrillic_letters_is_unreadable():
+    assert parsing.normalise_handle("@асе") is None
+    assert parsing.normalise_handle("@КАIRAT") == "kairat"

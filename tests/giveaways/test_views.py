@@ -87,6 +87,7 @@ def test_the_figures_page_shows_entries_eligible_and_winners_per_week(regional_o
     client.force_login(regional_staff)
     response = client.get("/giveaways/figures/")
     assert response.status_code == 200
+    assert response.context["year"] == 2024
     rows = response.context["rows"]
     assert [(r["entries"], r["eligible"], r["winner_total"]) for r in rows] == [(4, 4, 1), (3, 3, 1)]
     assert response.context["totals"] == {"entries": 7, "eligible": 7, "winners": 2}
@@ -127,7 +128,15 @@ def test_the_figures_show_the_pages_followers_beside_each_week(regional_org, reg
     client = Client()
     client.force_login(regional_staff)
     with django_assert_max_num_queries(8):
-        response = client.get("/giveaways/figures/")
+        response = client.get("/giveaways/figures/", {"year": 2024})
     rows = response.context["rows"]
     assert [(r["followers"], r["follower_growth"]) for r in rows] == [(4000, None), (4100, 100)]
     assert "+100" in response.content.decode()
+
+
+def test_the_figures_are_shown_for_the_chosen_year(regional_org, regional_staff):
+    _drawn(regional_org, 1)
+    client = Client()
+    client.force_login(regional_staff)
+    assert client.get("/giveaways/figures/", {"year": 2023}).context["rows"] == []
+    assert len(client.get("/giveaways/figures/", {"year": "x"}).context["rows"]) == 1
