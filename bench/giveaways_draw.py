@@ -37,7 +37,12 @@ def bench_eligibility_and_draw(rng: random.Random) -> float:
         author
         for author, tagged in zip(authors, tags, strict=True)
         if eligibility.evaluate(
-            author=author, tags=tagged, own_handles=own, followers=followers, marked_follower=False, recent_winners=recent
+            author=author,
+            tags=tagged,
+            own_handles=own,
+            followers=followers,
+            marked_follower=False,
+            recent_winners=recent,
         ).eligible
     ]
     rules = time.perf_counter()

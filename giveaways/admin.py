@@ -46,7 +46,16 @@ class RedrawInline(admin.TabularInline):
 
 class EntryImportInline(admin.TabularInline):
     model = EntryImport
-    fields = ["created_at", "created_by", "file_name", "lines", "comments", "entries_added", "entries_merged", "problem_list"]
+    fields = [
+        "created_at",
+        "created_by",
+        "file_name",
+        "lines",
+        "comments",
+        "entries_added",
+        "entries_merged",
+        "problem_list",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -78,8 +87,18 @@ class GiveawayAdmin(BranchScopedAdmin):
     date_hierarchy = "draw_date"
     list_select_related = ["organisation"]
     readonly_fields = [
-        "status", "draw_date", "seed_commitment", "committed_at", "closed_at", "list_hash", "entry_count",
-        "drawn_at", "revealed_seed", "drand_round", "drand_randomness", "cancel_reason",
+        "status",
+        "draw_date",
+        "seed_commitment",
+        "committed_at",
+        "closed_at",
+        "list_hash",
+        "entry_count",
+        "drawn_at",
+        "revealed_seed",
+        "drand_round",
+        "drand_randomness",
+        "cancel_reason",
     ]
     inlines = [WinnerInline, RedrawInline, EntryImportInline]
     actions = ["open_selected", "close_selected", "draw_selected"]
@@ -169,7 +188,10 @@ class GiveawayAdmin(BranchScopedAdmin):
             upload = form.cleaned_data.get("file")
             try:
                 record = services.entries_import(
-                    giveaway=giveaway, text=form.cleaned_data["text"], file_name=upload.name if upload else "", user=request.user
+                    giveaway=giveaway,
+                    text=form.cleaned_data["text"],
+                    file_name=upload.name if upload else "",
+                    user=request.user,
                 )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
@@ -192,7 +214,11 @@ class GiveawayAdmin(BranchScopedAdmin):
                         messages.WARNING,
                     )
                     return self._form_page(
-                        request, giveaway, CommentsImportForm(), _("Paste comments"), {"problems": problems_html(record.problems)}
+                        request,
+                        giveaway,
+                        CommentsImportForm(),
+                        _("Paste comments"),
+                        {"problems": problems_html(record.problems)},
                     )
                 return redirect(reverse("admin:giveaways_giveaway_change", args=[giveaway.pk]))
         return self._form_page(request, giveaway, form, _("Paste comments"))
@@ -237,7 +263,16 @@ class GiveawayEntryAdmin(BranchScopedAdmin):
     list_filter = ["is_eligible", "giveaway__status", "marked_follower"]
     search_fields = ["author", "text"]
     list_select_related = ["giveaway"]
-    readonly_fields = ["giveaway", "author", "text", "tagged_handles", "comment_count", "is_eligible", "reasons", "marked_follower"]
+    readonly_fields = [
+        "giveaway",
+        "author",
+        "text",
+        "tagged_handles",
+        "comment_count",
+        "is_eligible",
+        "reasons",
+        "marked_follower",
+    ]
     fields = readonly_fields
     actions = ["mark_follower"]
 

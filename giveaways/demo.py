@@ -21,13 +21,58 @@ DRAW_TIME = datetime.time(18, 0)
 CLOSE_BEFORE = datetime.timedelta(hours=6)
 
 FIRST_NAMES = [
-    "aigerim", "dana", "saule", "gulnar", "madina", "zhanna", "asem", "aliya", "bolat", "erlan", "nurlan",
-    "kairat", "timur", "yerbol", "arman", "ainur", "dinara", "gulmira", "lyazzat", "botagoz", "aizhan",
-    "marat", "olga", "irina", "svetlana", "natalya", "elena", "tatyana", "assel", "kamila", "raushan", "zarina",
+    "aigerim",
+    "dana",
+    "saule",
+    "gulnar",
+    "madina",
+    "zhanna",
+    "asem",
+    "aliya",
+    "bolat",
+    "erlan",
+    "nurlan",
+    "kairat",
+    "timur",
+    "yerbol",
+    "arman",
+    "ainur",
+    "dinara",
+    "gulmira",
+    "lyazzat",
+    "botagoz",
+    "aizhan",
+    "marat",
+    "olga",
+    "irina",
+    "svetlana",
+    "natalya",
+    "elena",
+    "tatyana",
+    "assel",
+    "kamila",
+    "raushan",
+    "zarina",
 ]
 LAST_NAMES = [
-    "akhmetova", "serikova", "ivanova", "nurlanova", "tokaeva", "abenova", "petrova", "kasymova", "zhumabaeva",
-    "omarova", "smagulova", "beisenova", "kim", "li", "ospanova", "sarsenova", "utegenova", "mukanova",
+    "akhmetova",
+    "serikova",
+    "ivanova",
+    "nurlanova",
+    "tokaeva",
+    "abenova",
+    "petrova",
+    "kasymova",
+    "zhumabaeva",
+    "omarova",
+    "smagulova",
+    "beisenova",
+    "kim",
+    "li",
+    "ospanova",
+    "sarsenova",
+    "utegenova",
+    "mukanova",
 ]
 PRIZES = [
     ("термокружка с символикой профсоюза", "Термокружка с символикой профсоюза"),
@@ -45,8 +90,14 @@ RULES = (
     "2. Пост астындағы пікірде кәсіподақтың үш мүшесін белгілеңіз."
 )
 TEXTS = [
-    "Участвую! {tags} 🎉", "{tags} участвуем вместе 💙", "Спасибо профсоюзу! {tags}", "{tags} 🙌🙌",
-    "Қатысамын! {tags}", "{tags} бірге қатысайық 😊", "Хочу выиграть 🙏 {tags}", "{tags}",
+    "Участвую! {tags} 🎉",
+    "{tags} участвуем вместе 💙",
+    "Спасибо профсоюзу! {tags}",
+    "{tags} 🙌🙌",
+    "Қатысамын! {tags}",
+    "{tags} бірге қатысайық 😊",
+    "Хочу выиграть 🙏 {tags}",
+    "{tags}",
 ]
 COMING_COMMENTS = """aigerim_akhmetova
 Участвую! 🎉 @dana.serikova @saule_kim @gulnar.li
@@ -185,7 +236,9 @@ def load(*, stdout=None) -> None:
             giveaway.refresh_from_db()
             first = giveaway.winners.order_by("rank").first()
             if first is not None:
-                redraw = services.winner_redraw(winner=first, reason="Победитель не вышел на связь в течение трёх дней.")
+                redraw = services.winner_redraw(
+                    winner=first, reason="Победитель не вышел на связь в течение трёх дней."
+                )
                 Redraw.objects.filter(pk=redraw.pk).update(created_at=draw_at + datetime.timedelta(days=3))
     if stdout is not None:
         total = Giveaway.objects.filter(organisation=regional, status=GiveawayStatus.DRAWN).count()

@@ -11,8 +11,15 @@ class GiveawayAdminForm(forms.ModelForm):
     class Meta:
         model = Giveaway
         fields = [
-            "organisation", "social_page", "title", "prizes", "winner_count", "rules", "post_url",
-            "entries_close_at", "draw_at",
+            "organisation",
+            "social_page",
+            "title",
+            "prizes",
+            "winner_count",
+            "rules",
+            "post_url",
+            "entries_close_at",
+            "draw_at",
         ]
 
     def clean(self):

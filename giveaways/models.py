@@ -29,7 +29,9 @@ class Giveaway(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     prizes = models.TextField(_("prizes"), help_text=_("One prize per line."))
-    winner_count = models.PositiveSmallIntegerField(_("number of winners"), default=1, validators=[MinValueValidator(1)])
+    winner_count = models.PositiveSmallIntegerField(
+        _("number of winners"), default=1, validators=[MinValueValidator(1)]
+    )
     rules = models.TextField(_("rules"), blank=True)
     post_url = models.URLField(_("Instagram post"), max_length=500, blank=True)
     draw_date = models.DateField(_("Friday of the draw"), editable=False)
@@ -94,7 +96,9 @@ class GiveawayEntry(models.Model):
     tagged_handles = models.JSONField(_("tagged handles"), default=list, blank=True)
     comment_count = models.PositiveIntegerField(_("comments"), default=1)
     marked_follower = models.BooleanField(
-        _("follower (marked by staff)"), default=False, help_text=_("Tick when staff checked that the author follows the page.")
+        _("follower (marked by staff)"),
+        default=False,
+        help_text=_("Tick when staff checked that the author follows the page."),
     )
     is_eligible = models.BooleanField(_("eligible"), default=False)
     ineligible_reasons = models.JSONField(_("why not eligible"), default=list, blank=True)
@@ -124,7 +128,10 @@ class Follower(models.Model):
     BRANCH_SCOPE_FIELD = "organisation"
 
     organisation = models.ForeignKey(
-        "branches.Organisation", on_delete=models.PROTECT, related_name="giveaway_followers", verbose_name=_("organisation")
+        "branches.Organisation",
+        on_delete=models.PROTECT,
+        related_name="giveaway_followers",
+        verbose_name=_("organisation"),
     )
     handle = models.CharField(_("account"), max_length=30)
     source = models.CharField(_("source"), max_length=20, choices=FollowerSource.choices, default=FollowerSource.IMPORT)
@@ -148,7 +155,9 @@ class GiveawayDraw(models.Model):
 
     giveaway = models.OneToOneField(Giveaway, on_delete=models.PROTECT, related_name="draw", verbose_name=_("giveaway"))
     drawn_at = models.DateTimeField(_("drawn at"))
-    trigger = models.CharField(_("started by"), max_length=20, choices=DrawTrigger.choices, default=DrawTrigger.SCHEDULE)
+    trigger = models.CharField(
+        _("started by"), max_length=20, choices=DrawTrigger.choices, default=DrawTrigger.SCHEDULE
+    )
     late = models.BooleanField(_("drawn late (catch-up)"), default=False)
 
     class Meta:
@@ -194,10 +203,17 @@ class Redraw(models.Model):
     replaced_winner = models.OneToOneField(
         Winner, on_delete=models.PROTECT, related_name="replaced_by", verbose_name=_("replaced winner")
     )
-    new_winner = models.OneToOneField(Winner, on_delete=models.PROTECT, related_name="replaces", verbose_name=_("new winner"))
+    new_winner = models.OneToOneField(
+        Winner, on_delete=models.PROTECT, related_name="replaces", verbose_name=_("new winner")
+    )
     reason = models.TextField(_("reason"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -223,7 +239,12 @@ class EntryImport(models.Model):
     entries_merged = models.PositiveIntegerField(_("comments merged into earlier entries"), default=0)
     problems = models.JSONField(_("lines that could not be read"), default=list, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

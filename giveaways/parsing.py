@@ -26,9 +26,26 @@ TAG_RE = re.compile(r"@([^\s@,;:!?()\[\]{}\"'«»<>/\\|#]+)")
 # Cyrillic letters people type instead of the Latin ones they look like.
 HOMOGLYPHS = str.maketrans(
     {
-        "а": "a", "в": "b", "е": "e", "ё": "e", "і": "i", "ј": "j", "к": "k", "м": "m", "н": "h",
-        "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "һ": "h", "ԁ": "d",
-        "ɡ": "g", "ӏ": "l",
+        "а": "a",
+        "в": "b",
+        "е": "e",
+        "ё": "e",
+        "і": "i",
+        "ј": "j",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+        "ѕ": "s",
+        "һ": "h",
+        "ԁ": "d",
+        "ɡ": "g",
+        "ӏ": "l",
     }
 )
 
@@ -37,13 +54,27 @@ NOISE_PATTERNS = [
     # The app glues the rest on: "1 д.Нравится: 2Ответить".
     re.compile(r"^\d{1,3}\s*(?:сек|мин|сағ|күн|апта|нед|дн|min|с|м|ч|д|н|г|ж|w|d|h|m|s|y)(?:\.|(?!\w))", re.I),
     re.compile(r"^(?:ответить|reply|жауап беру|жауап|нравится.*|\d+\s*(?:like|likes|отметк.*)|.*лайк.*)$", re.I),
-    re.compile(r"^(?:see translation|показать перевод|аудармасын көру|view replies.*|посмотреть ответы.*|смотреть ответы.*|скрыть ответы|hide replies|edited|изменено|автор|author|pinned|закреплено|verified|подтвержденный)$", re.I),
+    re.compile(
+        r"^(?:see translation|показать перевод|аудармасын көру|view replies.*|посмотреть ответы.*|смотреть ответы.*|скрыть ответы|hide replies|edited|изменено|автор|author|pinned|закреплено|verified|подтвержденный)$",
+        re.I,
+    ),
     re.compile(r"^(?:фото профиля .*|.*'s profile picture|.*профиль суреті)$", re.I),
     re.compile(r"^(?:только что|just now|·|•|—|-)$", re.I),
 ]
 AUTHOR_LINE_RE = re.compile(r"^([^\s@]{1,40})(?:\s+(?:✔️?|☑️?|verified|подтвержденный))?(?:\s+(.*))?$", re.I)
 
-AUTHOR_COLUMNS = ("author", "username", "user", "owner", "owner_username", "handle", "profile", "автор", "имя пользователя", "пользователь")
+AUTHOR_COLUMNS = (
+    "author",
+    "username",
+    "user",
+    "owner",
+    "owner_username",
+    "handle",
+    "profile",
+    "автор",
+    "имя пользователя",
+    "пользователь",
+)
 TEXT_COLUMNS = ("text", "comment", "comment_text", "message", "content", "текст", "комментарий")
 
 # Problem codes (the portal shows them translated).

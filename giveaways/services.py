@@ -45,6 +45,7 @@ def _check_schedule(giveaway: Giveaway) -> None:
 
 # --- Creating, opening, cancelling ---------------------------------------------------------
 
+
 @transaction.atomic
 def giveaway_create(
     *,
@@ -169,6 +170,7 @@ def giveaways_create_next(*, today: datetime.date | None = None) -> list[Giveawa
 
 # --- Entries ---------------------------------------------------------------------------
 
+
 @dataclass
 class EligibilityContext:
     own_handles: frozenset
@@ -198,7 +200,9 @@ def recent_winner_handles(*, giveaway: Giveaway) -> frozenset:
 
 
 def eligibility_context(*, giveaway: Giveaway) -> EligibilityContext:
-    followers = frozenset(Follower.objects.filter(organisation=giveaway.organisation_id).values_list("handle", flat=True))
+    followers = frozenset(
+        Follower.objects.filter(organisation=giveaway.organisation_id).values_list("handle", flat=True)
+    )
     return EligibilityContext(
         own_handles=own_handles(), followers=followers, recent_winners=recent_winner_handles(giveaway=giveaway)
     )
@@ -313,7 +317,9 @@ def followers_import(*, organisation, text: str) -> tuple[int, list[parsing.Prob
     """Add the handles of an exported follower list (one per line). Returns how many were new."""
     handles, problems = parsing.parse_handle_list(text)
     known = set(Follower.objects.filter(organisation=organisation, handle__in=handles).values_list("handle", flat=True))
-    fresh = [Follower(organisation=organisation, handle=h, source=FollowerSource.IMPORT) for h in handles if h not in known]
+    fresh = [
+        Follower(organisation=organisation, handle=h, source=FollowerSource.IMPORT) for h in handles if h not in known
+    ]
     Follower.objects.bulk_create(fresh, batch_size=2000, ignore_conflicts=True)
     for giveaway in Giveaway.objects.filter(organisation=organisation, status=GiveawayStatus.OPEN):
         entries_evaluate(giveaway=giveaway)
@@ -321,6 +327,7 @@ def followers_import(*, organisation, text: str) -> tuple[int, list[parsing.Prob
 
 
 # --- Close, draw, redraw -------------------------------------------------------------------
+
 
 def giveaway_close(*, giveaway_id: int, now: datetime.datetime | None = None, evaluate: bool = True) -> bool:
     """Freeze the list of eligible entries and publish its hash and count. Once only.

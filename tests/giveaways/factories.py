@@ -14,7 +14,9 @@ def friday_at(day: datetime.date, hour: int = 18, minute: int = 0) -> datetime.d
     return timezone.make_aware(datetime.datetime.combine(friday, datetime.time(hour, minute)))
 
 
-def make_giveaway(*, organisation=None, draw_at=None, open_now=True, winner_count=1, close_before=None, **extra) -> Giveaway:
+def make_giveaway(
+    *, organisation=None, draw_at=None, open_now=True, winner_count=1, close_before=None, **extra
+) -> Giveaway:
     """A giveaway through the real service (so it is opened with a seed commitment).
 
     By default its draw is next Friday and entries are still open."""

@@ -27,12 +27,21 @@ def staff_client(regional_staff):
 def test_staff_create_a_giveaway_as_a_draft_on_a_friday(staff_client, regional_org):
     draw_at = friday_at(timezone.localdate() + datetime.timedelta(days=8))
     data = {
-        "organisation": regional_org.pk, "title": "Розыгрыш", "prizes": "Кружка", "winner_count": 1,
-        "rules": "", "post_url": "",
+        "organisation": regional_org.pk,
+        "title": "Розыгрыш",
+        "prizes": "Кружка",
+        "winner_count": 1,
+        "rules": "",
+        "post_url": "",
         "entries_close_at_0": (draw_at - datetime.timedelta(hours=3)).strftime("%d.%m.%Y"),
         "entries_close_at_1": timezone.localtime(draw_at - datetime.timedelta(hours=3)).strftime("%H:%M"),
-        "draw_at_0": draw_at.strftime("%d.%m.%Y"), "draw_at_1": timezone.localtime(draw_at).strftime("%H:%M"),
-        **{f"{p}-{k}": v for p in ("winners", "redraws", "imports") for k, v in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))},
+        "draw_at_0": draw_at.strftime("%d.%m.%Y"),
+        "draw_at_1": timezone.localtime(draw_at).strftime("%H:%M"),
+        **{
+            f"{p}-{k}": v
+            for p in ("winners", "redraws", "imports")
+            for k, v in (("TOTAL_FORMS", 0), ("INITIAL_FORMS", 0))
+        },
     }
     response = staff_client.post(reverse("admin:giveaways_giveaway_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -123,7 +132,8 @@ def test_admin_actions_close_and_draw_a_due_giveaway(staff_client, regional_org)
 
 def test_staff_import_a_follower_list(staff_client, regional_org):
     response = staff_client.post(
-        reverse("admin:giveaways_follower_import"), {"organisation": regional_org.pk, "text": "dana\nBolat\nНеверный ник\n"}
+        reverse("admin:giveaways_follower_import"),
+        {"organisation": regional_org.pk, "text": "dana\nBolat\nНеверный ник\n"},
     )
     assert response.status_code == 200  # stays on the page to show the unreadable line
     assert set(Follower.objects.values_list("handle", flat=True)) == {"dana", "bolat"}

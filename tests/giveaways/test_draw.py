@@ -25,7 +25,18 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "giveaways" / "verify_draw.py"
 
 GOLDEN_SEED = bytes(range(32))
-GOLDEN_HANDLES = ["timur.b", "anna.k", "bolat_88", "dana", "erlan.s", "gulnar_t", "kairat", "madina.a", "nurlan_07", "saule"]
+GOLDEN_HANDLES = [
+    "timur.b",
+    "anna.k",
+    "bolat_88",
+    "dana",
+    "erlan.s",
+    "gulnar_t",
+    "kairat",
+    "madina.a",
+    "nurlan_07",
+    "saule",
+]
 
 
 def test_the_golden_vector_pins_the_procedure():
@@ -107,11 +118,26 @@ def test_the_stand_alone_script_recomputes_the_portals_own_draw(regional_org, tm
     entries.write_bytes(Client().get(f"/giveaways/{giveaway.pk}/entries.txt").content)
     result = subprocess.run(
         [
-            sys.executable, str(SCRIPT), "--seed", giveaway.revealed_seed, "--entries-file", str(entries),
-            "--winners", "3", "--commitment", giveaway.seed_commitment, "--list-hash", giveaway.list_hash,
-            "--count", str(giveaway.entry_count),
+            sys.executable,
+            str(SCRIPT),
+            "--seed",
+            giveaway.revealed_seed,
+            "--entries-file",
+            str(entries),
+            "--winners",
+            "3",
+            "--commitment",
+            giveaway.seed_commitment,
+            "--list-hash",
+            giveaway.list_hash,
+            "--count",
+            str(giveaway.entry_count),
         ],
-        capture_output=True, text=True, check=False, cwd=tmp_path, env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     printed = [line.split("@", 1)[1] for line in result.stdout.splitlines() if line.strip()[:2] in ("1.", "2.", "3.")]
@@ -125,9 +151,19 @@ def test_the_script_says_no_when_the_list_was_tampered_with(regional_org, tmp_pa
     entries = tmp_path / "entries.txt"
     entries.write_text(giveaway.frozen_list + "intruder\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--seed", giveaway.revealed_seed, "--entries-file", str(entries),
-         "--list-hash", giveaway.list_hash],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--seed",
+            giveaway.revealed_seed,
+            "--entries-file",
+            str(entries),
+            "--list-hash",
+            giveaway.list_hash,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1
     assert "list hash matches the published one: NO" in result.stdout
@@ -264,6 +300,7 @@ def test_a_giveaway_without_entries_is_drawn_with_no_winners(regional_org):
 
 # --- drand, against a local server standing in for the beacon --------------------------
 
+
 class _Beacon(BaseHTTPRequestHandler):
     genesis = 1_700_000_000
     period = 30
@@ -311,7 +348,9 @@ def test_the_first_drand_round_after_the_close_is_mixed_in_and_recorded(regional
     assert giveaway.drand_randomness == hashlib.sha256(str(expected_round).encode()).hexdigest()
     assert f"/public/{expected_round}" in _Beacon.requests
     winners = verify_draw.draw_winners(
-        bytes.fromhex(giveaway.revealed_seed), giveaway.frozen_list.split(), 2,
+        bytes.fromhex(giveaway.revealed_seed),
+        giveaway.frozen_list.split(),
+        2,
         drand_randomness_hex=giveaway.drand_randomness,
     )
     assert list(giveaway.winners.values_list("handle", flat=True)) == winners
@@ -319,9 +358,21 @@ def test_the_first_drand_round_after_the_close_is_mixed_in_and_recorded(regional
     entries = tmp_path / "entries.txt"
     entries.write_text(giveaway.frozen_list, encoding="utf-8")
     out = subprocess.run(
-        [sys.executable, str(SCRIPT), "--seed", giveaway.revealed_seed, "--entries-file", str(entries), "--winners", "2",
-         "--drand-randomness", giveaway.drand_randomness],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--seed",
+            giveaway.revealed_seed,
+            "--entries-file",
+            str(entries),
+            "--winners",
+            "2",
+            "--drand-randomness",
+            giveaway.drand_randomness,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert f"1. @{winners[0]}" in out and f"2. @{winners[1]}" in out
 

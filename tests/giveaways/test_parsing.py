@@ -117,8 +117,11 @@ def test_every_non_blank_line_is_accounted_for():
     result = parsing.parse_comments(INSTAGRAM_DUMP)
     text_lines = sum(len(c.text.split("\n")) for c in result.comments)
     author_lines = len(result.comments)
-    accounted = text_lines + author_lines + result.noise_lines + len(
-        [p for p in result.problems if p.code != parsing.UNREADABLE_TAG]
+    accounted = (
+        text_lines
+        + author_lines
+        + result.noise_lines
+        + len([p for p in result.problems if p.code != parsing.UNREADABLE_TAG])
     )
     assert accounted + result.blank_lines == result.lines
 
@@ -131,7 +134,10 @@ def test_a_follower_list_is_read_one_handle_per_line():
 
 def test_a_cyrillic_word_is_not_taken_for_a_handle_and_stray_text_after_a_reply_is_reported():
     result = parsing.parse_comments("dana_k\n@a1 @a2 @a3\n1 д.\nОтветить\n\nстрока без автора @x\nbolat\n@b1 @b2 @b3\n")
-    assert [(c.author, c.tags) for c in result.comments] == [("dana_k", ["a1", "a2", "a3"]), ("bolat", ["b1", "b2", "b3"])]
+    assert [(c.author, c.tags) for c in result.comments] == [
+        ("dana_k", ["a1", "a2", "a3"]),
+        ("bolat", ["b1", "b2", "b3"]),
+    ]
     assert [(p.line_no, p.code) for p in result.problems] == [(6, parsing.TEXT_WITHOUT_AUTHOR)]
 
 

@@ -37,7 +37,12 @@ def test_next_weeks_giveaway_is_made_from_the_last_one_once(regional_org):
     assert new.draw_date.weekday() == 4
     assert timezone.localtime(new.draw_at).time() == timezone.localtime(last.draw_at).time()
     assert new.draw_at - new.entries_close_at == last.draw_at - last.entries_close_at
-    assert (new.title, new.winner_count, new.prizes, new.status) == ("Розыгрыш недели", 2, last.prizes, GiveawayStatus.OPEN)
+    assert (new.title, new.winner_count, new.prizes, new.status) == (
+        "Розыгрыш недели",
+        2,
+        last.prizes,
+        GiveawayStatus.OPEN,
+    )
     assert new.seed_commitment and new.seed_commitment != last.seed_commitment
 
 
@@ -52,8 +57,12 @@ def test_the_database_refuses_two_giveaways_on_one_friday(regional_org):
     giveaway = make_giveaway(organisation=regional_org)
     with pytest.raises(IntegrityError), transaction.atomic():
         Giveaway.objects.create(
-            organisation=regional_org, title="x", prizes="y", draw_date=giveaway.draw_date,
-            entries_close_at=giveaway.entries_close_at, draw_at=giveaway.draw_at,
+            organisation=regional_org,
+            title="x",
+            prizes="y",
+            draw_date=giveaway.draw_date,
+            entries_close_at=giveaway.entries_close_at,
+            draw_at=giveaway.draw_at,
         )
 
 

@@ -59,7 +59,12 @@ def test_the_result_page_shows_winners_and_everything_needed_to_check(regional_o
     giveaway = _drawn(regional_org, 1)
     with django_assert_max_num_queries(6):
         body = Client().get(f"/giveaways/{giveaway.pk}/").content.decode()
-    for value in (giveaway.seed_commitment, giveaway.revealed_seed, giveaway.list_hash, f"@{giveaway.winners.get().handle}"):
+    for value in (
+        giveaway.seed_commitment,
+        giveaway.revealed_seed,
+        giveaway.list_hash,
+        f"@{giveaway.winners.get().handle}",
+    ):
         assert value in body
     assert f"--count {giveaway.entry_count}" in body
     assert f"/giveaways/{giveaway.pk}/entries.txt" in body
@@ -80,7 +85,9 @@ def test_the_how_to_check_page_is_translated(prefix, phrase):
     assert "verify_draw.py" in body
 
 
-def test_the_figures_page_shows_entries_eligible_and_winners_per_week(regional_org, regional_staff, django_assert_num_queries):
+def test_the_figures_page_shows_entries_eligible_and_winners_per_week(
+    regional_org, regional_staff, django_assert_num_queries
+):
     _drawn(regional_org, 1)
     _drawn(regional_org, 2, authors=("a", "b", "c", "d"))
     client = Client()
@@ -116,7 +123,9 @@ def test_the_checking_script_can_be_downloaded_from_the_portal():
     assert b"def draw_winners" in response.content
 
 
-def test_the_figures_show_the_pages_followers_beside_each_week(regional_org, regional_staff, django_assert_max_num_queries):
+def test_the_figures_show_the_pages_followers_beside_each_week(
+    regional_org, regional_staff, django_assert_max_num_queries
+):
     from branches.models import FollowerCount
     from tests.branches.factories import SocialPageFactory
 
