@@ -156,3 +156,17 @@ def test_the_import_page_lists_every_bad_row(client, regional_staff, reference):
     )
     assert response.status_code == 302
     assert Publication.objects.count() == 1
+
+
+def test_the_import_command_reads_a_file(reference, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + "\n2024-01-10,Из командной строки,,facebook,branch-a,,,,ru,,,,,\n", encoding="utf-8")
+    call_command("import_publications", str(good))
+    assert Publication.objects.get().title == "Из командной строки"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "\nnever,Плохо,,facebook,branch-a,,,,ru,,,,,\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("import_publications", str(bad))
+    assert Publication.objects.count() == 1
