@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from accounts.roles import is_regional
 from accounts.scoping import scope_queryset
 from branches.choices import OrganisationKind
 from branches.models import Organisation, SocialPage
-from reports.metrics import ACTIVITY_METRICS, metric, record_url
+from reports.metrics import ACTIVITY_METRICS, choice_label, metric, record_url
 from reports.models import ReportNarrative, Rollup, YearlyFigure
 from unionportal.figures import TOTAL
 
@@ -117,6 +118,7 @@ class FigureBook:
     # --- Links to the records -------------------------------------------------------------
 
     def url(self, metric_key: str, year: int, *, org: OrganisationRow | None = None, dimension: str = TOTAL):
+        """The admin list of the records behind a figure: of `org`, or of everyone shown."""
         if org is None:
             # The admin narrows a branch editor's list to their branch by itself.
             ids = None
@@ -132,8 +134,6 @@ class FigureBook:
         )
 
     def dimension_label(self, metric_key: str, facet: str, value: str) -> str:
-        from reports.metrics import choice_label
-
         if facet == "rubric" and value in self.rubric_names:
             return self.rubric_names[value]
         return choice_label(metric_key, facet, value)
@@ -146,8 +146,6 @@ def figure_book(*, user, years: list[int]) -> FigureBook:
     )
     rows: dict[int, OrganisationRow] = {}
     primaries: list[tuple[int, int]] = []
-    from django.utils.translation import get_language
-
     kazakh = (get_language() or "").startswith("kk")
     for pk, kind, parent_id, name_ru, name_kk, position in organisations:
         if kind == OrganisationKind.PRIMARY:
