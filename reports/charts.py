@@ -18,7 +18,7 @@ def _n(number: float) -> str:
     return f"{number:.1f}"
 
 
-def _short(label: str, limit: int = 44) -> str:
+def _short(label: str, limit: int = 38) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
@@ -36,9 +36,11 @@ def bar_chart(*, label: str, items: list[tuple[str, float | None]], chart_id: st
         length = max(plot * value / top, 1 if value else 0)
         rows.append(
             format_html(
-                '<text x="{}" y="{}" class="chart-label" text-anchor="end">{}</text>'
+                # The full name shows on hover where the label had to be shortened.
+                '<g><title>{}: {}</title><text x="{}" y="{}" class="chart-label" text-anchor="end">{}</text>'
                 '<rect x="{}" y="{}" width="{}" height="{}" class="chart-bar chart-series-0"></rect>'
-                '<text x="{}" y="{}" class="chart-value">{}</text>',
+                '<text x="{}" y="{}" class="chart-value">{}</text></g>',
+                name, fmt(value),
                 _n(LABEL_WIDTH - 8), _n(y + BAR * 0.72), _short(name),
                 _n(LABEL_WIDTH), _n(y), _n(length), _n(BAR),
                 _n(LABEL_WIDTH + length + 6), _n(y + BAR * 0.72), fmt(value),
