@@ -291,7 +291,10 @@ class _Report:
             )
 
     def appearance_line(self, appearance) -> str:
-        parts = [_("%(date)s, «%(outlet)s»") % {"date": date_format(appearance.date, "j E Y"), "outlet": appearance.outlet.name}]
+        when = date_format(appearance.date, "j E Y")
+        if self.language == "kk":
+            when = when.lower()  # Kazakh writes month names in lower case: «18 сәуір 2023 ж.»
+        parts = [_("%(date)s, «%(outlet)s»") % {"date": when, "outlet": appearance.outlet.name}]
         if appearance.programme_id:
             parts.append(_("programme «%(programme)s»") % {"programme": appearance.programme.name})
         speakers = ", ".join(s.name for s in appearance.speakers.all())

@@ -83,6 +83,7 @@ def check_the_kazakh_report_has_the_same_figures(client):
     document = Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Жарияланған материалдар: 2022 жыл – 76, 2023 жыл – 120, 2024 жыл – 103." in text
+    assert "18 сәуір 2023 ж., «1-Карагандинский»; «Вадут» бағдарламасы; Ракишева А." in text
     assert len(document.tables[-1].rows) - 1 == 13
 
 
