@@ -1,14 +1,16 @@
-"""Demo figures: roll up the report's years and the current one from the other parts' demo
-records (load_demo runs this last). Idempotent, as the rollup is."""
+"""Demo figures: roll up every year from the report's first (2022) to the current one from
+the other parts' demo records (load_demo runs this last). Idempotent, as the rollup is."""
 
 from reports.services import rollup_year
 from reports.tasks import current_year
 
-DEMO_YEARS = (2022, 2023, 2024)
+FIRST_DEMO_YEAR = 2022
 
 
 def load(*, stdout=None) -> None:
-    for year in sorted({*DEMO_YEARS, current_year()}):
+    # Every year up to now, so the dashboard's three columns are filled whichever year is
+    # chosen (the giveaways run from 2024 to this week).
+    for year in range(FIRST_DEMO_YEAR, max(current_year(), 2024) + 1):
         rows = rollup_year(year=year)
         if stdout is not None:
             stdout.write(f"    reports: {year}: {rows} figures")
