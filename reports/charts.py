@@ -58,7 +58,7 @@ def column_chart(*, label: str, categories: list, series: list[tuple[str, list[f
     height, bottom, left = 260, 30, 10
     plot_height = height - bottom - 30
     top = max((v or 0 for _name, values in series for v in values), default=0) or 1
-    group_width = (WIDTH - left - 260) / max(len(categories), 1)
+    group_width = (WIDTH - left - 340) / max(len(categories), 1)
     column = min(60, (group_width - 20) / max(len(series), 1))
     parts = []
     for c_index, category in enumerate(categories):
@@ -86,7 +86,7 @@ def column_chart(*, label: str, categories: list, series: list[tuple[str, list[f
         '<rect x="{}" y="{}" width="14" height="14" class="chart-series-{}"></rect>'
         '<text x="{}" y="{}" class="chart-label">{}</text>',
         (
-            (WIDTH - 250, 20 + i * 22, i, WIDTH - 230, 32 + i * 22, _short(name, 34))
+            (WIDTH - 330, 20 + i * 22, i, WIDTH - 310, 32 + i * 22, _short(name, 40))
             for i, (name, _values) in enumerate(series)
         ),
     )
