@@ -52,6 +52,14 @@ class Metric:
 
 _MEDIA_LINK = dict(changelist="admin:media_reports_mediaappearance_changelist", year="date__year")
 
+_APPEALS_LINK = RecordLink(
+    changelist="admin:appeals_appeal_changelist",
+    year="received_at__year",
+    organisation="branch__id__in",
+    regional="branch__isnull",
+    facets={"channel": "channel__exact", "status": "status__exact", "topic": "topic__exact"},
+)
+
 METRICS = [
     Metric(
         "publications",
@@ -80,17 +88,12 @@ METRICS = [
     Metric(
         "appeals",
         _("Appeals handled"),
-        link=RecordLink(
-            changelist="admin:appeals_appeal_changelist",
-            year="received_at__year",
-            organisation="branch__id__in",
-            regional="branch__isnull",
-            facets={"channel": "channel__exact", "status": "status__exact", "topic": "topic__exact"},
-        ),
+        link=_APPEALS_LINK,
         choices={"channel": "appeals.choices.Channel", "status": "appeals.choices.Status", "topic": "appeals.choices.Topic"},
     ),
-    Metric("appeals_median_hours", _("Median time to answer"), unit=_("h")),
-    Metric("appeals_satisfaction_pct", _("Satisfied with the answer"), unit="%"),
+    # A measure links to the appeals it was measured on.
+    Metric("appeals_median_hours", _("Median time to answer"), unit=_("h"), link=_APPEALS_LINK),
+    Metric("appeals_satisfaction_pct", _("Satisfied with the answer"), unit="%", link=_APPEALS_LINK),
     Metric(
         "giveaways",
         _("Friday giveaways"),
