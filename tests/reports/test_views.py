@@ -266,3 +266,14 @@ def test_the_chair_may_read_but_not_rewrite_the_text(client, chair):
 
     assert response.status_code == 403
     assert not ReportNarrative.objects.exists()
+
+
+def test_names_in_the_charts_are_escaped(client, chair, figures, regional_org):
+    branch = OrganisationFactory(parent=regional_org, name_ru="<script>alert(1)</script> профсоюз")
+    stored_rollup(2024, {(branch, "publications", "total"): 4})
+    client.force_login(chair)
+
+    html = client.get(DASHBOARD, {"year": 2024}).content.decode()
+
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; профсоюз" in html
