@@ -202,10 +202,16 @@ def parse_pasted(text: str) -> ParseResult:
         # Instagram shows authors without "@": a line starting with "@" is tags.
         author = normalise_handle(first_word) if match else None
         rest = (match.group(2) or "") if match else ""
-        starts_comment = author is not None and (closed or current is None or (rest and "@" in rest))
-        if author is not None and not rest and current is not None and not current.text and not closed:
-            # "author" then a one-word comment such as "ok": the word is the text.
+        if author is None:
             starts_comment = False
+        elif rest:
+            # "author comment…" on one line (the web's copy); a continuation line that
+            # happens to start with a Latin word has no tags after it.
+            starts_comment = closed or current is None or "@" in rest
+        else:
+            # A bare handle starts the next comment, unless the current one has no text
+            # yet: then it is a one-word comment ("ok").
+            starts_comment = closed or current is None or bool(current.text)
         if starts_comment:
             current = ParsedComment(line_no=line_no, author=author)
             result.comments.append(current)

@@ -147,3 +147,18 @@ def test_after_the_close_the_times_and_number_of_winners_cannot_be_edited(staff_
     assert "draw_at" not in form_fields
     assert "winner_count" not in form_fields
     assert "title" in form_fields
+
+
+def test_the_entries_of_a_giveaway_are_listed_with_why_each_is_out(staff_client, regional_org):
+    giveaway = make_giveaway(organisation=regional_org)
+    other = make_giveaway(organisation=regional_org, draw_at=giveaway.draw_at + datetime.timedelta(weeks=1))
+    services.entries_import(giveaway=giveaway, text="dana\n@a1 @a2\nbolat\n@b1 @b2 @b3\n")
+    GiveawayEntryFactory(giveaway=other, author="someone_else")
+    response = staff_client.get(
+        reverse("admin:giveaways_giveawayentry_changelist"), {"giveaway__id__exact": giveaway.pk}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "dana" in body and "bolat" in body and "someone_else" not in body
+    assert "fewer than 3 distinct members tagged" in body or "меньше 3 разных участников" in body
+    assert "not a follower of the page" in body or "не подписан на страницу" in body

@@ -144,3 +144,12 @@ def test_a_cyrillic_word_is_not_taken_for_a_handle_and_stray_text_after_a_reply_
 def test_a_handle_wholly_in_cyrillic_letters_is_unreadable():
     assert parsing.normalise_handle("@асе") is None
     assert parsing.normalise_handle("@КАIRAT") == "kairat"
+
+
+def test_comments_copied_without_time_or_reply_lines_are_still_told_apart():
+    result = parsing.parse_comments("dana\n@a1 @a2\nbolat\n@b1 @b2 @b3\nsaule\nок, участвую\n")
+    assert [(c.author, c.tags) for c in result.comments] == [
+        ("dana", ["a1", "a2"]),
+        ("bolat", ["b1", "b2", "b3"]),
+        ("saule", []),
+    ]
