@@ -40,7 +40,7 @@ def _render_form(request, form, *, status=200, cacheable=False):
     return render(request, "appeals/appeal_submit.html", context, status=status)
 
 
-def _refused(request, form, message, *, status):
+def _refused(request, message, *, status):
     """Re-render with the member's input kept, a fresh token and one message on top."""
     data = request.POST.copy()
     data["form_token"] = protection.issue_form_token()
@@ -65,20 +65,20 @@ def submit(request):
         return _render_form(request, AppealForm(initial=initial), cacheable=not request.user.is_authenticated)
 
     if request.POST.get("website"):
-        return _refused(request, None, _("Your appeal could not be accepted."), status=400)
+        return _refused(request, _("Your appeal could not be accepted."), status=400)
     try:
         nonce, elapsed = protection.read_form_token(request.POST.get("form_token", ""))
     except protection.TokenProblem as problem:
-        return _refused(request, None, _token_message(problem.code), status=400)
+        return _refused(request, _token_message(problem.code), status=400)
     existing = Appeal.objects.filter(form_token=nonce).first()
     if existing is not None:
         # A double click or a reloaded page: show the appeal stored the first time.
         messages.info(request, _("Your appeal has already been received."))
         return _to_status_page(existing)
     if protection.filled_too_fast(elapsed):
-        return _refused(request, None, _token_message("too_fast"), status=400)
+        return _refused(request, _token_message("too_fast"), status=400)
     if protection.rate_limited(request):
-        return _refused(request, None, _("Too many appeals from your address in the last hour. Please try again later."), status=429)
+        return _refused(request, _("Too many appeals from your address in the last hour. Please try again later."), status=429)
 
     form = AppealForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -88,3 +88,17 @@ def test_the_members_list_makes_the_same_queries_for_more_appeals(client, member
     AppealFactory.create_batch(10, user=member)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("appeals:mine"))
+
+
+def test_the_status_page_makes_the_same_queries_for_a_long_history(client, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    appeal = AppealFactory(status=Status.CLOSED, answer="Ответ")
+    url = reverse("appeals:detail", kwargs={"code": appeal.tracking_code})
+    AppealEventFactory.create_batch(2, appeal=appeal, is_public=True)
+    with CaptureQueriesContext(connection) as short:
+        client.get(url)
+    AppealEventFactory.create_batch(20, appeal=appeal, is_public=True)
+    with django_assert_max_num_queries(len(short.captured_queries)):
+        client.get(url)
