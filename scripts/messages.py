@@ -25,7 +25,7 @@ def make(target: str) -> None:
     lang_args = [f"--locale={lang}" for lang in LANGUAGES]
     if target == "root":
         cwd = ROOT
-        ignores = [f"--ignore={name}" for name in (*APPS, ".venv", "var", "tests", "bench", "scripts", "docs")]
+        ignores = [f"--ignore={name}" for name in (*APPS, ".venv", "var", "tests", "bench", "scripts", "docs", "vendor_locale")]
     else:
         cwd = ROOT / target
         (cwd / "locale").mkdir(exist_ok=True)
