@@ -9,6 +9,7 @@ URL_CASES = [
     # Every staff role may export; each gets only the records of their scope.
     UrlCase("media_reports:export", roles=frozenset({BRANCH_EDITOR, REGIONAL_STAFF, CHAIR})),
     UrlCase("media_reports:export", roles=frozenset({BRANCH_EDITOR, REGIONAL_STAFF, CHAIR}), query="format=xlsx"),
+    UrlCase("media_reports:export", roles=frozenset({BRANCH_EDITOR, REGIONAL_STAFF, CHAIR}), query="dataset=subscriptions"),
     # The chair only reads, so may not import.
     UrlCase("media_reports:import", roles=frozenset({BRANCH_EDITOR, REGIONAL_STAFF})),
 ]
