@@ -95,13 +95,19 @@ def world():
             for n in (1, 2):
                 Organisation.objects.get_or_create(
                     slug=f"bench-{branch.slug}-{n}",
-                    defaults={"kind": OrganisationKind.PRIMARY, "parent": branch, "name_ru": f"Школа №{n} ({branch.slug})"},
+                    defaults={
+                        "kind": OrganisationKind.PRIMARY,
+                        "parent": branch,
+                        "name_ru": f"Школа №{n} ({branch.slug})",
+                    },
                 )
     all_orgs = list(Organisation.objects.values_list("pk", flat=True))
     outlets = []
     for level in ("republican", "regional", "district"):
         for kind in ("newspaper", "tv_channel", "youtube_channel"):
-            outlet, _c = Outlet.objects.get_or_create(name=f"Bench {level} {kind}", defaults={"kind": kind, "level": level})
+            outlet, _c = Outlet.objects.get_or_create(
+                name=f"Bench {level} {kind}", defaults={"kind": kind, "level": level}
+            )
             outlets.append(outlet)
     rubrics = [
         Rubric.objects.get_or_create(slug=f"bench-rubric-{n}", defaults={"name": f"Рубрика {n}"})[0] for n in range(6)
@@ -248,29 +254,43 @@ def main():
     orgs, outlets, rubrics, chair = world()
 
     small_share = args.scale * 0.01
-    n_pub, n_app, n_media, seconds = fill(share=small_share, offset=0, orgs=orgs, outlets=outlets, rubrics=rubrics, rng=rng)
-    print(f"1% of the data: {n_pub:,} publications, {n_app:,} appeals, {n_media:,} media appearances ({seconds:.0f} s to load)")
+    n_pub, n_app, n_media, seconds = fill(
+        share=small_share, offset=0, orgs=orgs, outlets=outlets, rubrics=rubrics, rng=rng
+    )
+    print(
+        f"1% of the data: {n_pub:,} publications, {n_app:,} appeals, {n_media:,} media appearances ({seconds:.0f} s to load)"
+    )
     rollup_all()
     small = time_dashboard(chair, args.requests)
     print(f"  figures stored: {YearlyFigure.objects.count():,} rows")
-    print(f"  dashboard: {small['queries']} queries, median {small['median_ms']:.1f} ms, p95 {small['p95_ms']:.1f} ms; DOCX {small['docx_ms']:.0f} ms")
+    print(
+        f"  dashboard: {small['queries']} queries, median {small['median_ms']:.1f} ms, p95 {small['p95_ms']:.1f} ms; DOCX {small['docx_ms']:.0f} ms"
+    )
 
     more = fill(share=args.scale - small_share, offset=10_000_000, orgs=orgs, outlets=outlets, rubrics=rubrics, rng=rng)
     n_pub, n_app, n_media = n_pub + more[0], n_app + more[1], n_media + more[2]
-    print(f"Full size: {n_pub:,} publications, {n_app:,} appeals, {n_media:,} media appearances ({more[3]:.0f} s to load)")
+    print(
+        f"Full size: {n_pub:,} publications, {n_app:,} appeals, {n_media:,} media appearances ({more[3]:.0f} s to load)"
+    )
     timings = rollup_all()
     for year, seconds in timings.items():
         print(f"  rollup {year}: {seconds:.1f} s")
     worst = max(timings.values())
     full = time_dashboard(chair, args.requests)
     print(f"  figures stored: {YearlyFigure.objects.count():,} rows")
-    print(f"  dashboard: {full['queries']} queries, median {full['median_ms']:.1f} ms, p95 {full['p95_ms']:.1f} ms; DOCX {full['docx_ms']:.0f} ms")
+    print(
+        f"  dashboard: {full['queries']} queries, median {full['median_ms']:.1f} ms, p95 {full['p95_ms']:.1f} ms; DOCX {full['docx_ms']:.0f} ms"
+    )
 
     ratio = full["median_ms"] / small["median_ms"]
     print()
     print(f"rollup of one year: worst {worst:.1f} s (goal < 60 s): {'met' if worst < 60 else 'NOT met'}")
-    print(f"dashboard queries: {full['queries']} (goal: a handful, the same at both sizes: {small['queries']} → {full['queries']})")
-    print(f"dashboard median: {full['median_ms']:.1f} ms (goal < 150 ms): {'met' if full['median_ms'] < 150 else 'NOT met'}")
+    print(
+        f"dashboard queries: {full['queries']} (goal: a handful, the same at both sizes: {small['queries']} → {full['queries']})"
+    )
+    print(
+        f"dashboard median: {full['median_ms']:.1f} ms (goal < 150 ms): {'met' if full['median_ms'] < 150 else 'NOT met'}"
+    )
     print(f"full size / 1%: {ratio:.2f}× (goal ≤ 1.5×): {'met' if ratio <= 1.5 else 'NOT met'}")
 
 

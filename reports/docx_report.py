@@ -30,7 +30,17 @@ from reports.selectors import (
 )
 
 SIGNATURE = "Кәсіподақтың Қарағанды облыстық ұйымы"
-PRINTED_CHANNELS = ("memo", "brochure", "leaflet", "poster", "booklet", "bulletin", "express_info", "methodical", "stand")
+PRINTED_CHANNELS = (
+    "memo",
+    "brochure",
+    "leaflet",
+    "poster",
+    "booklet",
+    "bulletin",
+    "express_info",
+    "methodical",
+    "stand",
+)
 SUMMARY_METRICS = [
     "publications",
     "press_republican",
@@ -121,7 +131,7 @@ class _Report:
         return [self.book.total(metric_key, y, dimension) for y in self.years]
 
     def year_list(self, metric_key):
-        """"2022 – 76, 2023 – 120, 2024 – 103" for the years that have the figure."""
+        """ "2022 – 76, 2023 – 120, 2024 – 103" for the years that have the figure."""
         parts = [
             _("%(year)s – %(value)s") % {"year": y, "value": fmt(v)}
             for y, v in zip(self.years, self.by_year(metric_key), strict=True)
@@ -136,7 +146,12 @@ class _Report:
         rows = []
         for value in values:
             dimension = f"{facet}:{value}"
-            rows.append([self.book.dimension_label(metric_key, facet, value), *(fmt(v) for v in self.by_year(metric_key, dimension))])
+            rows.append(
+                [
+                    self.book.dimension_label(metric_key, facet, value),
+                    *(fmt(v) for v in self.by_year(metric_key, dimension)),
+                ]
+            )
         rows.sort(key=lambda r: r[0])
         self.table([_("Name"), *self.years], rows, caption=caption)
 
@@ -214,7 +229,9 @@ class _Report:
         self.narrative(S.FOLLOWERS)
         gained = self.book.total("followers_gained", self.year)
         if gained:
-            self._justified(_("In %(year)s the pages gained %(value)s followers.") % {"year": self.year, "value": fmt(gained)})
+            self._justified(
+                _("In %(year)s the pages gained %(value)s followers.") % {"year": self.year, "value": fmt(gained)}
+            )
         self.year_table("followers_gained", "platform", caption=_("Followers gained by platform"))
 
     def appeals(self):
@@ -338,11 +355,11 @@ class _Report:
         paragraph.add_run(_("Appendix 1")).bold = True
         self.heading(_("Pages of the regional organisation and its branches in social networks"), level=2)
         rows = []
-        for number, (org, pages) in enumerate(social_pages_by_organisation(user=self.user, organisations=self.book.organisations), 1):
+        for number, (org, pages) in enumerate(
+            social_pages_by_organisation(user=self.user, organisations=self.book.organisations), 1
+        ):
             instagram = "\n".join(p.url for p in pages if p.platform == "instagram") or "—"
             facebook = "\n".join(p.url for p in pages if p.platform == "facebook") or "—"
             others = "\n".join(p.url for p in pages if p.platform not in ("instagram", "facebook")) or "—"
             rows.append([f"{number}.", org.name, instagram, facebook, others])
         self.table(["№", _("Organisation"), "Instagram", "Facebook", _("Other pages")], rows)
-
-

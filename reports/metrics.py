@@ -76,7 +76,11 @@ METRICS = [
         _("Articles in republican papers"),
         link=RecordLink(
             **_MEDIA_LINK,
-            fixed={"kind__exact": "article", "outlet__level__exact": "republican", "outlet__kind__in": "newspaper,magazine"},
+            fixed={
+                "kind__exact": "article",
+                "outlet__level__exact": "republican",
+                "outlet__kind__in": "newspaper,magazine",
+            },
         ),
     ),
     Metric(
@@ -89,7 +93,11 @@ METRICS = [
         "appeals",
         _("Appeals handled"),
         link=_APPEALS_LINK,
-        choices={"channel": "appeals.choices.Channel", "status": "appeals.choices.Status", "topic": "appeals.choices.Topic"},
+        choices={
+            "channel": "appeals.choices.Channel",
+            "status": "appeals.choices.Status",
+            "topic": "appeals.choices.Topic",
+        },
     ),
     # A measure links to the appeals it was measured on.
     Metric("appeals_median_hours", _("Median time to answer"), unit=_("h"), link=_APPEALS_LINK),
@@ -122,7 +130,9 @@ METRICS = [
     Metric(
         "outreach_visits",
         _("Outreach visits"),
-        link=RecordLink(changelist="admin:branches_outreachvisit_changelist", year="date__year", organisation="branch__id__in"),
+        link=RecordLink(
+            changelist="admin:branches_outreachvisit_changelist", year="date__year", organisation="branch__id__in"
+        ),
     ),
     Metric(
         "subscriptions_copies",

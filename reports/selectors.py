@@ -185,7 +185,9 @@ def _rubrics(slugs):
 
 def ranked_branches(book: FigureBook, year: int) -> list[tuple[int, OrganisationRow, int]]:
     """(rank, organisation, activity) by activity in `year`, most active first; ties share a rank."""
-    scored = sorted(((book.activity(org.pk, year), org) for org in book.organisations), key=lambda t: (-t[0], t[1].position))
+    scored = sorted(
+        ((book.activity(org.pk, year), org) for org in book.organisations), key=lambda t: (-t[0], t[1].position)
+    )
     ranked = []
     previous, rank = None, 0
     for index, (score, org) in enumerate(scored, start=1):
@@ -203,9 +205,7 @@ def narrative_texts(*, year: int, language: str) -> dict[str, str]:
     from reports.narrative import DEFAULTS, default_text
 
     texts = {section: default_text(section, language) for section in DEFAULTS}
-    texts.update(
-        ReportNarrative.objects.filter(year=year, language=language).values_list("section", "text")
-    )
+    texts.update(ReportNarrative.objects.filter(year=year, language=language).values_list("section", "text"))
     return texts
 
 
@@ -236,7 +236,9 @@ def broadcast_appearances(*, user, years: list[int]) -> list:
     return list(qs)
 
 
-def social_pages_by_organisation(*, user, organisations: list[OrganisationRow]) -> list[tuple[OrganisationRow, list[SocialPage]]]:
+def social_pages_by_organisation(
+    *, user, organisations: list[OrganisationRow]
+) -> list[tuple[OrganisationRow, list[SocialPage]]]:
     """Appendix 1: the regional organisation and every branch with the pages it runs, in
     the order of the directory (a branch without a page is listed too: that is news)."""
     pages = scope_queryset(SocialPage.objects.filter(organisation_id__in=[o.pk for o in organisations]), user)

@@ -7,7 +7,9 @@ from playwright.sync_api import expect
 from tests.reports.factories import stored_rollup
 
 
-def test_the_chair_opens_the_dashboard_switches_years_and_downloads_the_report(page, login, chair, regional_org, branch_a):
+def test_the_chair_opens_the_dashboard_switches_years_and_downloads_the_report(
+    page, login, chair, regional_org, branch_a
+):
     for year, (regional, branch) in {2022: (50, 26), 2023: (80, 40), 2024: (70, 33)}.items():
         stored_rollup(
             year,

@@ -13,7 +13,9 @@ ALMATY = ZoneInfo("Asia/Almaty")
 @pytest.fixture
 def fake_sources(monkeypatch):
     """Only the fake source (and one without figures) feeds the rollup."""
-    monkeypatch.setattr("unionportal.figures.FIGURE_SOURCES", ["tests.reports.fake_source", "tests.reports.without_figures"])
+    monkeypatch.setattr(
+        "unionportal.figures.FIGURE_SOURCES", ["tests.reports.fake_source", "tests.reports.without_figures"]
+    )
     fake_source.MEASURES.clear()
     yield fake_source
     fake_source.MEASURES.clear()

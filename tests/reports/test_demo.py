@@ -44,7 +44,10 @@ def check_the_dashboard_shows_the_reports_figures(client):
 
     assert row_of(response, "summary", "Публикации") == ["Публикации", "76", "120", "103"]
     assert row_of(response, "summary", "Публикации в республиканских газетах") == [
-        "Публикации в республиканских газетах", "24", "27", "10"
+        "Публикации в республиканских газетах",
+        "24",
+        "27",
+        "10",
     ]
     assert row_of(response, "summary", "Обработано обращений")[2] == "1 358"
     assert len(response.context["branches"]) == 13
@@ -66,7 +69,9 @@ def check_the_report_shows_the_reports_figures_and_appendix_1(client):
     assert ["Публикации в республиканских газетах", "24", "27", "10"] in figures
     assert figures[[r[0] for r in figures].index("Обработано обращений")][2] == "1 358"
     # The TV and YouTube appearances of the report, with date, programme, speaker and link.
-    assert re.search(r"18 апреля 2023 года, «1-Карагандинский»; программа «Вадут»; Ракишева А\..*youtu\.be/q7xQNHFiueU", text)
+    assert re.search(
+        r"18 апреля 2023 года, «1-Карагандинский»; программа «Вадут»; Ракишева А\..*youtu\.be/q7xQNHFiueU", text
+    )
     assert "30 августа 2024 года" in text and "youtu.be/rUlsl2hpIZ4" in text
     broadcasts = next(t for t in tables if t[0][:3] == ["Дата", "СМИ", "Программа"])
     assert [row[0] for row in broadcasts[1:]] == ["15.12.2022", "18.04.2023", "14.12.2023", "30.08.2024"]
@@ -118,7 +123,11 @@ def _metric_of(response, cell):
     for table in response.context["breakdowns"]:
         if any(cell in row.cells for row in table["rows"]):
             return table["metric"]
-    for row, spec in zip(response.context["summary"], [m for m in METRICS if str(m.label) in {r.label for r in response.context["summary"]}], strict=False):
+    for row, spec in zip(
+        response.context["summary"],
+        [m for m in METRICS if str(m.label) in {r.label for r in response.context["summary"]}],
+        strict=False,
+    ):
         if cell in row.cells:
             return spec.key
     return None

@@ -23,7 +23,9 @@ YEARS = (2022, 2023, 2024)
 
 def stored(year, metric, dimension="total"):
     return dict(
-        YearlyFigure.objects.filter(year=year, metric=metric, dimension=dimension).values_list("organisation_id", "value")
+        YearlyFigure.objects.filter(year=year, metric=metric, dimension=dimension).values_list(
+            "organisation_id", "value"
+        )
     )
 
 

@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def stored(year):
-    return sorted(
-        YearlyFigure.objects.filter(year=year).values_list("organisation_id", "metric", "dimension", "value")
-    )
+    return sorted(YearlyFigure.objects.filter(year=year).values_list("organisation_id", "metric", "dimension", "value"))
 
 
 def test_it_stores_each_branchs_figures_with_its_primaries_summed_in(fake_sources, join, branch_a, branch_b):
@@ -71,7 +69,10 @@ def test_it_leaves_other_years_alone(fake_sources, join, branch_a):
 
     rollup_year(year=2023)
 
-    assert stored(2022) == [(branch_a.pk, "publications", "channel:facebook", 1.0), (branch_a.pk, "publications", "total", 1.0)]
+    assert stored(2022) == [
+        (branch_a.pk, "publications", "channel:facebook", 1.0),
+        (branch_a.pk, "publications", "total", 1.0),
+    ]
 
 
 @pytest.mark.parametrize("active_zone", ["UTC", "Asia/Almaty", "America/New_York"])
@@ -141,7 +142,9 @@ def test_the_command_refuses_a_year_out_of_range(fake_sources):
         call_command("rollup_year", "1066")
 
 
-def test_the_nightly_task_rolls_up_the_current_year_and_the_january_one_the_last(fake_sources, join, branch_a, monkeypatch):
+def test_the_nightly_task_rolls_up_the_current_year_and_the_january_one_the_last(
+    fake_sources, join, branch_a, monkeypatch
+):
     from reports import tasks
 
     join(branch_a, dt.datetime(2023, 6, 1, 12))

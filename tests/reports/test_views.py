@@ -47,7 +47,10 @@ def row_of(response, table_id: str, label: str) -> list[str]:
     html = response.content.decode()
     table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S).group(0)
     for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
-        cells = [re.sub(r"<[^>]+>", "", c).strip().replace("\xa0", " ") for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        cells = [
+            re.sub(r"<[^>]+>", "", c).strip().replace("\xa0", " ")
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
         if label in cells:
             return cells
     raise AssertionError(f"no row {label!r} in #{table_id}")
@@ -78,7 +81,7 @@ def test_every_figure_links_to_the_records_behind_it(client, chair, figures, bra
     html = client.get(DASHBOARD, {"year": 2024}).content.decode()
 
     assert "/admin/publications/publication/?published_at__year=2024" in html
-    assert f"organisation__id__in={branch_a.pk}&amp;" in html or f"organisation__id__in={branch_a.pk}\"" in html
+    assert f"organisation__id__in={branch_a.pk}&amp;" in html or f'organisation__id__in={branch_a.pk}"' in html
 
 
 def test_branches_are_ranked_by_activity(client, chair, figures, regional_org, branch_a, branch_b):
@@ -111,7 +114,9 @@ def test_a_branch_editor_sees_only_their_branch(client, editor_a, figures, branc
     assert row_of(response, "summary", "Публикации") == ["Публикации", "20", "40", "30"]
 
 
-def test_the_dashboard_reads_rollups_in_a_handful_of_queries(client, chair, figures, regional_org, django_assert_max_num_queries):
+def test_the_dashboard_reads_rollups_in_a_handful_of_queries(
+    client, chair, figures, regional_org, django_assert_max_num_queries
+):
     client.force_login(chair)
     client.get(DASHBOARD, {"year": 2024})
     for n in range(30):
@@ -149,7 +154,9 @@ def test_a_nonsense_year_falls_back_to_the_latest(client, chair, figures):
 def docx_text(response) -> tuple[str, list]:
     document = Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs).replace("\xa0", " ")
-    tables = [[[cell.text.replace("\xa0", " ") for cell in row.cells] for row in table.rows] for table in document.tables]
+    tables = [
+        [[cell.text.replace("\xa0", " ") for cell in row.cells] for row in table.rows] for table in document.tables
+    ]
     return text, tables
 
 
