@@ -330,3 +330,6 @@ class FaqEntryAdmin(admin.ModelAdmin):
     list_editable = ("is_published", "position")
     search_fields = ("question_ru", "question_kk", "answer_ru")
     raw_id_fields = ("source_appeal",)
+
+    def get_queryset(self, request):
+        return selectors.staff_faq_entries(request.user)

@@ -53,6 +53,18 @@ def published_faq(*, topic: str | None = None) -> QuerySet[FaqEntry]:
     return entries.order_by("position", "topic", "pk")
 
 
+def staff_faq_entries(user) -> QuerySet[FaqEntry]:
+    """The FAQ entries a staff member may open in the admin. A draft made from an appeal
+    quotes the member's question and answer before anyone has checked the scrubbing, so
+    outside the regional roles it is shown only to the staff of the appeal's own branch."""
+    entries = FaqEntry.objects.all()
+    if is_regional(user):
+        return entries
+    return entries.filter(
+        Q(is_published=True) | Q(source_appeal__isnull=True) | Q(source_appeal__in=scope_queryset(Appeal.objects.all(), user))
+    )
+
+
 def staff_appeals(user) -> QuerySet[Appeal]:
     return scope_queryset(Appeal.objects.select_related("branch", "assignee"), user)
 

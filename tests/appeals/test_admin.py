@@ -237,3 +237,20 @@ def test_the_duplicate_picker_offers_only_appeals_the_editor_may_see(client, edi
     )
     ids = {int(r["id"]) for r in response.json()["results"]}
     assert own.pk in ids and other.pk not in ids
+
+
+def test_a_branch_editor_does_not_see_a_draft_faq_made_from_another_branchs_appeal(client, editor_a, branch_a, branch_b):
+    from appeals.models import FaqEntry
+    from tests.appeals.factories import FaqEntryFactory
+
+    theirs = FaqEntryFactory(is_published=False, question_ru="Черновик филиала Б", source_appeal=AppealFactory(branch=branch_b))
+    ours = FaqEntryFactory(is_published=False, question_ru="Черновик филиала А", source_appeal=AppealFactory(branch=branch_a))
+    FaqEntryFactory(is_published=True, question_ru="Опубликованный вопрос", source_appeal=AppealFactory(branch=branch_b))
+    client.force_login(editor_a)
+    page = client.get(reverse("admin:appeals_faqentry_changelist")).content.decode()
+    assert "Черновик филиала А" in page
+    assert "Опубликованный вопрос" in page
+    assert "Черновик филиала Б" not in page
+    assert client.get(reverse("admin:appeals_faqentry_change", args=[theirs.pk])).status_code in (302, 404)
+    assert client.get(reverse("admin:appeals_faqentry_change", args=[ours.pk])).status_code == 200
+    assert FaqEntry.objects.count() == 3
