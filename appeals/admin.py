@@ -164,7 +164,9 @@ class AppealAdmin(BranchScopedAdmin):
         return self.search_fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("branch", "assignee")
+        # The flag is read by the columns below: the admin instance is shared by every
+        # request of the process, so it must not keep the request (or its user) itself.
+        return selectors.with_personal_data_flag(super().get_queryset(request).select_related("branch", "assignee"), request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -213,7 +215,7 @@ class AppealAdmin(BranchScopedAdmin):
             return gettext("anonymous")
         if obj.anonymised_at:
             return "—"
-        if not selectors.can_see_personal_data(self._request.user, obj):
+        if not obj.personal_data_visible:
             return gettext("hidden")
         return " · ".join(x for x in (obj.name, obj.phone, obj.email) if x)
 
@@ -221,17 +223,9 @@ class AppealAdmin(BranchScopedAdmin):
     def attachment_link(self, obj):
         if not obj or not obj.attachment:
             return "—"
-        if not selectors.can_see_personal_data(self._request.user, obj):
+        if not getattr(obj, "personal_data_visible", False):
             return gettext("hidden")
         return format_html('<a href="{}">{}</a>', reverse("appeals:attachment", args=[obj.pk]), gettext("Download"))
-
-    def changelist_view(self, request, extra_context=None):
-        self._request = request
-        return super().changelist_view(request, extra_context)
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        self._request = request
-        return super().changeform_view(request, object_id, form_url, extra_context)
 
     # --- Saving through the services -------------------------------------------------------
 

@@ -254,3 +254,24 @@ def test_a_branch_editor_does_not_see_a_draft_faq_made_from_another_branchs_appe
     assert client.get(reverse("admin:appeals_faqentry_change", args=[theirs.pk])).status_code in (302, 404)
     assert client.get(reverse("admin:appeals_faqentry_change", args=[ours.pk])).status_code == 200
     assert FaqEntry.objects.count() == 3
+
+
+def test_the_lists_contact_flag_follows_the_personal_data_rule_for_every_role(request, branch_a, branch_b):
+    from appeals import selectors
+    from tests.branches.factories import PrimaryOrganisationFactory
+
+    school = PrimaryOrganisationFactory(parent=branch_a)
+    appeals = [AppealFactory(branch=branch_a), AppealFactory(branch=school), AppealFactory(branch=branch_b), AppealFactory(branch=None)]
+    for role in ("superuser", "chair", "regional_staff", "editor_a", "editor_b", "member"):
+        user = request.getfixturevalue(role)
+        flags = dict(selectors.with_personal_data_flag(Appeal.objects.all(), user).values_list("pk", "personal_data_visible"))
+        assert {a.pk: bool(flags[a.pk]) for a in appeals} == {a.pk: selectors.can_see_personal_data(user, a) for a in appeals}, role
+
+
+def test_the_admin_keeps_no_request_between_requests(client, regional_staff):
+    from django.contrib import admin as django_admin
+
+    AppealFactory(email="kept@example.invalid")
+    client.force_login(regional_staff)
+    assert "kept@example.invalid" in client.get(reverse(CHANGELIST)).content.decode()
+    assert not hasattr(django_admin.site._registry[Appeal], "_request")
