@@ -24,6 +24,9 @@ def staff_required(view_func=None, *, roles: tuple[str, ...] | None = None):
                 raise PermissionDenied
             return func(request, *args, **kwargs)
 
+        # Read by RequireStaffMFAMiddleware: staff pages outside the admin (attachment
+        # downloads, the dashboard) hold personal data too and need the second factor alike.
+        wrapper.staff_only = True
         return wrapper
 
     return decorator(view_func) if view_func else decorator

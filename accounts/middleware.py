@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 
 
 class RequireStaffMFAMiddleware:
-    """When MFA_REQUIRED_FOR_STAFF is on, staff reach the admin only after turning on TOTP.
+    """When MFA_REQUIRED_FOR_STAFF is on, staff reach the admin and the other staff pages
+    (views under `staff_required`) only after turning on TOTP.
 
     The admin holds members' personal data; a stolen password alone must not open it.
     """
@@ -20,7 +21,7 @@ class RequireStaffMFAMiddleware:
         if not settings.MFA_REQUIRED_FOR_STAFF:
             return None
         match = request.resolver_match
-        if match is None or match.app_name != "admin":
+        if match is None or not (match.app_name == "admin" or getattr(view_func, "staff_only", False)):
             return None
         user = request.user
         if not (user.is_authenticated and user.is_staff):

@@ -84,3 +84,17 @@ def test_signup_can_be_closed_from_the_environment(settings):
     opened = Client().get("/accounts/signup/")
     assert "account/signup_closed.html" not in [t.name for t in opened.templates]
     assert "password1" in opened.context["form"].fields
+
+
+@pytest.mark.django_db
+def test_staff_pages_outside_the_admin_also_demand_two_factor_when_required(settings, regional_staff):
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    response = _client(regional_staff).get(reverse("appeals:attachment", args=[1]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+@pytest.mark.django_db
+def test_public_pages_do_not_demand_two_factor_of_staff(settings, regional_staff):
+    settings.MFA_REQUIRED_FOR_STAFF = True
+    assert _client(regional_staff).get(reverse("appeals:submit")).status_code == 200
