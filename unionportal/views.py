@@ -1,5 +1,6 @@
 """Views of the public frame: the home page and the health check."""
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -8,12 +9,18 @@ from django.views.decorators.http import require_GET
 
 from unionportal.caching import cache_public_page
 
-ROBOTS_TXT = """User-agent: *
-Disallow: /admin/
-Disallow: /accounts/
-Disallow: /dashboard/
-Disallow: /appeal/status/
-"""
+ROBOTS_DISALLOWED = ("/admin/", "/accounts/", "/dashboard/", "/appeal/status/")
+
+
+def _robots_txt() -> str:
+    # Russian has no prefix; Kazakh and English pages live under /kk/ and /en/ and must be
+    # kept out as well (a member's status page is the same page in every language).
+    prefixes = ["", *(f"/{code}" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE)]
+    lines = ["User-agent: *", *(f"Disallow: {prefix}{path}" for prefix in prefixes for path in ROBOTS_DISALLOWED)]
+    return "\n".join(lines) + "\n"
+
+
+ROBOTS_TXT = _robots_txt()
 
 
 @require_GET

@@ -79,6 +79,12 @@ def test_robots_txt_keeps_crawlers_out_of_staff_and_appeal_pages():
     assert "Disallow: /appeal/status/" in body
 
 
+def test_robots_txt_also_covers_the_kazakh_and_english_addresses():
+    body = Client().get("/robots.txt").content.decode()
+    assert "Disallow: /kk/appeal/status/" in body
+    assert "Disallow: /en/admin/" in body
+
+
 @pytest.mark.django_db
 def test_anonymous_visitors_get_the_home_page_from_the_cache(settings, django_assert_num_queries):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 60
