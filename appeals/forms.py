@@ -24,7 +24,8 @@ class AppealForm(forms.Form):
     )
     name = forms.CharField(label=_("Your name"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
-    email = forms.EmailField(label=_("E-mail"), required=False, help_text=_("The answer and the tracking link are sent here."))
+    # 254 as the model stores it: the form field alone would let 320 through to a 500.
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False, help_text=_("The answer and the tracking link are sent here."))
     workplace = OrganisationChoiceField(
         label=_("Workplace"),
         queryset=Organisation.objects.none(),

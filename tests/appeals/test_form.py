@@ -198,3 +198,13 @@ def test_a_logged_in_member_sees_their_appeals_on_mine(client, member, appeal_da
 def test_a_visitor_is_sent_to_log_in_from_mine(client):
     response = client.get(reverse("appeals:mine"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_an_e_mail_longer_than_the_field_holds_is_a_form_error_not_a_500(client, appeal_data):
+    # Valid by the e-mail validator (up to 320 characters) but longer than the 254 stored.
+    long_email = "member-of-the-union@" + ".".join(["d" * 60] * 4) + ".kz"
+    assert 254 < len(long_email) <= 320
+    response = client.post(URL, appeal_data(email=long_email))
+    assert response.status_code == 200
+    assert Appeal.objects.count() == 0
+    assert response.context["form"].errors["email"]
