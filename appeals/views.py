@@ -177,4 +177,9 @@ def attachment(request, pk):
         raise PermissionDenied
     if not appeal.attachment:
         raise Http404
-    return FileResponse(appeal.attachment.open("rb"), as_attachment=True, filename=appeal.attachment.name.rsplit("/", 1)[-1])
+    try:
+        handle = appeal.attachment.open("rb")
+    except FileNotFoundError:
+        # The row outlived its file (a restore without the private files): nothing to serve.
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=appeal.attachment.name.rsplit("/", 1)[-1])

@@ -202,6 +202,13 @@ def test_the_attachment_is_served_only_to_who_may_see_personal_data(client, edit
     assert client.get(url).status_code in (403, 404)
 
 
+def test_an_attachment_missing_from_the_disk_is_a_404_not_a_500(client, regional_staff, branch_a):
+    appeal = AppealFactory(branch=branch_a, with_attachment=True)
+    appeal.attachment.storage.delete(appeal.attachment.name)
+    client.force_login(regional_staff)
+    assert client.get(reverse("appeals:attachment", args=[appeal.pk])).status_code == 404
+
+
 def test_a_branch_editors_new_appeal_defaults_to_their_branch(client, editor_a, branch_a):
     client.force_login(editor_a)
     response = client.get(reverse("admin:appeals_appeal_add"))
