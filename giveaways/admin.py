@@ -3,6 +3,7 @@ draw, cancel, redraw a winner who does not answer, import the follower list."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -257,10 +258,29 @@ class GiveawayAdmin(BranchScopedAdmin):
         return self._form_page(request, giveaway, form, _("Cancel the giveaway"))
 
 
+class WonFilter(admin.SimpleListFilter):
+    """Entries whose author won (a winner not replaced by a redraw): the dashboard's winners."""
+
+    title = _("won")
+    parameter_name = "won"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("yes", "no"):
+            return queryset
+        won = Exists(Winner.objects.filter(giveaway=OuterRef("giveaway"), handle=OuterRef("author"), replaced=False))
+        return queryset.filter(won) if self.value() == "yes" else queryset.exclude(won)
+
+
 @admin.register(GiveawayEntry)
 class GiveawayEntryAdmin(BranchScopedAdmin):
     list_display = ["author", "giveaway", "tag_count", "comment_count", "is_eligible", "reasons", "marked_follower"]
-    list_filter = ["is_eligible", "giveaway__status", "marked_follower"]
+    # The draw's Friday (`giveaway__draw_date__year=…`) and the organisation
+    # (`giveaway__organisation__id__in=…`) are what the dashboard's figures link with.
+    list_filter = ["is_eligible", WonFilter, "giveaway__status", "marked_follower", "giveaway__organisation"]
+    date_hierarchy = "giveaway__draw_date"
     search_fields = ["author", "text"]
     list_select_related = ["giveaway"]
     readonly_fields = [

@@ -60,6 +60,14 @@ _APPEALS_LINK = RecordLink(
     facets={"channel": "channel__exact", "status": "status__exact", "topic": "topic__exact"},
 )
 
+# Entries of the giveaways that count (drafts and cancelled ones do not), by the draw's year.
+_ENTRIES_LINK = dict(
+    changelist="admin:giveaways_giveawayentry_changelist",
+    year="giveaway__draw_date__year",
+    organisation="giveaway__organisation__id__in",
+    fixed={"giveaway__status__in": "open,closed,drawn"},
+)
+
 METRICS = [
     Metric(
         "publications",
@@ -112,9 +120,18 @@ METRICS = [
             fixed={"status__in": "open,closed,drawn"},
         ),
     ),
-    Metric("giveaway_entries", _("Giveaway entries")),
-    Metric("giveaway_eligible_entries", _("Eligible giveaway entries")),
-    Metric("giveaway_winners", _("Giveaway winners")),
+    Metric("giveaway_entries", _("Giveaway entries"), link=RecordLink(**_ENTRIES_LINK)),
+    Metric(
+        "giveaway_eligible_entries",
+        _("Eligible giveaway entries"),
+        link=RecordLink(**{**_ENTRIES_LINK, "fixed": {**_ENTRIES_LINK["fixed"], "is_eligible__exact": "1"}}),
+    ),
+    # A winner is an entry of the frozen list; one replaced by a redraw no longer counts.
+    Metric(
+        "giveaway_winners",
+        _("Giveaway winners"),
+        link=RecordLink(**{**_ENTRIES_LINK, "fixed": {**_ENTRIES_LINK["fixed"], "won": "yes"}}),
+    ),
     Metric(
         "followers_gained",
         _("Followers gained"),

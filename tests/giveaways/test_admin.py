@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from giveaways import services
 from giveaways.choices import GiveawayStatus
-from giveaways.models import EntryImport, Follower, Giveaway, GiveawayEntry, Redraw
+from giveaways.models import EntryImport, Follower, Giveaway, GiveawayEntry, Redraw, Winner
 from tests.giveaways.factories import GiveawayEntryFactory, friday_at, make_giveaway
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +162,23 @@ def test_the_entries_of_a_giveaway_are_listed_with_why_each_is_out(staff_client,
     assert "dana" in body and "bolat" in body and "someone_else" not in body
     assert "fewer than 3 distinct members tagged" in body or "меньше 3 разных участников" in body
     assert "not a follower of the page" in body or "не подписан на страницу" in body
+
+
+def test_the_entries_list_is_filtered_by_the_year_of_the_draw_and_by_who_won(staff_client, regional_org, branch_a):
+    this_year = make_giveaway(organisation=regional_org)
+    GiveawayEntryFactory(giveaway=this_year, author="dana")
+    GiveawayEntryFactory(giveaway=this_year, author="bolat")
+    Winner.objects.create(giveaway=this_year, handle="dana", rank=1)
+    Winner.objects.create(giveaway=this_year, handle="bolat", rank=2, replaced=True)
+    last_year = make_giveaway(organisation=branch_a, draw_at=this_year.draw_at - datetime.timedelta(weeks=52))
+    GiveawayEntryFactory(giveaway=last_year, author="last_year")
+    changelist = reverse("admin:giveaways_giveawayentry_changelist")
+    year = this_year.draw_date.year
+
+    entries = staff_client.get(changelist, {"giveaway__draw_date__year": year})
+    winners = staff_client.get(changelist, {"giveaway__draw_date__year": year, "won": "yes"})
+    of_branch = staff_client.get(changelist, {"giveaway__organisation__id__in": branch_a.pk})
+
+    assert sorted(e.author for e in entries.context["cl"].result_list) == ["bolat", "dana"]
+    assert [e.author for e in winners.context["cl"].result_list] == ["dana"]
+    assert [e.author for e in of_branch.context["cl"].result_list] == ["last_year"]

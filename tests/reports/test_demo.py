@@ -15,7 +15,17 @@ from tests.reports.test_views import row_of
 pytestmark = pytest.mark.django_db
 
 # Figures whose value is a number of records (the others are sums of copies or of followers).
-COUNTED = {"publications", "press_republican", "media_appearances", "appeals", "giveaways", "outreach_visits"}
+COUNTED = {
+    "publications",
+    "press_republican",
+    "media_appearances",
+    "appeals",
+    "giveaways",
+    "giveaway_entries",
+    "giveaway_eligible_entries",
+    "giveaway_winners",
+    "outreach_visits",
+}
 
 
 @pytest.fixture
