@@ -255,6 +255,9 @@ def appeal_rate(*, appeal: Appeal, rating: str, comment: str = "") -> Appeal:
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     if appeal.status != Status.CLOSED:
         raise ApplicationError(_("Only a closed appeal can be rated."), code="not_closed")
+    if appeal.anonymised_at:
+        # The comment would bring personal text back into an appeal that was emptied of it.
+        raise ApplicationError(_("The personal data of this appeal has been removed."), code="anonymised")
     if appeal.rating:
         raise ApplicationError(_("This answer has already been rated. Thank you!"), code="already_rated")
     if rating not in Rating.values:

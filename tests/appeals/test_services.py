@@ -110,6 +110,14 @@ def test_an_open_appeal_cannot_be_rated():
         services.appeal_rate(appeal=AppealFactory(), rating=Rating.HELPFUL)
 
 
+def test_an_anonymised_appeal_takes_no_rating_or_comment():
+    appeal = services.appeal_anonymise(appeal=AppealFactory(status=Status.CLOSED))
+    with pytest.raises(ApplicationError):
+        services.appeal_rate(appeal=appeal, rating=Rating.HELPFUL, comment="Иванова Мария, 8 700 123 45 67")
+    appeal.refresh_from_db()
+    assert appeal.rating == "" and appeal.rating_comment == ""
+
+
 def test_anonymising_removes_personal_data_and_keeps_the_figures(regional_staff, branch_a):
     appeal = AppealFactory(branch=branch_a, status=Status.CLOSED, rating=Rating.HELPFUL, with_attachment=True)
     services.appeal_add_note(appeal=appeal, actor=regional_staff, text="Тест Тестов звонил")
