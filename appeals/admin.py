@@ -5,7 +5,10 @@ Contact details appear only to those `selectors.can_see_personal_data` allows; t
 get a form without those fields at all, so neither the page nor a forged POST reaches them.
 """
 
+import datetime
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -98,13 +101,12 @@ class DueFilter(admin.SimpleListFilter):
         return [("overdue", _("Overdue")), ("soon", _("Due soon"))]
 
     def queryset(self, request, queryset):
-        from django.conf import settings
-
+        # Today in Asia/Almaty: the same "overdue" and "due soon" as the reminder e-mails.
         today = timezone.localdate()
         if self.value() == "overdue":
             return queryset.filter(status__in=OPEN_STATUSES, due_date__lt=today)
         if self.value() == "soon":
-            soon = today + timezone.timedelta(days=settings.APPEAL_DUE_SOON_DAYS)
+            soon = today + datetime.timedelta(days=settings.APPEAL_DUE_SOON_DAYS)
             return queryset.filter(status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=soon)
         return queryset
 

@@ -165,10 +165,6 @@ class Appeal(models.Model):
     def can_be_rated(self) -> bool:
         return self.status == Status.CLOSED and not self.rating and self.anonymised_at is None
 
-    @property
-    def has_contact(self) -> bool:
-        return not self.is_anonymous and bool(self.email or self.phone)
-
 
 class AppealEvent(models.Model):
     """One change to an appeal: who did what and when. Public events are shown to the member."""
