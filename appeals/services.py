@@ -155,6 +155,16 @@ def appeal_log(*, actor, channel: str, received_at: datetime.datetime, fields: d
 # --- The workflow ------------------------------------------------------------------------
 
 
+def original_of(appeal: Appeal) -> Appeal:
+    """The appeal a chain of duplicates leads to: merges go to the original, never into
+    another duplicate."""
+    seen = {appeal.pk}
+    while appeal.duplicate_of_id is not None and appeal.duplicate_of_id not in seen:
+        seen.add(appeal.duplicate_of_id)
+        appeal = appeal.duplicate_of
+    return appeal
+
+
 def check_transition(*, appeal: Appeal, to_status: str, answer: str = "", duplicate_of: Appeal | None = None) -> None:
     """Raise ApplicationError when `appeal` may not move to `to_status` with these values."""
     if to_status == appeal.status:
@@ -170,7 +180,8 @@ def check_transition(*, appeal: Appeal, to_status: str, answer: str = "", duplic
     if to_status == Status.DUPLICATE:
         if duplicate_of is None:
             raise ApplicationError(_("Choose the appeal this one duplicates."), code="duplicate_required")
-        if duplicate_of.pk == appeal.pk:
+        # Checked against the original the merge will really point to (see appeal_transition).
+        if original_of(duplicate_of).pk == appeal.pk:
             raise ApplicationError(_("An appeal cannot duplicate itself."), code="duplicate_self")
 
 
@@ -182,9 +193,7 @@ def appeal_transition(
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     answer = appeal.answer if answer is None else answer.strip()
     if duplicate_of is not None:
-        # Merge into the original, never into another duplicate.
-        while duplicate_of.duplicate_of_id is not None:
-            duplicate_of = duplicate_of.duplicate_of
+        duplicate_of = original_of(duplicate_of)
     check_transition(appeal=appeal, to_status=to_status, answer=answer, duplicate_of=duplicate_of)
     if to_status == appeal.status and answer == appeal.answer:
         return appeal

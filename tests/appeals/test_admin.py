@@ -105,6 +105,18 @@ def test_the_admin_refuses_a_transition_the_workflow_forbids(client, regional_st
     assert appeal.status == Status.NEW
 
 
+def test_the_admin_refuses_to_merge_an_original_into_its_own_duplicate(client, regional_staff):
+    from appeals import services
+
+    original = AppealFactory()
+    copy = services.appeal_transition(appeal=AppealFactory(), actor=regional_staff, to_status=Status.DUPLICATE, duplicate_of=original)
+    client.force_login(regional_staff)
+    response = client.post(_change_url(original), _form_data(original, status=Status.DUPLICATE, duplicate_of=copy.pk))
+    assert response.status_code == 200
+    original.refresh_from_db()
+    assert original.status == Status.NEW
+
+
 @pytest.mark.parametrize("person", ["regional_staff", "chair", "editor_a"])
 def test_contacts_are_shown_to_the_chair_regional_staff_and_the_editor_of_the_appeals_branch(client, request, person, branch_a):
     appeal = AppealFactory(branch=branch_a, phone="+7 000 111 2233", email="visible@example.invalid")
