@@ -43,26 +43,27 @@ def giveaway_result(*, pk: int) -> Giveaway:
     )
 
 
-def giveaway_years():
-    """The years that have giveaways, newest first."""
-    return (
-        Giveaway.objects.exclude(status=GiveawayStatus.DRAFT)
-        .values_list("draw_date__year", flat=True)
-        .distinct()
-        .order_by("-draw_date__year")
-    )
+def giveaway_years(*, organisation_ids=None):
+    """The years that have giveaways (of `organisation_ids` when given), newest first."""
+    qs = Giveaway.objects.exclude(status=GiveawayStatus.DRAFT)
+    if organisation_ids is not None:
+        qs = qs.filter(organisation_id__in=organisation_ids)
+    return qs.values_list("draw_date__year", flat=True).distinct().order_by("-draw_date__year")
 
 
-def weekly_figures(*, organisation_id: int | None = None, year: int | None = None) -> list[dict]:
+def weekly_figures(*, organisation_ids=None, year: int | None = None) -> list[dict]:
     """Per giveaway (one a week): entries, eligible entries, winners and, beside them, the
-    page's followers on that Friday from the registry's follower history."""
+    page's followers on that Friday from the registry's follower history.
+
+    `organisation_ids` (ids or a queryset of them) narrows to the organisations a user may
+    see; None means every one."""
     qs = Giveaway.objects.exclude(status__in=[GiveawayStatus.DRAFT, GiveawayStatus.CANCELLED])
-    if organisation_id:
-        qs = qs.filter(organisation_id=organisation_id)
+    if organisation_ids is not None:
+        qs = qs.filter(organisation_id__in=organisation_ids)
     if year:
         qs = qs.filter(draw_date__year=year)
     rows = list(
-        qs.order_by("draw_date")
+        qs.order_by("draw_date", "pk")
         .values("pk", "draw_date", "organisation_id", "social_page_id", "status", "title")
         .annotate(
             n_entries=Count("entries", distinct=True),
@@ -73,15 +74,18 @@ def weekly_figures(*, organisation_id: int | None = None, year: int | None = Non
     for row in rows:
         row["entries"], row["eligible"], row["winner_total"] = row["n_entries"], row["n_eligible"], row["n_winners"]
     followers = _follower_counts({r["social_page_id"] for r in rows if r["social_page_id"]})
+    # Growth is measured against the same page's previous Friday: rows of several
+    # organisations interleave, and another page's count says nothing about this one.
+    previous: dict[int, int] = {}
     for row in rows:
-        row["followers"] = _count_on(followers.get(row["social_page_id"], []), row["draw_date"])
-    previous = None
-    for row in rows:
+        page_id = row["social_page_id"]
+        row["followers"] = _count_on(followers.get(page_id, []), row["draw_date"])
+        before = previous.get(page_id)
         row["follower_growth"] = (
-            row["followers"] - previous if row["followers"] is not None and previous is not None else None
+            row["followers"] - before if row["followers"] is not None and before is not None else None
         )
         if row["followers"] is not None:
-            previous = row["followers"]
+            previous[page_id] = row["followers"]
     return rows
 
 

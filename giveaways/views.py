@@ -1,6 +1,7 @@
 """Public pages of the giveaways (the coming one, past results, how to check a draw) and
 the staff figures page. Staff work on giveaways in the admin (giveaways/admin.py)."""
 
+import datetime
 from pathlib import Path
 
 from django.core.paginator import Paginator
@@ -16,6 +17,7 @@ from giveaways.choices import GiveawayStatus
 from giveaways.models import Giveaway
 
 PAST_PER_PAGE = 20
+MIN_YEAR, MAX_YEAR = datetime.MINYEAR, datetime.MAXYEAR
 
 
 @require_GET
@@ -80,16 +82,16 @@ def verify_script(request):
 @staff_required
 @require_GET
 def figures(request):
-    years = list(selectors.giveaway_years())
+    allowed = scoped_organisation_ids(request.user)
+    years = list(selectors.giveaway_years(organisation_ids=allowed))
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
+        year = None
+    if year is None or not MIN_YEAR <= year <= MAX_YEAR:
+        # A year the database cannot hold (?year=99999) would fail the query: show the default.
         year = years[0] if years else timezone.localdate().year
-    rows = selectors.weekly_figures(year=year)
-    allowed = scoped_organisation_ids(request.user)
-    if allowed is not None:
-        ids = set(allowed.values_list("pk", flat=True))
-        rows = [r for r in rows if r["organisation_id"] in ids]
+    rows = selectors.weekly_figures(organisation_ids=allowed, year=year)
     totals = {
         "entries": sum(r["entries"] for r in rows),
         "eligible": sum(r["eligible"] for r in rows),

@@ -149,3 +149,48 @@ def test_the_figures_are_shown_for_the_chosen_year(regional_org, regional_staff)
     client.force_login(regional_staff)
     assert client.get("/giveaways/figures/", {"year": 2023}).context["rows"] == []
     assert len(client.get("/giveaways/figures/", {"year": "x"}).context["rows"]) == 1
+
+
+def test_a_year_the_database_cannot_hold_shows_the_default_year(regional_org, regional_staff):
+    _drawn(regional_org, 1)
+    client = Client()
+    client.force_login(regional_staff)
+
+    for year in ("99999", "-1", "0"):
+        response = client.get("/giveaways/figures/", {"year": year})
+
+        assert response.status_code == 200
+        assert response.context["year"] == 2024
+
+
+def test_a_branch_editor_sees_their_branchs_weeks_and_years_alone(editor_a, branch_a, branch_b):
+    _drawn(branch_a, 1)
+    other = _drawn(branch_b, 60)  # a year no giveaway of branch A was drawn in
+    client = Client()
+    client.force_login(editor_a)
+
+    response = client.get("/giveaways/figures/", {"year": other.draw_date.year})
+
+    assert response.context["rows"] == []
+    assert response.context["years"] == [2024]
+
+
+def test_follower_growth_compares_a_page_with_its_own_previous_friday(regional_org, branch_a, regional_staff):
+    from branches.models import FollowerCount
+    from tests.branches.factories import SocialPageFactory
+
+    big = SocialPageFactory(organisation=regional_org, handle="regional_page")
+    small = SocialPageFactory(organisation=branch_a, handle="branch_page")
+    FollowerCount.objects.create(social_page=big, date=datetime.date(2024, 2, 1), count=4000)
+    FollowerCount.objects.create(social_page=small, date=datetime.date(2024, 2, 1), count=300)
+    FollowerCount.objects.create(social_page=small, date=datetime.date(2024, 2, 20), count=310)
+    _drawn(regional_org, 2, social_page=big)  # 16 February
+    _drawn(branch_a, 2, social_page=small)
+    _drawn(branch_a, 1, social_page=small)  # 23 February
+    client = Client()
+    client.force_login(regional_staff)
+
+    rows = client.get("/giveaways/figures/", {"year": 2024}).context["rows"]
+
+    growth = {(r["social_page_id"], r["draw_date"].day): r["follower_growth"] for r in rows}
+    assert growth == {(big.pk, 16): None, (small.pk, 16): None, (small.pk, 23): 10}
