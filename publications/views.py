@@ -28,6 +28,8 @@ from publications.models import Publication
 from unionportal.exceptions import ApplicationError, DuplicateError
 
 PAGE_SIZE = 20
+# The years a staff page may be asked about; anything else in the address is ignored.
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
 def can_log(view_func):
@@ -140,13 +142,17 @@ def quick_entry(request):
 
 
 def _month_from(value: str | None) -> tuple[int, int]:
+    """The month asked for, or this one for a missing or unusable value. The year is kept
+    within reach: the screen works out the next month, and year 9999 has none."""
     today = timezone.localdate()
     if value:
         try:
             parsed = dt.datetime.strptime(value, "%Y-%m")  # noqa: DTZ007 - only year and month are used
-            return parsed.year, parsed.month
         except ValueError:
             pass
+        else:
+            if MIN_YEAR <= parsed.year <= MAX_YEAR:
+                return parsed.year, parsed.month
     return today.year, today.month
 
 
@@ -248,8 +254,9 @@ def counts_view(request):
         organisation = getattr(getattr(request.user, "profile", None), "organisation", None)
         if organisation is None:
             raise PermissionDenied
+    # A year out of reach (a typo, a huge number) shows every year rather than an error page.
     year = request.GET.get("year")
-    year = int(year) if year and year.isdigit() else None
+    year = int(year) if year and year.isdigit() and MIN_YEAR <= int(year) <= MAX_YEAR else None
     by_org = selectors.publication_counts_by_organisation(year=year)
     from branches.models import Organisation
 

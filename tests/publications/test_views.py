@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from branches.choices import Platform
 from publications.choices import Channel
@@ -394,3 +394,19 @@ def test_the_admin_checks_images_by_content_and_makes_thumbnails(client, editor_
     assert image.thumbnail
     with Image.open(image.thumbnail.path) as thumb:
         assert thumb.size == (480, 270)
+
+
+@pytest.mark.parametrize("query", ["year=9999", "year=99999999999", "year=0"])
+def test_the_counts_page_shows_every_year_for_a_year_out_of_reach(client, regional_staff, query):
+    client.force_login(regional_staff)
+    response = client.get(reverse("publications:counts") + "?" + query)
+    assert response.status_code == 200
+    assert response.context["year"] is None
+
+
+@pytest.mark.parametrize("query", ["month=9999-12", "month=0001-01"])
+def test_the_month_screen_falls_back_to_this_month_for_a_month_out_of_reach(client, regional_staff, query):
+    client.force_login(regional_staff)
+    response = client.get(reverse("publications:month") + "?" + query)
+    assert response.status_code == 200
+    assert response.context["month_value"] == timezone.localdate().strftime("%Y-%m")
