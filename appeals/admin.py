@@ -243,21 +243,20 @@ class AppealAdmin(BranchScopedAdmin):
             obj.pk, obj.reference = appeal.pk, appeal.reference
             obj._state.adding = False
         else:
-            original = Appeal.objects.get(pk=obj.pk)
-            changes = {
-                name: data[name]
-                for name in form.changed_data
-                if name not in WORKFLOW_FIELDS and name in data and name not in self.get_readonly_fields(request, obj)
-            }
-            if changes:
-                original = services.appeal_update(appeal=original, actor=request.user, **changes)
-            status, answer = data.get("status", original.status), data.get("answer", original.answer)
-            if status != original.status or (answer or "").strip() != original.answer:
-                services.appeal_transition(
-                    appeal=original, actor=request.user, to_status=status, answer=answer, duplicate_of=data.get("duplicate_of")
-                )
-            if data.get("note"):
-                services.appeal_add_note(appeal=original, actor=request.user, text=data["note"])
+            readonly = self.get_readonly_fields(request, obj)
+            services.appeal_staff_edit(
+                appeal=Appeal.objects.get(pk=obj.pk),
+                actor=request.user,
+                changes={
+                    name: data[name]
+                    for name in form.changed_data
+                    if name not in WORKFLOW_FIELDS and name in data and name not in readonly
+                },
+                to_status=data.get("status"),
+                answer=data.get("answer"),
+                duplicate_of=data.get("duplicate_of"),
+                note=data.get("note") or "",
+            )
         # The form's choices are scoped already; this guards a forged POST all the same.
         if not is_regional(request.user) and not scope_queryset(Appeal.objects.filter(pk=obj.pk), request.user).exists():
             raise PermissionDenied

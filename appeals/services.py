@@ -251,6 +251,30 @@ def appeal_update(*, appeal: Appeal, actor, **changes) -> Appeal:
 
 
 @transaction.atomic
+def appeal_staff_edit(
+    *,
+    appeal: Appeal,
+    actor,
+    changes: dict,
+    to_status: str | None = None,
+    answer: str | None = None,
+    duplicate_of: Appeal | None = None,
+    note: str = "",
+) -> Appeal:
+    """One save of the staff form: the field changes, then the workflow step (when the
+    status or the answer changed), then an internal note, all or nothing."""
+    if changes:
+        appeal = appeal_update(appeal=appeal, actor=actor, **changes)
+    to_status = appeal.status if to_status is None else to_status
+    answer = appeal.answer if answer is None else answer
+    if to_status != appeal.status or answer.strip() != appeal.answer:
+        appeal = appeal_transition(appeal=appeal, actor=actor, to_status=to_status, answer=answer, duplicate_of=duplicate_of)
+    if note.strip():
+        appeal_add_note(appeal=appeal, actor=actor, text=note)
+    return appeal
+
+
+@transaction.atomic
 def appeal_add_note(*, appeal: Appeal, actor, text: str) -> AppealEvent:
     text = text.strip()
     if not text:

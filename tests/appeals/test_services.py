@@ -195,3 +195,19 @@ def test_branch_page_counts_include_the_branchs_primary_organisations(branch_a, 
     AppealFactory(branch=PrimaryOrganisationFactory(parent=branch_a))
     AppealFactory(branch=branch_b)
     assert selectors.appeal_counts(organisation=branch_a)["total"] == 2
+
+
+def test_a_staff_edit_routes_answers_and_notes_in_one_save(regional_staff, branch_a):
+    appeal = AppealFactory()
+    appeal = services.appeal_staff_edit(
+        appeal=appeal, actor=regional_staff, changes={"branch": branch_a}, to_status=Status.ANSWERED, answer="Ответ", note="Позвонить"
+    )
+    assert appeal.branch == branch_a and appeal.status == Status.ANSWERED and appeal.answer == "Ответ"
+    kinds = list(appeal.events.values_list("kind", flat=True))
+    assert {EventKind.ROUTED, EventKind.STATUS, EventKind.ANSWERED, EventKind.NOTE} <= set(kinds)
+
+
+def test_a_staff_edit_without_a_status_change_keeps_the_status(regional_staff):
+    appeal = services.appeal_staff_edit(appeal=AppealFactory(), actor=regional_staff, changes={}, note="Только заметка")
+    assert appeal.status == Status.NEW
+    assert appeal.events.filter(kind=EventKind.NOTE, text="Только заметка").exists()
