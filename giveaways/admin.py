@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from accounts.admin_mixins import BranchScopedAdmin
 from accounts.roles import is_regional
-from accounts.scoping import scoped_organisation_ids
+from accounts.scoping import scope_queryset, scoped_organisation_ids
 from branches.models import Organisation
 from giveaways import services
 from giveaways.choices import DrawTrigger, GiveawayStatus, ParseProblem
@@ -118,9 +118,16 @@ class GiveawayAdmin(BranchScopedAdmin):
         return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        # The form checked the same rules, so the service's own check cannot fail here.
+        # The form checked the same rules, so the service's own check cannot fail here. The
+        # service saves, and only what staff edit: a second, plain save() of this copy would
+        # undo a close or draw committed since the form was read.
         services.giveaway_save(giveaway=obj)
-        super().save_model(request, obj, form, change)
+        # BranchScopedAdmin's guard against a forged POST, kept without its save().
+        if (
+            not is_regional(request.user)
+            and not scope_queryset(Giveaway.objects.filter(pk=obj.pk), request.user).exists()
+        ):
+            raise PermissionDenied
 
     def has_delete_permission(self, request, obj=None):
         # The record of a published giveaway stays; cancel it instead.

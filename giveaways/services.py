@@ -87,19 +87,43 @@ def giveaway_create(
     return giveaway
 
 
+# What staff edit; the rest (status, seed, frozen list, draw) only the workflow writes.
+STAFF_FIELDS = [
+    "organisation",
+    "social_page",
+    "title",
+    "prizes",
+    "winner_count",
+    "rules",
+    "post_url",
+    "entries_close_at",
+    "draw_at",
+    "draw_date",
+]
+
+
 @transaction.atomic
 def giveaway_save(*, giveaway: Giveaway) -> Giveaway:
-    """Save staff's changes (title, prizes, times …) made before the close."""
+    """Save staff's changes (title, prizes, times …) made before the close.
+
+    Only `STAFF_FIELDS` are written, under the row lock: the staff's copy was read before
+    the close or the draw may have run, and saving all of it would put the giveaway back
+    to open with no frozen list.
+    """
     giveaway.draw_date = local_date(giveaway.draw_at)
     _check_schedule(giveaway)
-    if giveaway.pk:
-        stored = Giveaway.objects.get(pk=giveaway.pk)
-        if stored.status not in (GiveawayStatus.DRAFT, GiveawayStatus.OPEN) and (
-            stored.draw_at != giveaway.draw_at or stored.winner_count != giveaway.winner_count
-        ):
-            raise ApplicationError(_("The draw time and the number of winners cannot change after the close."))
+    if giveaway.pk is None:
+        giveaway.full_clean(exclude=["draw_date"])
+        giveaway.save()
+        return giveaway
+    stored = Giveaway.objects.select_for_update().get(pk=giveaway.pk)
+    if stored.status not in (GiveawayStatus.DRAFT, GiveawayStatus.OPEN) and (
+        stored.draw_at != giveaway.draw_at or stored.winner_count != giveaway.winner_count
+    ):
+        raise ApplicationError(_("The draw time and the number of winners cannot change after the close."))
     giveaway.full_clean(exclude=["draw_date"])
-    giveaway.save()
+    giveaway.save(update_fields=STAFF_FIELDS)
+    giveaway.refresh_from_db()
     return giveaway
 
 

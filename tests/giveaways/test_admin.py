@@ -182,3 +182,41 @@ def test_the_entries_list_is_filtered_by_the_year_of_the_draw_and_by_who_won(sta
     assert sorted(e.author for e in entries.context["cl"].result_list) == ["bolat", "dana"]
     assert [e.author for e in winners.context["cl"].result_list] == ["dana"]
     assert [e.author for e in of_branch.context["cl"].result_list] == ["last_year"]
+
+
+def test_a_change_saved_from_a_copy_read_before_the_close_keeps_the_close(regional_org):
+    giveaway = make_giveaway(organisation=regional_org)
+    GiveawayEntryFactory(giveaway=giveaway, author="dana", marked_follower=True)
+    stale = Giveaway.objects.get(pk=giveaway.pk)  # staff opened the form
+    services.giveaway_close(giveaway_id=giveaway.pk)  # the close ran meanwhile
+    stale.title = "Новое название"
+
+    services.giveaway_save(giveaway=stale)
+
+    giveaway.refresh_from_db()
+    assert giveaway.title == "Новое название"
+    assert giveaway.status == GiveawayStatus.CLOSED
+    assert giveaway.frozen_list == "dana\n"
+    assert giveaway.secret_seed
+
+
+def test_staff_change_the_title_of_an_open_giveaway_in_the_admin(staff_client, regional_org):
+    giveaway = make_giveaway(organisation=regional_org)
+    response = staff_client.get(reverse("admin:giveaways_giveaway_change", args=[giveaway.pk]))
+    data = {
+        name: field.value() if field.value() is not None else ""
+        for name, field in ((f.name, f) for f in response.context["adminform"].form)
+    }
+    for name in ("entries_close_at", "draw_at"):
+        value = timezone.localtime(getattr(giveaway, name))
+        data[f"{name}_0"], data[f"{name}_1"] = value.strftime("%d.%m.%Y"), value.strftime("%H:%M:%S")
+        data.pop(name)
+    data["title"] = "Другое название"
+    for prefix in ("winners", "redraws", "imports"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+
+    response = staff_client.post(reverse("admin:giveaways_giveaway_change", args=[giveaway.pk]), data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    giveaway.refresh_from_db()
+    assert (giveaway.title, giveaway.status) == ("Другое название", GiveawayStatus.OPEN)
