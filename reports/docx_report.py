@@ -8,6 +8,7 @@ branches' pages. A branch editor gets the report of their own branch only.
 """
 
 import io
+import re
 
 from django.utils import translation
 from django.utils.formats import date_format
@@ -53,6 +54,15 @@ SUMMARY_METRICS = [
     "outreach_visits",
     "subscriptions_copies",
 ]
+
+
+# Characters XML 1.0 cannot hold: python-docx refuses them with a ValueError, so one stray
+# control character pasted into a paragraph or a programme's name would make the report a 500.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text) -> str:
+    return _NOT_XML.sub("", str(text))
 
 
 def build_report(*, user, year: int, language: str) -> bytes:
@@ -101,12 +111,12 @@ class _Report:
     def bullet(self, text):
         # Set the style by id: python-docx's lookup by name scans every style each time,
         # which made a report with a thousand appearances take seconds.
-        paragraph = self.doc.add_paragraph(text)
+        paragraph = self.doc.add_paragraph(xml_text(text))
         paragraph._p.style = self.bullet_style_id
         return paragraph
 
     def _justified(self, text):
-        paragraph = self.doc.add_paragraph(text)
+        paragraph = self.doc.add_paragraph(xml_text(text))
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         paragraph.paragraph_format.first_line_indent = Cm(1.25)
         return paragraph
@@ -122,7 +132,7 @@ class _Report:
         for index, (tr, values) in enumerate(zip(table._tbl.tr_lst, [header, *rows], strict=True)):
             for tc, text in zip(tr.tc_lst, values, strict=True):
                 run = Run(tc.p_lst[0].add_r(), table)
-                run.text = str(text)
+                run.text = xml_text(text)
                 run.bold = index == 0 or None
         self.doc.add_paragraph()
         return table
@@ -193,7 +203,7 @@ class _Report:
         if len(self.book.organisations) == 1:
             paragraph = self.doc.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            paragraph.add_run(self.book.organisations[0].name).italic = True
+            paragraph.add_run(xml_text(self.book.organisations[0].name)).italic = True
 
     def channels(self):
         self.heading(_("The channels of information work"))

@@ -5,10 +5,20 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from reports.metrics import FACET_LABELS, METRICS, metric
 from reports.selectors import compared_years, figure_book
+
+
+def _append(sheet, values) -> None:
+    """Add a row of names and numbers as they are: a control character (which openpyxl
+    refuses) is dropped, and a name starting with "=" stays text instead of a formula."""
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
 
 
 def build_workbook(*, user, year: int) -> bytes:
@@ -18,14 +28,14 @@ def build_workbook(*, user, year: int) -> bytes:
 
     summary = workbook.active
     summary.title = _("Summary")[:31]
-    summary.append([_("Indicator"), *years])
+    _append(summary, [_("Indicator"), *years])
     for spec in METRICS:
         if spec.key not in book.metrics() or not spec.is_additive:
             continue
-        summary.append([str(spec.label), *(book.total(spec.key, y) for y in years)])
+        _append(summary, [str(spec.label), *(book.total(spec.key, y) for y in years)])
 
     detail = workbook.create_sheet(_("Figures")[:31])
-    detail.append([_("Organisation"), _("Indicator"), _("Breakdown"), _("Value"), *years])
+    _append(detail, [_("Organisation"), _("Indicator"), _("Breakdown"), _("Value"), *years])
     keys = sorted({(o, m, d) for (o, m, d, _y) in book.values})
     names = {org.pk: org.name for org in book.organisations}
     positions = {org.pk: index for index, org in enumerate(book.organisations)}
@@ -33,14 +43,15 @@ def build_workbook(*, user, year: int) -> bytes:
         facet, _sep, value = dimension.partition(":")
         breakdown = _("total") if dimension == "total" else str(FACET_LABELS.get(facet, facet))
         label = "" if dimension == "total" else book.dimension_label(metric_key, facet, value)
-        detail.append(
+        _append(
+            detail,
             [
                 names.get(org_id, str(org_id)),
                 str(metric(metric_key).label),
                 breakdown,
                 label,
                 *(book.values.get((org_id, metric_key, dimension, y)) for y in years),
-            ]
+            ],
         )
 
     for sheet in (summary, detail):

@@ -284,3 +284,32 @@ def test_names_in_the_charts_are_escaped(client, chair, figures, regional_org):
 
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; профсоюз" in html
+
+
+def test_a_control_character_in_a_paragraph_or_a_name_does_not_break_the_report(
+    client, regional_staff, figures, regional_org
+):
+    branch = OrganisationFactory(parent=regional_org, name_ru="Профсоюз\x01 школы")
+    stored_rollup(2024, {(branch, "publications", "total"): 4})
+    client.force_login(regional_staff)
+    client.post(reverse("reports:narrative_edit", args=[2024]), {"channels": "Канал\x0b Instagram."})
+
+    response = client.get(reverse("reports:report_docx", args=[2024]))
+
+    assert response.status_code == 200
+    text, _tables = docx_text(response)
+    assert "Канал Instagram." in text
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_spreadsheet(client, chair, figures, regional_org):
+    branch = OrganisationFactory(parent=regional_org, name_ru='=HYPERLINK("http://evil")\x02')
+    stored_rollup(2024, {(branch, "publications", "total"): 4})
+    client.force_login(chair)
+
+    response = client.get(reverse("reports:figures_xlsx", args=[2024]))
+
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    cells = [
+        cell for row in workbook.worksheets[1].iter_rows() for cell in row if cell.value == '=HYPERLINK("http://evil")'
+    ]
+    assert cells and all(cell.data_type == "s" for cell in cells)
