@@ -557,10 +557,15 @@ def send_overdue_reminders(*, today: datetime.date | None = None) -> int:
 
 
 def anonymise_old_appeals(*, now: datetime.datetime | None = None) -> int:
-    """Anonymise finished appeals closed more than APPEAL_ANONYMISE_AFTER_DAYS ago."""
+    """Anonymise finished appeals closed more than APPEAL_ANONYMISE_AFTER_DAYS ago, and
+    answered ones nobody closed whose answer is that old (otherwise an appeal left at
+    "answered" would keep the member's data for ever)."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.APPEAL_ANONYMISE_AFTER_DAYS)
-    due = Appeal.objects.filter(status__in=FINISHED_STATUSES, closed_at__lt=cutoff, anonymised_at__isnull=True)
+    due = Appeal.objects.filter(
+        Q(status__in=FINISHED_STATUSES, closed_at__lt=cutoff) | Q(status=Status.ANSWERED, answered_at__lt=cutoff),
+        anonymised_at__isnull=True,
+    )
     count = 0
     for appeal in due.only("pk").iterator():
         appeal_anonymise(appeal=appeal, reason=_("Retention period ended"))

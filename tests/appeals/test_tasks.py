@@ -54,6 +54,16 @@ def test_closed_appeals_past_the_retention_period_are_anonymised(settings):
     assert Appeal.objects.filter(anonymised_at__isnull=False).count() == 1
 
 
+def test_answered_appeals_nobody_closed_are_anonymised_after_the_retention_period_too(settings):
+    settings.APPEAL_ANONYMISE_AFTER_DAYS = 30
+    old = AppealFactory(status=Status.ANSWERED, answer="Ответ", answered_at=timezone.now() - datetime.timedelta(days=31))
+    recent = AppealFactory(status=Status.ANSWERED, answer="Ответ", answered_at=timezone.now() - datetime.timedelta(days=3))
+    assert tasks.anonymise_old_appeals.delay().get() == 1
+    old.refresh_from_db(), recent.refresh_from_db()
+    assert old.anonymised_at and old.email == "" and old.status == Status.ANSWERED
+    assert recent.email and recent.anonymised_at is None
+
+
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
