@@ -220,3 +220,13 @@ def test_staff_change_the_title_of_an_open_giveaway_in_the_admin(staff_client, r
     assert response.status_code == 302, response.content.decode()[:2000]
     giveaway.refresh_from_db()
     assert (giveaway.title, giveaway.status) == ("Другое название", GiveawayStatus.OPEN)
+
+
+def test_the_seed_cannot_be_guessed_through_the_admin_lists_filters(staff_client, regional_org):
+    giveaway = make_giveaway(organisation=regional_org)
+    changelist = reverse("admin:giveaways_giveaway_changelist")
+
+    response = staff_client.get(changelist, {"secret_seed__startswith": giveaway.secret_seed[0]})
+
+    assert response.status_code == 400
+    assert staff_client.get(changelist, {"status__exact": "open"}).status_code == 200
