@@ -13,7 +13,6 @@ flagged); when any row is wrong nothing is kept and the message names every bad 
 import csv
 import io
 import re
-import zipfile
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -67,7 +66,11 @@ def _read_csv(content: bytes) -> list[list[str]]:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
+        # A cell over the csv module's size limit, a stray NUL …: a message, not a 500.
+        raise ApplicationError(_("The CSV file cannot be read: %(error)s") % {"error": exc}, code="csv") from exc
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
@@ -75,15 +78,19 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a broken zip, missing parts, bad XML (ParseError) …
         raise ApplicationError(_("The file is not a readable XLSX workbook."), code="xlsx") from exc
-    sheet = workbook.worksheets[0]
     rows = []
-    for row in sheet.iter_rows(values_only=True):
-        rows.append(["" if v is None else str(v).strip() for v in row])
-        if len(rows) > MAX_ROWS + 1:
-            break
-    workbook.close()
+    try:
+        # read_only parses the sheet while iterating: a damaged sheet fails here, not on opening.
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            rows.append(["" if v is None else str(v).strip() for v in row])
+            if len(rows) > MAX_ROWS + 1:
+                break
+    except Exception as exc:  # noqa: BLE001 - openpyxl and its XML parser raise many kinds
+        raise ApplicationError(_("The file is not a readable XLSX workbook."), code="xlsx") from exc
+    finally:
+        workbook.close()
     return rows
 
 

@@ -77,8 +77,12 @@ def _read_csv(data: bytes) -> list[dict]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    return _rows_from(list(reader))
+    try:
+        rows = list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as exc:
+        # A cell over the csv module's size limit, a stray NUL …: a message, not a 500.
+        raise ImportFailed(_("The CSV file cannot be read: %(error)s") % {"error": exc}, []) from exc
+    return _rows_from(rows)
 
 
 def _read_xlsx(data: bytes) -> list[dict]:
@@ -88,9 +92,13 @@ def _read_xlsx(data: bytes) -> list[dict]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
         raise ImportFailed(_("The file is not a readable XLSX workbook."), []) from exc
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
+    try:
+        # read_only parses the sheet while iterating: a damaged sheet fails here, not on opening.
+        rows = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    except Exception as exc:  # noqa: BLE001 - openpyxl and its XML parser raise many kinds
+        raise ImportFailed(_("The file is not a readable XLSX workbook."), []) from exc
+    finally:
+        workbook.close()
     return _rows_from(rows)
 
 

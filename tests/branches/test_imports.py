@@ -186,3 +186,27 @@ def test_a_formula_in_a_cell_is_exported_as_text(regional_org):
     from branches.imports import export_csv
 
     assert "'=HYPERLINK" in export_csv(rows).decode("utf-8-sig")
+
+
+def _xlsx_with_a_damaged_sheet() -> bytes:
+    import zipfile
+
+    good = zipfile.ZipFile(io.BytesIO(_xlsx([["kind", "name_ru"], ["branch", "X"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as damaged:
+        for item in good.infolist():
+            data = good.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = b"<worksheet><sheetData><row"  # cut off mid-tag
+            damaged.writestr(item, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "filename"),
+    [(_xlsx_with_a_damaged_sheet(), "x.xlsx"), (b'kind,name_ru\nbranch,"' + b"x" * 200_000 + b'"\n', "x.csv")],
+)
+def test_a_damaged_workbook_or_an_oversized_cell_is_refused_with_a_message(db, content, filename):
+    with pytest.raises(ApplicationError) as excinfo:
+        import_registry(content=content, filename=filename)
+    assert excinfo.value.message

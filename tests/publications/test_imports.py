@@ -170,3 +170,31 @@ def test_the_import_command_reads_a_file(reference, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_publications", str(bad))
     assert Publication.objects.count() == 1
+
+
+def _xlsx_with_a_damaged_sheet() -> bytes:
+    import zipfile
+
+    workbook = Workbook()
+    workbook.active.append(["published_at", "title", "channel", "organisation"])
+    good_bytes = io.BytesIO()
+    workbook.save(good_bytes)
+    good = zipfile.ZipFile(good_bytes)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as damaged:
+        for item in good.infolist():
+            data = good.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = b"<worksheet><sheetData><row"  # cut off mid-tag
+            damaged.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_damaged_workbook_or_an_oversized_cell_is_refused_with_a_message(reference):
+    for upload in (
+        SimpleUploadedFile("x.xlsx", _xlsx_with_a_damaged_sheet()),
+        SimpleUploadedFile("x.csv", b'published_at,title,channel,organisation\n2024-01-01,"' + b"x" * 200_000 + b'",site,a\n'),
+    ):
+        with pytest.raises(ImportFailed) as excinfo:
+            import_publications(upload)
+        assert excinfo.value.message
