@@ -384,3 +384,19 @@ def test_an_unreachable_beacon_does_not_stop_the_draw(regional_org, settings):
     assert giveaway.status == GiveawayStatus.DRAWN
     assert giveaway.drand_round is None
     assert giveaway.drand_randomness == ""
+
+
+@pytest.mark.django_db
+def test_a_tampered_list_stays_undrawn_without_holding_up_the_other_draws(regional_org, branch_a):
+    tampered = make_giveaway(organisation=regional_org)
+    sound = make_giveaway(organisation=branch_a)
+    for giveaway in (tampered, sound):
+        GiveawayEntryFactory(giveaway=giveaway, author="dana", marked_follower=True)
+        services.giveaway_close(giveaway_id=giveaway.pk)
+    Giveaway.objects.filter(pk=tampered.pk).update(frozen_list="intruder\n")
+
+    drawn = services.giveaways_draw_due(now=sound.draw_at + datetime.timedelta(hours=1))
+
+    assert drawn == [sound.pk]
+    assert Giveaway.objects.get(pk=tampered.pk).status == GiveawayStatus.CLOSED
+    assert not GiveawayDraw.objects.filter(giveaway=tampered).exists()
