@@ -83,7 +83,14 @@ def _create(*, fields: dict, actor=None) -> tuple[Appeal, str]:
     # the form token is guarded by its unique index, and a new appeal meets the check
     # constraint by construction; skipping those queries halves the cost of a submission.
     appeal.full_clean(exclude=["form_token"], validate_unique=False, validate_constraints=False)
-    appeal.save()
+    try:
+        appeal.save()
+    except IntegrityError:
+        # The file is written before the row; a row refused (a racing duplicate) must not
+        # leave the member's attachment on disk where nothing will ever anonymise it.
+        if appeal.attachment and appeal.attachment._committed:
+            appeal.attachment.storage.delete(appeal.attachment.name)
+        raise
     _event(appeal, EventKind.SUBMITTED, actor=actor, to_status=appeal.status)
     queue_on_commit("appeals.tasks.send_appeal_notifications", appeal.pk)
     return appeal, code

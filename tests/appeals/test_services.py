@@ -211,3 +211,29 @@ def test_a_staff_edit_without_a_status_change_keeps_the_status(regional_staff):
     appeal = services.appeal_staff_edit(appeal=AppealFactory(), actor=regional_staff, changes={}, note="Только заметка")
     assert appeal.status == Status.NEW
     assert appeal.events.filter(kind=EventKind.NOTE, text="Только заметка").exists()
+
+
+def test_a_racing_duplicate_leaves_no_attachment_on_disk():
+    import os
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.db import IntegrityError, transaction
+
+    first = AppealFactory(form_token="token-of-a-double-click")
+    stem = f"race-{uuid.uuid4().hex}"
+    fields = {
+        "channel": Channel.WEB,
+        "received_at": timezone.now(),
+        "language": "ru",
+        "topic": Topic.WAGES,
+        "question": "Вопрос",
+        "form_token": first.form_token,
+        "attachment": ContentFile(b"%PDF-1.4 test", name=f"{stem}.pdf"),
+    }
+    # What the second of two simultaneous requests meets after the first one committed.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services._create(fields=fields)
+    location = Appeal._meta.get_field("attachment").storage.location
+    stored = [name for _root, _dirs, files in os.walk(location) for name in files]
+    assert not [name for name in stored if name.startswith(stem)]
