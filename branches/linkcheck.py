@@ -10,11 +10,14 @@ finds every concrete subclass through the app registry, so a new one needs no wi
 No web request ever waits for this: it runs in Celery or from `manage.py check_links`.
 """
 
+import ipaddress
 import logging
+import socket
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from django.apps import apps
@@ -32,6 +35,7 @@ DEAD_AFTER_FAILURES = 2
 CLAIM_EXPIRES_AFTER = timedelta(minutes=30)
 # Servers that refuse HEAD answer one of these; GET tells the truth.
 HEAD_REFUSED = {400, 403, 404, 405, 429, 500, 501, 503}
+MAX_REDIRECTS = 10
 
 
 class LinkCheckFields(models.Model):
@@ -85,28 +89,69 @@ def ids_with_links(model: type[models.Model]) -> list[int]:
     return list(model._default_manager.exclude(**{field: ""}).exclude(**{f"{field}__isnull": True}).order_by("pk").values_list("pk", flat=True))
 
 
+class UnsafeLink(Exception):
+    """A link (or a redirect) leads to an address the checker must not visit."""
+
+
 def fetch_link(url: str, *, session: requests.Session | None = None) -> LinkResult:
     """One check of one URL; never raises for what the network does."""
     session = session or _session()
     timeout = settings.LINK_CHECK_TIMEOUT_SECONDS
     try:
-        response = session.head(url, allow_redirects=True, timeout=timeout)
+        response = _follow(session, "HEAD", url, timeout)
         if response.status_code in HEAD_REFUSED:
             response.close()
-            response = session.get(url, allow_redirects=True, timeout=timeout, stream=True)
+            response = _follow(session, "GET", url, timeout)
         response.close()
         error = "" if response.status_code < 400 else f"HTTP {response.status_code}"
         return LinkResult(status_code=response.status_code, final_url=response.url[:1000], error=error)
+    except UnsafeLink as exc:
+        return LinkResult(status_code=None, final_url="", error=str(exc)[:2000])
     except requests.Timeout:
         return LinkResult(status_code=None, final_url="", error=f"timeout after {timeout} s")
     except requests.RequestException as exc:
         return LinkResult(status_code=None, final_url="", error=f"{type(exc).__name__}: {exc}"[:2000])
 
 
+def _follow(session: requests.Session, method: str, url: str, timeout) -> requests.Response:
+    """The request, following redirects one by one so that every hop is checked: links are
+    typed by branch editors, and neither a link nor a redirect may make the server fetch
+    its own network (the cloud metadata address, Redis, the admin on localhost …)."""
+    for _hop in range(MAX_REDIRECTS + 1):
+        _refuse_private(url)
+        response = session.request(method, url, allow_redirects=False, timeout=timeout, stream=True)
+        target = session.get_redirect_target(response)
+        if not target:
+            return response
+        response.close()
+        url = urljoin(response.url, target)
+    raise requests.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
+
+
+def _refuse_private(url: str) -> None:
+    """Raise UnsafeLink unless `url` is http(s) to a host whose every address is public.
+
+    Development and the bench check links on a local server, so with DEBUG on (or
+    LINK_CHECK_ALLOW_PRIVATE_ADDRESSES) private addresses are allowed."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UnsafeLink(f"refused: {url[:200]} is not an http(s) address")
+    if getattr(settings, "LINK_CHECK_ALLOW_PRIVATE_ADDRESSES", settings.DEBUG):
+        return
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return  # requests reports the unknown host itself
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if not address.is_global:
+            raise UnsafeLink(f"refused: {parts.hostname} is not a public address")
+
+
 def _session() -> requests.Session:
     session = requests.Session()
     session.headers["User-Agent"] = settings.LINK_CHECK_USER_AGENT
-    session.max_redirects = 10
+    session.max_redirects = MAX_REDIRECTS
     return session
 
 

@@ -70,6 +70,8 @@ def _fast_settings(settings):
     settings.LINK_CHECK_TIMEOUT_SECONDS = 0.5
     settings.LINK_CHECK_CONCURRENCY = 2
     settings.LINK_CHECK_USER_AGENT = "UnionPortalLinkChecker/test"
+    # The test server listens on 127.0.0.1; production refuses such addresses (tested below).
+    settings.LINK_CHECK_ALLOW_PRIVATE_ADDRESSES = True
 
 
 def _page(branch, url):
@@ -163,3 +165,28 @@ def test_the_admin_action_queues_a_check_of_the_chosen_pages(server, client, reg
     other.refresh_from_db()
     assert chosen.link_status_code == 200
     assert other.link_checked_at is None
+
+
+def test_it_refuses_a_link_to_the_servers_own_network(server, branch_a, settings):
+    settings.LINK_CHECK_ALLOW_PRIVATE_ADDRESSES = False
+    page = _page(branch_a, f"{server}/ok")
+    check_link_batch(model=SocialPage, ids=[page.pk])
+    page.refresh_from_db()
+    assert Handler.hits == []
+    assert page.link_status_code is None
+    assert "not a public address" in page.link_error
+
+
+def test_every_redirect_is_checked_before_it_is_followed(server, branch_a, monkeypatch):
+    from branches import linkcheck
+
+    def refuse_ok(url):
+        if url.endswith("/ok"):
+            raise linkcheck.UnsafeLink("refused: not a public address")
+
+    monkeypatch.setattr(linkcheck, "_refuse_private", refuse_ok)
+    page = _page(branch_a, f"{server}/moved")
+    check_link_batch(model=SocialPage, ids=[page.pk])
+    page.refresh_from_db()
+    assert Handler.hits == ["HEAD /moved"]
+    assert "not a public address" in page.link_error
