@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.scoping import scoped_organisation_ids
+from accounts.scoping import scope_queryset, scoped_organisation_ids
 from media_reports.choices import AppearanceKind, Language
 from media_reports.models import MediaAppearance, NewspaperSubscription, Outlet, Programme, Speaker
 from media_reports.services import appearance_create, normalise_link, subscription_set
@@ -235,7 +235,8 @@ class _Lookups:
         self.outlets = {o.name.strip().lower(): o for o in Outlet.objects.all()}
         self.programmes = {(p.outlet_id, p.name.strip().lower()): p for p in Programme.objects.all()}
         self.speakers: dict[str, list[Speaker]] = {}
-        for speaker in Speaker.objects.all():
+        # The speakers the user could pick in the admin: a branch editor names their own.
+        for speaker in scope_queryset(Speaker.objects.all(), user):
             self.speakers.setdefault(speaker.name.strip().lower(), []).append(speaker)
         allowed = scoped_organisation_ids(user)
         orgs = Organisation.objects.all() if allowed is None else Organisation.objects.filter(pk__in=allowed)

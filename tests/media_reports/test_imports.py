@@ -126,6 +126,14 @@ def test_a_branch_editor_cannot_import_rows_of_another_branch(reference, editor_
     assert not MediaAppearance.objects.exists()
 
 
+def test_a_branch_editor_cannot_name_another_branchs_speaker(reference, editor_b, branch_b):
+    row = {**GOOD, "organisation": branch_b.slug}  # the speaker "Ракишева А." belongs to branch A
+    with pytest.raises(ApplicationError) as excinfo:
+        _import(_csv([row]), "press.csv", editor_b)
+    assert "Ракишева А." in " ".join(excinfo.value.extra["rows"])
+    assert MediaAppearance.objects.count() == 0
+
+
 @pytest.mark.parametrize(
     ("data", "name"),
     [
