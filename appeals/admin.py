@@ -217,7 +217,7 @@ class AppealAdmin(BranchScopedAdmin):
             return gettext("anonymous")
         if obj.anonymised_at:
             return "—"
-        if not obj.personal_data_visible:
+        if not getattr(obj, "personal_data_visible", False):
             return gettext("hidden")
         return " · ".join(x for x in (obj.name, obj.phone, obj.email) if x)
 
