@@ -15,6 +15,7 @@ from branches.choices import OrganisationKind
 from branches.models import Organisation
 from reports.choices import NarrativeSection, ReportLanguage
 from reports.models import ReportNarrative, Rollup, YearlyFigure
+from reports.selectors import FIRST_YEAR, LAST_YEAR
 from unionportal import figures as figures_contract
 from unionportal.exceptions import ApplicationError
 from unionportal.figures import Figure
@@ -105,7 +106,7 @@ def rollup_year(*, year: int) -> int:
     The year's rows are replaced in one transaction, so running it twice gives the same
     rows and the dashboard never sees half a year.
     """
-    if not 2000 <= year <= 2100:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ApplicationError(_("The year %(year)s is out of range.") % {"year": year}, code="bad_year")
     started = time.monotonic()
     # The year's Rollup row is the lock: a second rollup of the same year (the nightly job
