@@ -253,7 +253,12 @@ class GiveawayAdmin(BranchScopedAdmin):
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
-                self.log_change(request, giveaway, f"Redraw: {redraw} ({redraw.reason})")
+                # The history shows the message as written: write it in the staff's language.
+                self.log_change(
+                    request,
+                    giveaway,
+                    str(_("Winner replaced: %(redraw)s (%(reason)s)") % {"redraw": redraw, "reason": redraw.reason}),
+                )
                 self.message_user(request, _("Winner replaced: %(redraw)s.") % {"redraw": redraw}, messages.SUCCESS)
                 return redirect(reverse("admin:giveaways_giveaway_change", args=[giveaway.pk]))
         return self._form_page(request, giveaway, form, _("Redraw a winner"))
@@ -263,11 +268,11 @@ class GiveawayAdmin(BranchScopedAdmin):
         form = ReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.giveaway_cancel(giveaway=giveaway, reason=form.cleaned_data["reason"])
+                giveaway = services.giveaway_cancel(giveaway=giveaway, reason=form.cleaned_data["reason"])
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
-                self.log_change(request, giveaway, "Cancelled")
+                self.log_change(request, giveaway, str(_("Cancelled: %(reason)s") % {"reason": giveaway.cancel_reason}))
                 self.message_user(request, _("The giveaway was cancelled."), messages.SUCCESS)
                 return redirect(reverse("admin:giveaways_giveaway_change", args=[giveaway.pk]))
         return self._form_page(request, giveaway, form, _("Cancel the giveaway"))

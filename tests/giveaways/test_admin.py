@@ -116,6 +116,10 @@ def test_staff_cancel_with_a_reason_shown_publicly(staff_client, regional_org):
     response = staff_client.post(reverse("admin:giveaways_giveaway_cancel", args=[giveaway.pk]), {"reason": "Праздник"})
     assert response.status_code == 302
     assert "Праздник" in Client().get(f"/giveaways/{giveaway.pk}/").content.decode()
+    from django.contrib.admin.models import LogEntry
+
+    # The history shows the reason, in the language staff work in (Russian by default).
+    assert LogEntry.objects.get(object_id=str(giveaway.pk)).change_message == "Отменён: Праздник"
 
 
 def test_admin_actions_close_and_draw_a_due_giveaway(staff_client, regional_org):
