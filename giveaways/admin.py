@@ -329,14 +329,12 @@ class GiveawayEntryAdmin(BranchScopedAdmin):
 
     @admin.action(description=_("Mark as followers of the page"), permissions=["change"])
     def mark_follower(self, request, queryset):
-        done = 0
-        for entry in queryset.select_related("giveaway"):
-            try:
-                services.entry_mark_follower(entry=entry, user=request.user)
-                done += 1
-            except ApplicationError as exc:
-                self.message_user(request, f"@{entry.author}: {exc.message}", messages.ERROR)
-        self.message_user(request, _("Marked as followers: %(count)s.") % {"count": done}, messages.SUCCESS)
+        done, refused = services.entries_mark_follower(
+            entries=list(queryset.select_related("giveaway")), user=request.user
+        )
+        for entry, exc in refused:
+            self.message_user(request, f"@{entry.author}: {exc.message}", messages.ERROR)
+        self.message_user(request, _("Marked as followers: %(count)s.") % {"count": len(done)}, messages.SUCCESS)
 
 
 @admin.register(Follower)

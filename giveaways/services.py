@@ -325,15 +325,44 @@ def _printable(text: str) -> str:
 @transaction.atomic
 def entry_mark_follower(*, entry: GiveawayEntry, user=None) -> GiveawayEntry:
     """Staff checked that the author follows the page: remember it for later weeks too."""
-    if entry.giveaway.status not in (GiveawayStatus.DRAFT, GiveawayStatus.OPEN):
-        raise ApplicationError(_("The list is frozen: entries cannot change after the close."), code="frozen")
-    entry.marked_follower = True
-    Follower.objects.get_or_create(
-        organisation_id=entry.giveaway.organisation_id, handle=entry.author, defaults={"source": FollowerSource.STAFF}
-    )
-    _apply_verdict(entry, eligibility_context(giveaway=entry.giveaway))
-    entry.save(update_fields=["marked_follower", "is_eligible", "ineligible_reasons"])
+    _done, refused = entries_mark_follower(entries=[entry], user=user)
+    if refused:
+        raise refused[0][1]
     return entry
+
+
+@transaction.atomic
+def entries_mark_follower(
+    *, entries: list[GiveawayEntry], user=None
+) -> tuple[list[GiveawayEntry], list[tuple[GiveawayEntry, ApplicationError]]]:
+    """Mark several authors as followers at once (the admin action on a page of entries):
+    the rules' data is read once per giveaway, not once per entry. Returns the entries
+    marked and, with why, those refused (a frozen list cannot change)."""
+    by_giveaway: dict[int, list[GiveawayEntry]] = {}
+    for entry in entries:
+        by_giveaway.setdefault(entry.giveaway_id, []).append(entry)
+    done, refused = [], []
+    for group in by_giveaway.values():
+        giveaway = group[0].giveaway
+        if giveaway.status not in (GiveawayStatus.DRAFT, GiveawayStatus.OPEN):
+            error = ApplicationError(_("The list is frozen: entries cannot change after the close."), code="frozen")
+            refused += [(entry, error) for entry in group]
+            continue
+        # Existing followers keep their source (an import stays an import).
+        Follower.objects.bulk_create(
+            [
+                Follower(organisation_id=giveaway.organisation_id, handle=entry.author, source=FollowerSource.STAFF)
+                for entry in group
+            ],
+            ignore_conflicts=True,
+        )
+        context = eligibility_context(giveaway=giveaway)
+        for entry in group:
+            entry.marked_follower = True
+            _apply_verdict(entry, context)
+        GiveawayEntry.objects.bulk_update(group, ["marked_follower", "is_eligible", "ineligible_reasons"])
+        done += group
+    return done, refused
 
 
 @transaction.atomic

@@ -234,3 +234,40 @@ def test_the_seed_cannot_be_guessed_through_the_admin_lists_filters(staff_client
 
     assert response.status_code == 400
     assert staff_client.get(changelist, {"status__exact": "open"}).status_code == 200
+
+
+def test_marking_a_page_of_entries_as_followers_costs_the_same_queries_for_3_or_10(staff_client, regional_org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    changelist = reverse("admin:giveaways_giveawayentry_changelist")
+    counts = []
+    for n, weeks in ((3, 1), (10, 2)):
+        giveaway = make_giveaway(
+            organisation=regional_org,
+            draw_at=friday_at(timezone.localdate() + datetime.timedelta(days=1 + 7 * weeks)),
+        )
+        entries = [GiveawayEntryFactory(giveaway=giveaway, author=f"m{weeks}_{i}", is_eligible=False) for i in range(n)]
+        with CaptureQueriesContext(connection) as queries:
+            staff_client.post(changelist, {"action": "mark_follower", "_selected_action": [e.pk for e in entries]})
+        counts.append(len(queries))
+        assert giveaway.entries.filter(marked_follower=True, is_eligible=True).count() == n
+
+    assert counts[0] == counts[1]
+
+
+def test_marking_an_entry_of_a_closed_giveaway_is_refused(staff_client, regional_org):
+    giveaway = make_giveaway(organisation=regional_org)
+    entry = GiveawayEntryFactory(giveaway=giveaway, author="dana", is_eligible=False)
+    services.giveaway_close(giveaway_id=giveaway.pk)
+
+    response = staff_client.post(
+        reverse("admin:giveaways_giveawayentry_changelist"),
+        {"action": "mark_follower", "_selected_action": [entry.pk]},
+        follow=True,
+    )
+
+    entry.refresh_from_db()
+    assert not entry.marked_follower
+    assert "@dana" in response.content.decode()
+    assert not Follower.objects.filter(handle="dana").exists()
