@@ -12,9 +12,12 @@ No web request ever waits for this: it runs in Celery or from `manage.py check_l
 
 import ipaddress
 import logging
+import math
 import socket
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urljoin, urlsplit
@@ -36,6 +39,9 @@ CLAIM_EXPIRES_AFTER = timedelta(minutes=30)
 # Servers that refuse HEAD answer one of these; GET tells the truth.
 HEAD_REFUSED = {400, 403, 404, 405, 429, 500, 501, 503}
 MAX_REDIRECTS = 10
+# requests' timeout bounds each read, not the whole answer: a server that drips its headers
+# a byte at a time would hold a worker for ever. A link gets this many timeouts in all.
+TIMEOUTS_PER_LINK = 4
 
 
 class LinkCheckFields(models.Model):
@@ -180,14 +186,22 @@ def check_link_batch(*, model: type[models.Model], ids: list[int]) -> dict[int, 
         return {}
     rows = list(model._default_manager.filter(pk__in=claimed))
     results: dict[int, LinkResult] = {}
+    workers = max(1, settings.LINK_CHECK_CONCURRENCY)
+    pool = ThreadPoolExecutor(max_workers=workers)
     try:
         # One session per fetch: requests does not promise a shared session is thread-safe.
-        with ThreadPoolExecutor(max_workers=max(1, settings.LINK_CHECK_CONCURRENCY)) as pool:
-            futures = {row.pk: pool.submit(fetch_link, row.link_check_url) for row in rows if row.link_check_url}
-            for pk, future in futures.items():
-                results[pk] = future.result()
+        futures = {row.pk: pool.submit(fetch_link, row.link_check_url) for row in rows if row.link_check_url}
+        allowed = TIMEOUTS_PER_LINK * settings.LINK_CHECK_TIMEOUT_SECONDS
+        deadline = time.monotonic() + allowed * math.ceil(len(futures) / workers)
+        for pk, future in futures.items():
+            try:
+                results[pk] = future.result(timeout=max(0.0, deadline - time.monotonic()))
+            except FutureTimeout:
+                results[pk] = LinkResult(status_code=None, final_url="", error=f"no full answer within {allowed} s")
         _record(model, rows, results)
     finally:
+        # A fetch still hanging is left to its read timeout; the batch does not wait for it.
+        pool.shutdown(wait=False, cancel_futures=True)
         model._default_manager.filter(link_check_claim=token).update(link_check_claim=None, link_check_claimed_at=None)
     logger.info("checked %s links of %s", len(results), model._meta.label)
     return results

@@ -16,6 +16,7 @@ from tests.branches.factories import SocialPageFactory
 pytestmark = pytest.mark.django_db
 
 SLOW_SECONDS = 1.5
+DRIP_LINES = 20
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -35,6 +36,17 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/slow":
             time.sleep(SLOW_SECONDS)
             self.send_response(200)
+        elif self.path == "/drip":
+            # Each header line comes well within the read timeout, the whole answer never does.
+            self.send_response(200)
+            self.flush_headers()
+            try:
+                for n in range(DRIP_LINES):
+                    self.wfile.write(f"X-Drip-{n}: x\r\n".encode())
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:  # the checker gave up and closed the connection
+                return
         elif self.path == "/no-head":
             self.send_response(405 if self.command == "HEAD" else 200)
         else:
@@ -190,3 +202,13 @@ def test_every_redirect_is_checked_before_it_is_followed(server, branch_a, monke
     page.refresh_from_db()
     assert Handler.hits == ["HEAD /moved"]
     assert "not a public address" in page.link_error
+
+
+def test_a_server_that_drips_its_answer_does_not_hold_the_batch(server, branch_a):
+    dripping, ok = _page(branch_a, f"{server}/drip"), _page(branch_a, f"{server}/ok")
+    check_link_batch(model=SocialPage, ids=[dripping.pk, ok.pk])
+    dripping.refresh_from_db()
+    ok.refresh_from_db()
+    assert "no full answer" in dripping.link_error
+    assert ok.link_status_code == 200
+    assert SocialPage.objects.filter(link_check_claim__isnull=False).count() == 0
