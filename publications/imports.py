@@ -40,6 +40,8 @@ COLUMNS = [
 ]
 REQUIRED = ["published_at", "title", "channel", "organisation"]
 MAX_ROWS = 20_000
+# A spreadsheet runs a cell that starts with one of these (tab and CR too, OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M", "%Y-%m-%d", "%d.%m.%Y"]
 
 
@@ -113,7 +115,7 @@ def _cell(value) -> str:
         return str(int(value))
     text = str(value).strip()
     # Undo the quote the export puts before a would-be formula, so an export imports back.
-    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+    if text[:1] == "'" and text[1:].startswith(FORMULA_STARTS):
         text = text[1:]
     return text
 
@@ -329,6 +331,6 @@ def export_xlsx(queryset) -> bytes:
 
 def _safe_cell(value):
     """Text starting with = + - @ would run as a formula in a spreadsheet: quote it."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

@@ -1,5 +1,6 @@
 """Import and export of the publications log: all-or-nothing, every bad row named."""
 
+import csv
 import io
 
 import pytest
@@ -198,3 +199,11 @@ def test_a_damaged_workbook_or_an_oversized_cell_is_refused_with_a_message(refer
         with pytest.raises(ImportFailed) as excinfo:
             import_publications(upload)
         assert excinfo.value.message
+
+
+def test_the_csv_export_quotes_a_text_starting_with_a_tab_like_a_formula(branch_a):
+    from publications.imports import export_csv
+
+    PublicationFactory(organisation=branch_a, text='\t=HYPERLINK("http://evil")', url="https://t.me/profsoyuz/2")
+    exported = export_csv(Publication.objects.all()).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(exported)))[1][2] == '\'\t=HYPERLINK("http://evil")'
