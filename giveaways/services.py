@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -161,9 +162,13 @@ def giveaways_create_next(*, today: datetime.date | None = None) -> list[Giveawa
     unique (organisation, Friday) constraint stops a second copy even from a second beat."""
     today = today or timezone.localdate()
     created = []
-    organisation_ids = Giveaway.objects.values_list("organisation_id", flat=True).distinct()
-    for organisation_id in list(organisation_ids):
-        latest = Giveaway.objects.filter(organisation_id=organisation_id).order_by("-draw_date").first()
+    # Every organisation's latest giveaway in one query, rather than one query each.
+    latest_pk = Giveaway.objects.filter(organisation_id=OuterRef("organisation_id")).order_by("-draw_date").values("pk")
+    latest_per_organisation = Giveaway.objects.filter(pk=Subquery(latest_pk[:1])).select_related(
+        "organisation", "social_page"
+    )
+    for latest in latest_per_organisation.order_by("organisation_id"):
+        organisation_id = latest.organisation_id
         if latest.draw_date >= today and latest.status != GiveawayStatus.DRAWN:
             continue  # this week's is still ahead
         target = max(latest.draw_date + datetime.timedelta(days=7), next_friday(today))

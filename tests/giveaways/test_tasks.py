@@ -152,3 +152,21 @@ def test_a_real_worker_fed_by_two_beats_draws_a_due_giveaway_exactly_once(region
     assert giveaway.status == GiveawayStatus.DRAWN
     assert GiveawayDraw.objects.filter(giveaway=giveaway).count() == 1
     assert Winner.objects.filter(giveaway=giveaway).count() == 1
+
+
+@pytest.mark.django_db
+def test_finding_each_organisations_last_giveaway_does_not_grow_with_the_organisations(regional_org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.branches.factories import OrganisationFactory
+
+    counts = []
+    for n in (1, 4):
+        for _i in range(n):
+            make_giveaway(organisation=OrganisationFactory(parent=regional_org))  # still ahead: nothing to make
+        with CaptureQueriesContext(connection) as queries:
+            assert services.giveaways_create_next() == []
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
