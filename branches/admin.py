@@ -232,7 +232,9 @@ class FollowerCountAdmin(BranchScopedAdmin):
 @admin.register(OutreachVisit)
 class OutreachVisitAdmin(BranchScopedAdmin):
     list_display = ["date", "campaign", "branch", "where", "is_online", "visitors"]
-    list_filter = ["campaign", "is_online", "branch"]
+    # Only the branches with visits in the list (scoped): not every school of the registry,
+    # and not other branches' names to a branch editor.
+    list_filter = ["campaign", "is_online", ("branch", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["branch", "visited_organisation"]
     date_hierarchy = "date"
     search_fields = ["campaign", "place", "visitors", "notes", "branch__name_ru"]

@@ -35,7 +35,8 @@ class ProgrammeAdmin(admin.ModelAdmin):
 @admin.register(Speaker)
 class SpeakerAdmin(BranchScopedAdmin):
     list_display = ["name", "role", "organisation"]
-    list_filter = ["organisation"]
+    # The organisations of the (scoped) speakers, not the whole registry.
+    list_filter = [("organisation", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["organisation"]
     search_fields = ["name", "role"]
 

@@ -139,3 +139,15 @@ def test_the_admin_form_refuses_a_duplicate_page_with_a_message(staff_client, br
     assert response.status_code == 200
     assert "https://www.instagram.com/abaiprofs/" in response.content.decode()
     assert SocialPage.objects.count() == 1
+
+
+def test_the_visit_filter_offers_only_the_editors_branches(client, editor_a, branch_a, branch_b):
+    from tests.branches.factories import OutreachVisitFactory
+
+    OutreachVisitFactory(branch=branch_a)
+    OutreachVisitFactory(branch=branch_b)
+    client.force_login(editor_a)
+    response = client.get(reverse("admin:branches_outreachvisit_changelist"))
+    assert response.status_code == 200
+    assert branch_a.name_ru in response.content.decode()
+    assert branch_b.name_ru not in response.content.decode()

@@ -186,3 +186,13 @@ def test_the_admin_list_links_to_import_and_export(client, editor_a, chair):
     client.force_login(chair)
     html = client.get(url).content.decode()
     assert reverse("media_reports:import") not in html and reverse("media_reports:export") in html
+
+
+def test_the_speaker_filter_offers_only_the_editors_organisations(client, editor_a, branch_a, branch_b):
+    SpeakerFactory(organisation=branch_a)
+    SpeakerFactory(organisation=branch_b)
+    client.force_login(editor_a)
+    response = client.get(reverse("admin:media_reports_speaker_changelist"))
+    assert response.status_code == 200
+    assert branch_a.name_ru in response.content.decode()
+    assert branch_b.name_ru not in response.content.decode()
