@@ -1,4 +1,6 @@
-"""Writes of the media part. The admin, the import and the demo all go through these."""
+"""Writes of the media part. The import and the demo go through these; the admin saves with
+its ModelForm, which runs the same model rules (clean, constraints) and cleans the link and
+the clipping the same way (media_reports.forms.MediaAppearanceAdminForm)."""
 
 import re
 from datetime import date as date_type
