@@ -45,6 +45,19 @@ class OrganisationAdmin(BranchScopedAdmin):
         (_("Primary organisation"), {"fields": ["primary_kind", "member_count"]}),
         (_("Chair and contacts"), {"fields": ["chair_name", "phone", "email", "address"]}),
     ]
+    # Where an organisation stands in the registry is the regional office's to decide: a
+    # branch editor keeps their names and contacts current, but cannot re-parent or
+    # re-kind an organisation (a loop of parents, or a "regional" branch).
+    STRUCTURE_FIELDS = ["kind", "parent", "slug", "position", "is_active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not is_regional(request.user):
+            readonly += self.STRUCTURE_FIELDS
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return super().get_prepopulated_fields(request, obj) if is_regional(request.user) else {}
 
 
 class ProblemFilter(admin.SimpleListFilter):

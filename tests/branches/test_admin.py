@@ -151,3 +151,23 @@ def test_the_visit_filter_offers_only_the_editors_branches(client, editor_a, bra
     assert response.status_code == 200
     assert branch_a.name_ru in response.content.decode()
     assert branch_b.name_ru not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_branch_editor_cannot_move_or_rekind_their_organisation(editor_a, branch_a, branch_b):
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(editor_a)
+    url = reverse("admin:branches_organisation_change", args=[branch_a.pk])
+    form = client.get(url).context["adminform"].form
+    assert "parent" not in form.fields and "kind" not in form.fields
+    client.post(url, {
+        "kind": "regional", "parent": branch_b.pk, "name_ru": "Новое имя", "name_kk": branch_a.name_kk,
+        "slug": "hijacked", "position": 99, "chair_name": "Кашенова М.",
+        "social_pages-TOTAL_FORMS": 0, "social_pages-INITIAL_FORMS": 0,
+    })
+    branch_a.refresh_from_db()
+    assert branch_a.kind == "branch" and branch_a.parent_id != branch_b.pk and branch_a.slug == "branch-a"
+    assert branch_a.chair_name == "Кашенова М."
