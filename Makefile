@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-BROKER_DIRS := var/celery-broker/queue var/celery-broker/processed var/static var/media
+BROKER_DIRS := var/celery-broker/queue var/celery-broker/processed var/celery-broker/control var/static var/media
 
 .PHONY: run test lint messages bench-http clean
 
