@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION_ENV = {
@@ -33,6 +35,7 @@ def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
     assert "SECRET_KEY" in result.stderr
 
 
+@pytest.mark.django_db
 def test_every_model_change_has_its_migration():
     from django.core.management import call_command
 
