@@ -14,7 +14,6 @@ PEOPLE = ["anonymous", "member", "outsider", "editor_a", "editor_b", "regional_s
 BRANCH_EDITOR = "branch_editor"
 REGIONAL_STAFF = "regional_staff"
 CHAIR = "chair"
-STAFF_ROLES = frozenset({BRANCH_EDITOR, REGIONAL_STAFF, CHAIR})
 
 
 @dataclass(frozen=True)
