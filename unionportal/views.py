@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from publications.selectors import latest_publications
 from unionportal.caching import cache_public_page
 
 ROBOTS_DISALLOWED = ("/admin/", "/accounts/", "/dashboard/", "/appeal/status/")
@@ -32,8 +33,6 @@ def robots_txt(request):
 @require_GET
 @cache_public_page
 def home(request):
-    from publications.selectors import latest_publications
-
     # One query whatever the size of the log: the newest rows come straight off the index.
     return render(request, "home.html", {"latest_news": latest_publications(limit=5)})
 
