@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from appeals import signals
 from appeals.choices import FINISHED_STATUSES, OPEN_STATUSES, Channel, EventKind, Rating, Status
 from appeals.consent import CURRENT_VERSION
 from appeals.models import Appeal, AppealEvent, FaqEntry, ReminderLog, hash_code, tracking_code_for
@@ -112,8 +113,10 @@ def appeal_submit(
     branch=None,
     attachment=None,
     user=None,
+    channel: str = Channel.WEB,
 ) -> tuple[Appeal, str]:
-    """An appeal from the public form. A form token already used means a double click or a
+    """An appeal from the public form (or the Telegram bot, `channel`: same rules, same
+    limits, same tracking code). A form token already used means a double click or a
     resubmitted page: `DuplicateError` with the appeal stored the first time."""
     if not consent:
         raise ApplicationError(_("Consent to the processing of personal data is required."), code="consent")
@@ -121,7 +124,7 @@ def appeal_submit(
     if existing is not None:
         raise DuplicateError(_("This appeal has already been sent."), extra={"existing": existing})
     fields = {
-        "channel": Channel.WEB,
+        "channel": channel,
         "received_at": timezone.now(),
         "language": language,
         "is_anonymous": is_anonymous,
@@ -226,6 +229,10 @@ def appeal_transition(
         _event(appeal, EventKind.ANSWERED, actor=actor, text=answer)
         if appeal.email and not appeal.is_anonymous:
             queue_on_commit("appeals.tasks.send_appeal_answer", appeal.pk)
+    if to_status in (Status.ANSWERED, Status.CLOSED):
+        # Other channels (the Telegram bot) deliver the answer and ask for the rating;
+        # appeals knows nothing of them (see appeals/signals.py).
+        signals.send_on_commit(appeal_id=appeal.pk, status=to_status)
     if to_status == Status.DUPLICATE:
         _event(appeal, EventKind.NOTE, actor=actor, text=duplicate_of.reference)
     return appeal

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "appeals",
     "media_reports",
     "giveaways",
+    "messaging",
     "reports",
 ]
 
@@ -229,6 +230,17 @@ APPEAL_RATE_LIMIT_PER_HOUR = env.int("APPEAL_RATE_LIMIT_PER_HOUR", default=10)
 APPEAL_MIN_FILL_SECONDS = env.int("APPEAL_MIN_FILL_SECONDS", default=3)
 GIVEAWAY_WINNER_COOLDOWN_WEEKS = env.int("GIVEAWAY_WINNER_COOLDOWN_WEEKS", default=4)
 GIVEAWAY_DRAND_URL = env("GIVEAWAY_DRAND_URL", default="")
+
+# --- The Telegram bot (messaging/) -------------------------------------------------------
+# No token: the bot is off (the admin says so); the portal works without it.
+TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_BOT_USERNAME = env("TELEGRAM_BOT_USERNAME", default="").lstrip("@")
+TELEGRAM_WEBHOOK_SECRET = env("TELEGRAM_WEBHOOK_SECRET", default="")
+TELEGRAM_API_BASE_URL = env("TELEGRAM_API_BASE_URL", default="https://api.telegram.org")
+TELEGRAM_MESSAGES_PER_SECOND = env.float("TELEGRAM_MESSAGES_PER_SECOND", default=30.0)
+TELEGRAM_CHAT_INTERVAL_SECONDS = env.float("TELEGRAM_CHAT_INTERVAL_SECONDS", default=1.0)
+TELEGRAM_SENDER_LEASE_SECONDS = env.int("TELEGRAM_SENDER_LEASE_SECONDS", default=60)
+MESSAGING_ERASE_AFTER_DAYS = env.int("MESSAGING_ERASE_AFTER_DAYS", default=30)
 LINK_CHECK_TIMEOUT_SECONDS = env.int("LINK_CHECK_TIMEOUT_SECONDS", default=10)
 LINK_CHECK_CONCURRENCY = env.int("LINK_CHECK_CONCURRENCY", default=4)
 LINK_CHECK_USER_AGENT = env(

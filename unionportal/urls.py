@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from messaging import views as messaging_views
 from unionportal import views
 
 # The admin logs in through allauth, so two-factor and rate limits cover it too.
@@ -18,6 +19,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("i18n/setlang/", set_language, name="set_language"),
+    # Telegram posts here; no language prefix, no CSRF (checked by the secret-token header).
+    path("telegram/webhook/", messaging_views.webhook, name="telegram_webhook"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -29,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("appeal/", include("appeals.urls")),
     path("press/", include("media_reports.urls")),
     path("giveaways/", include("giveaways.urls")),
+    path("telegram/", include("messaging.urls")),
     path("dashboard/", include("reports.urls")),
     prefix_default_language=False,
 )

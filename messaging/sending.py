@@ -1,0 +1,225 @@
+"""The sender: takes outbox rows in order and hands them to Telegram within its limits.
+
+- One sender at a time holds the lease (`SenderLease`), so 30 messages a second overall and
+  one a second per chat hold across every worker, not per process.
+- A row is claimed (pending → sending) with a conditional update, then `attempted_at` is
+  set just before the request, then its outcome. A sender killed mid-way leaves rows that
+  were claimed but never attempted (safe to send: they go back to the queue) and at most
+  one row attempted without an outcome: Telegram has no idempotency key, so that one is
+  marked failed ("interrupted") rather than risk sending it twice.
+- A 429 puts the row back with its `retry_after` and pauses every sending for that long; a
+  403 marks the member as having blocked the bot, and nothing more goes to them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+
+from messaging import texts
+from messaging.choices import BROADCAST_KINDS, OutboxStatus
+from messaging.models import OutboxMessage, SenderLease, Subscriber
+from messaging.telegram import BotClient, TelegramError
+
+logger = logging.getLogger(__name__)
+
+LEASE_NAME = "telegram"
+MAX_ATTEMPTS = 5
+
+
+class RateLimiter:
+    """Spaces messages evenly under the overall limit and keeps one chat's messages apart.
+
+    `clock` and `sleep` are injectable so the bench can run a sped-up clock; the defaults
+    are real time."""
+
+    # A little under the limit: requests arrive with jitter, and a window that catches one
+    # early would cost a 429 and its pause.
+    SAFETY = 0.97
+
+    def __init__(self, *, per_second: float, chat_interval: float, clock=time.monotonic, sleep=time.sleep):
+        self.gap = 1.0 / (per_second * self.SAFETY)
+        self.chat_interval = chat_interval
+        self.clock = clock
+        self.sleep = sleep
+        self.next_any = 0.0
+        self.next_chat: dict[int, float] = {}
+
+    @classmethod
+    def from_settings(cls) -> RateLimiter:
+        return cls(per_second=settings.TELEGRAM_MESSAGES_PER_SECOND, chat_interval=settings.TELEGRAM_CHAT_INTERVAL_SECONDS)
+
+    def chat_wait(self, chat_id: int) -> float:
+        return max(0.0, self.next_chat.get(chat_id, 0.0) - self.clock())
+
+    def acquire(self, chat_id: int) -> None:
+        now = self.clock()
+        at = max(now, self.next_any, self.next_chat.get(chat_id, 0.0))
+        if at > now:
+            self.sleep(at - now)
+        self.next_any = at + self.gap
+        self.next_chat[chat_id] = at + self.chat_interval * 1.02
+        if len(self.next_chat) > 50_000:
+            horizon = self.clock()
+            self.next_chat = {k: v for k, v in self.next_chat.items() if v > horizon}
+
+    def pause(self, seconds: float) -> None:
+        self.next_any = max(self.next_any, self.clock() + seconds)
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    blocked: int = 0
+    failed: int = 0
+    skipped: int = 0
+    deferred: int = 0
+    busy: bool = False
+    recovered: dict = field(default_factory=dict)
+
+
+# --- The lease ---------------------------------------------------------------------------
+
+
+def lease_acquire(holder: str) -> bool:
+    now = timezone.now()
+    SenderLease.objects.get_or_create(name=LEASE_NAME)
+    expires = now + timezone.timedelta(seconds=settings.TELEGRAM_SENDER_LEASE_SECONDS)
+    from django.db.models import Q
+
+    taken = SenderLease.objects.filter(Q(expires_at__lt=now) | Q(holder=holder) | Q(holder=""), name=LEASE_NAME).update(
+        holder=holder, expires_at=expires
+    )
+    return taken == 1
+
+
+def lease_renew(holder: str) -> bool:
+    expires = timezone.now() + timezone.timedelta(seconds=settings.TELEGRAM_SENDER_LEASE_SECONDS)
+    return SenderLease.objects.filter(name=LEASE_NAME, holder=holder).update(expires_at=expires) == 1
+
+
+def lease_release(holder: str) -> None:
+    SenderLease.objects.filter(name=LEASE_NAME, holder=holder).update(holder="", expires_at=timezone.now())
+
+
+def recover_interrupted() -> dict:
+    """Rows a dead sender left behind. Only called by the lease holder, so every row still
+    "sending" belongs to a sender that is gone."""
+    stuck = OutboxMessage.objects.filter(status=OutboxStatus.SENDING)
+    requeued = stuck.filter(attempted_at__isnull=True).update(status=OutboxStatus.PENDING, claim="", claimed_at=None)
+    interrupted = stuck.filter(attempted_at__isnull=False).update(
+        status=OutboxStatus.FAILED, error="interrupted: the sender stopped while sending; not resent"
+    )
+    if requeued or interrupted:
+        logger.warning("Outbox recovery: %s requeued, %s interrupted", requeued, interrupted)
+    return {"requeued": requeued, "interrupted": interrupted}
+
+
+# --- Sending ------------------------------------------------------------------------------
+
+
+def _finish(message: OutboxMessage, holder: str, **fields) -> None:
+    OutboxMessage.objects.filter(pk=message.pk, claim=holder).update(**fields)
+
+
+def _send_one(message: OutboxMessage, *, client: BotClient, limiter: RateLimiter, holder: str, report: SendReport) -> None:
+    subscriber: Subscriber = message.subscriber
+    now = timezone.now()
+    if subscriber.chat_id is None or subscriber.blocked_at or (message.kind in BROADCAST_KINDS and not subscriber.is_active):
+        _finish(message, holder, status=OutboxStatus.SKIPPED, error="the member left, blocked the bot or was erased")
+        report.skipped += 1
+        return
+    rendered = texts.render(message)
+    if rendered is None:
+        _finish(message, holder, status=OutboxStatus.SKIPPED, error="nothing to send any more")
+        report.skipped += 1
+        return
+    wait = limiter.chat_wait(subscriber.chat_id)
+    if wait > 0.2:
+        # One chat's next message is not due yet: let the others go first.
+        _finish(message, holder, status=OutboxStatus.PENDING, claim="", not_before=now + timezone.timedelta(seconds=wait))
+        report.deferred += 1
+        return
+    text, keyboard = rendered
+    limiter.acquire(subscriber.chat_id)
+    OutboxMessage.objects.filter(pk=message.pk, claim=holder).update(attempted_at=timezone.now(), attempts=F("attempts") + 1)
+    try:
+        result = client.send_message(subscriber.chat_id, text, reply_markup=keyboard)
+    except TelegramError as exc:
+        _failed(message, exc, holder=holder, limiter=limiter, report=report)
+        return
+    _finish(
+        message,
+        holder,
+        status=OutboxStatus.SENT,
+        sent_at=timezone.now(),
+        telegram_message_id=(result or {}).get("message_id"),
+        error="",
+    )
+    report.sent += 1
+
+
+def _failed(message, exc: TelegramError, *, holder: str, limiter: RateLimiter, report: SendReport) -> None:
+    now = timezone.now()
+    if exc.code == 429:
+        retry_after = float(exc.retry_after or 1)
+        limiter.pause(retry_after)
+        # Not delivered: Telegram refused it, so sending it again later is no duplicate.
+        _finish(message, holder, status=OutboxStatus.PENDING, claim="", attempted_at=None,
+                not_before=now + timezone.timedelta(seconds=retry_after))
+        report.deferred += 1
+    elif exc.is_blocked:
+        _finish(message, holder, status=OutboxStatus.BLOCKED, error=exc.description[:200])
+        Subscriber.objects.filter(pk=message.subscriber_id, blocked_at__isnull=True).update(blocked_at=now)
+        report.blocked += 1
+    elif (exc.is_unreachable or exc.code >= 500) and message.attempts + 1 < MAX_ATTEMPTS and not exc.maybe_sent:
+        backoff = 30 * 2 ** message.attempts
+        _finish(message, holder, status=OutboxStatus.PENDING, claim="", attempted_at=None,
+                not_before=now + timezone.timedelta(seconds=backoff), error=exc.description[:200])
+        report.deferred += 1
+    else:
+        _finish(message, holder, status=OutboxStatus.FAILED, error=exc.description[:200])
+        report.failed += 1
+
+
+def outbox_send(*, client: BotClient | None = None, limiter: RateLimiter | None = None, max_seconds: float = 240, batch: int = 50) -> SendReport:
+    """Send what is due until the outbox is empty or `max_seconds` passed; another sender
+    holding the lease means there is nothing to do here (`busy`)."""
+    report = SendReport()
+    client = client or BotClient()
+    if not client.config.enabled:
+        return report
+    limiter = limiter or RateLimiter.from_settings()
+    holder = uuid.uuid4().hex
+    if not lease_acquire(holder):
+        report.busy = True
+        return report
+    try:
+        report.recovered = recover_interrupted()
+        deadline = time.monotonic() + max_seconds
+        while time.monotonic() < deadline:
+            if not lease_renew(holder):
+                break
+            now = timezone.now()
+            ids = list(
+                OutboxMessage.objects.filter(status=OutboxStatus.PENDING, not_before__lte=now)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                break
+            OutboxMessage.objects.filter(pk__in=ids, status=OutboxStatus.PENDING).update(
+                status=OutboxStatus.SENDING, claim=holder, claimed_at=now
+            )
+            claimed = OutboxMessage.objects.filter(pk__in=ids, claim=holder, status=OutboxStatus.SENDING)
+            for message in claimed.select_related("subscriber__branch", "broadcast").order_by("pk"):
+                _send_one(message, client=client, limiter=limiter, holder=holder, report=report)
+    finally:
+        lease_release(holder)
+    return report
