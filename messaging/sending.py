@@ -42,6 +42,7 @@ class RateLimiter:
     # A little under the limit: requests arrive with jitter, and a window that catches one
     # early would cost a 429 and its pause.
     SAFETY = 0.97
+    CHAT_SAFETY = 1.1
 
     def __init__(self, *, per_second: float, chat_interval: float, speed: float = 1.0):
         self.gap = 1.0 / (per_second * self.SAFETY)
@@ -72,10 +73,14 @@ class RateLimiter:
         if at > now:
             self.sleep(at - now)
         self.next_any = at + self.gap
-        self.next_chat[chat_id] = at + self.chat_interval * 1.02
+        self.next_chat[chat_id] = at + self.chat_interval * self.CHAT_SAFETY
         if len(self.next_chat) > 50_000:
             horizon = self.clock()
             self.next_chat = {k: v for k, v in self.next_chat.items() if v > horizon}
+
+    def remember(self, chat_id: int, *, real_seconds_ago: float) -> None:
+        """A message that an earlier sender run sent to this chat moments ago."""
+        self.next_chat[chat_id] = self.clock() - real_seconds_ago * self.speed + self.chat_interval * self.CHAT_SAFETY
 
     def pause(self, seconds: float) -> None:
         self.next_any = max(self.next_any, self.clock() + seconds)
@@ -197,6 +202,18 @@ def _failed(message, exc: TelegramError, *, holder: str, limiter: RateLimiter, r
         report.failed += 1
 
 
+def _remember_recent(limiter: RateLimiter) -> None:
+    # The per-chat limit spans sender runs: each webhook update wakes a new one.
+    now = timezone.now()
+    window = timezone.timedelta(seconds=limiter.real_seconds(limiter.chat_interval * limiter.CHAT_SAFETY))
+    recent = OutboxMessage.objects.filter(status=OutboxStatus.SENT, sent_at__gte=now - window).values_list(
+        "subscriber__chat_id", "sent_at"
+    )
+    for chat_id, sent_at in recent:
+        if chat_id is not None:
+            limiter.remember(chat_id, real_seconds_ago=(now - sent_at).total_seconds())
+
+
 def outbox_send(*, client: BotClient | None = None, limiter: RateLimiter | None = None, max_seconds: float = 240, batch: int = 50) -> SendReport:
     """Send what is due until the outbox is empty or `max_seconds` passed; another sender
     holding the lease means there is nothing to do here (`busy`)."""
@@ -211,6 +228,7 @@ def outbox_send(*, client: BotClient | None = None, limiter: RateLimiter | None 
         return report
     try:
         report.recovered = recover_interrupted()
+        _remember_recent(limiter)
         deadline = time.monotonic() + max_seconds
         while time.monotonic() < deadline:
             if not lease_renew(holder):

@@ -65,3 +65,24 @@ def bot(client, fake_telegram):
         return response
 
     return post
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def broker_down():
+    """Celery for real (not eager), pointed at a port where nothing listens."""
+    from unionportal.celery import app
+
+    previous = app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool
+    app.conf.broker_url = f"redis://127.0.0.1:{_closed_port()}/0"
+    app.conf.task_always_eager = False
+    app._pool = app.amqp._producer_pool = None
+    yield app
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool = previous
