@@ -240,6 +240,9 @@ TELEGRAM_API_BASE_URL = env("TELEGRAM_API_BASE_URL", default="https://api.telegr
 TELEGRAM_MESSAGES_PER_SECOND = env.float("TELEGRAM_MESSAGES_PER_SECOND", default=30.0)
 TELEGRAM_CHAT_INTERVAL_SECONDS = env.float("TELEGRAM_CHAT_INTERVAL_SECONDS", default=1.0)
 TELEGRAM_SENDER_LEASE_SECONDS = env.int("TELEGRAM_SENDER_LEASE_SECONDS", default=60)
+# Messages whose outcomes are written in one commit; a killed sender leaves at most this
+# many "in doubt" (marked failed, never resent).
+TELEGRAM_SEND_GROUP = env.int("TELEGRAM_SEND_GROUP", default=10)
 MESSAGING_ERASE_AFTER_DAYS = env.int("MESSAGING_ERASE_AFTER_DAYS", default=30)
 LINK_CHECK_TIMEOUT_SECONDS = env.int("LINK_CHECK_TIMEOUT_SECONDS", default=10)
 LINK_CHECK_CONCURRENCY = env.int("LINK_CHECK_CONCURRENCY", default=4)
