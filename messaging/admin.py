@@ -44,8 +44,9 @@ class SubscriberAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def get_urls(self):
-        return [path("", self.admin_site.admin_view(self.changelist_view), name="messaging_subscriber_changelist")]
+    def has_view_permission(self, request, obj=None):
+        # The list of numbers only: no one opens one subscriber's row.
+        return obj is None and super().has_view_permission(request)
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
@@ -101,6 +102,9 @@ class BroadcastAdmin(BranchScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # what was sent is a record, like the appeals' history
 
     @admin.display(description=_("to"))
     def audience(self, obj):

@@ -22,8 +22,8 @@ class Subscriber(models.Model):
     """One Telegram chat with the bot. The chat id is personal data: it is emptied when the
     member asks (/forget) and by the retention job once they have left."""
 
-    BRANCH_SCOPE_FIELD = "branch"
-    # Branch editors see counts, never rows (the admin shows a table of numbers).
+    # No BRANCH_SCOPE_FIELD: nobody opens a subscriber's row, not even in their own branch.
+    # The admin shows counts only, scoped by `selectors.subscriber_counts`.
     ROLE_PERMISSIONS = {"branch_editor": {"view"}, "regional_staff": {"view"}}
 
     chat_id = models.BigIntegerField(_("chat"), null=True, blank=True, unique=True, editable=False)

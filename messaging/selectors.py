@@ -19,7 +19,7 @@ from messaging.telegram import bot_config
 def subscriber_counts(*, user) -> list[dict]:
     """Active subscribers per branch and language, only of the branches `user` may see.
     Numbers only: no row of a subscriber ever leaves this function. One query."""
-    qs = scope_queryset(Subscriber.objects.active(), user)
+    qs = scope_queryset(Subscriber.objects.active(), user, field="branch")
     rows = qs.values("branch_id", "branch__name_ru", "language").annotate(n=Count("pk")).order_by("branch__name_ru")
     table: dict = defaultdict(lambda: {"ru": 0, "kk": 0})
     names = {}
