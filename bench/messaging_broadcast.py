@@ -7,7 +7,7 @@ on the same clock. Prints the time to queue the broadcast, the sending rate on T
 clock against the 30/s limit (goal: within 10 %), the 429s met, and checks zero duplicates
 and zero messages lost. Uses its own SQLite file unless --database-url is given.
 
-    .venv/bin/python bench/messaging_broadcast.py [--subscribers 10000] [--speed 3]
+    .venv/bin/python bench/messaging_broadcast.py [--subscribers 10000] [--speed 4]
         [--database-url postgres://postgres@127.0.0.1:5432/wt_messaging_bench]
 """
 
@@ -27,7 +27,7 @@ PORT = 18690
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--subscribers", type=int, default=10_000)
-    parser.add_argument("--speed", type=float, default=3.0)
+    parser.add_argument("--speed", type=float, default=4.0)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
 
