@@ -13,6 +13,7 @@ DEMO_MODULES = [
     "media_reports.demo",
     "appeals.demo",
     "giveaways.demo",
+    "messaging.demo",
     "reports.demo",
 ]
 
