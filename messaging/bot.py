@@ -16,7 +16,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -177,12 +176,7 @@ def _question_text(subscriber: Subscriber, text: str) -> None:
         return
     dialog = {**subscriber.dialog, "step": "file", "question": text}
     Subscriber.objects.filter(pk=subscriber.pk).update(dialog=dialog)
-    services.reply(subscriber, "ask_file", limit=_limit())
-
-
-def _limit() -> str:
-    with translation.override("ru"):
-        return str(filesizeformat(settings.UPLOAD_MAX_BYTES))
+    services.reply(subscriber, "ask_file")
 
 
 def _question_file(subscriber: Subscriber, message: dict) -> None:
@@ -192,7 +186,7 @@ def _question_file(subscriber: Subscriber, message: dict) -> None:
         sizes = [p for p in message["photo"] if isinstance(p, dict) and p.get("file_id")]
         fitting = [p for p in sizes if (p.get("file_size") or 0) <= limit]
         if not fitting:
-            services.reply(subscriber, "file_too_large", limit=_limit())
+            services.reply(subscriber, "file_too_large")
             return
         best = max(fitting, key=lambda p: (p.get("width") or 0) * (p.get("height") or 0))
         file_id, kind = best["file_id"], "photo"
@@ -202,7 +196,7 @@ def _question_file(subscriber: Subscriber, message: dict) -> None:
             services.reply(subscriber, "file_wrong_kind")
             return
         if (document.get("file_size") or 0) > limit:
-            services.reply(subscriber, "file_too_large", limit=_limit())
+            services.reply(subscriber, "file_too_large")
             return
         file_id, kind = document.get("file_id"), "document"
     if not file_id:

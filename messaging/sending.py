@@ -26,7 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from messaging import texts
-from messaging.choices import BROADCAST_KINDS, OutboxStatus
+from messaging.choices import BROADCAST_KINDS, Kind, OutboxStatus
 from messaging.models import OutboxMessage, SenderLease, Subscriber
 from messaging.telegram import BotClient, TelegramError
 
@@ -185,7 +185,15 @@ def _prepare(message: OutboxMessage, *, limiter: RateLimiter, outcomes: _Outcome
     """(message, text, keyboard) ready to go, or None when it was skipped or put off."""
     subscriber: Subscriber = message.subscriber
     now = timezone.now()
-    if subscriber.chat_id is None or subscriber.blocked_at or (message.kind in BROADCAST_KINDS and not subscriber.is_active):
+    # Replies always go (they answer what the member just did, /stop included); an appeal's
+    # answer goes to a member who never subscribed but not to one who stopped; broadcasts
+    # only to active subscribers.
+    if (
+        subscriber.chat_id is None
+        or subscriber.blocked_at
+        or (message.kind in BROADCAST_KINDS and not subscriber.is_active)
+        or (message.kind in (Kind.ANSWER, Kind.RATE) and subscriber.stopped_at)
+    ):
         outcomes.finish(message, status=OutboxStatus.SKIPPED, error="the member left, blocked the bot or was erased")
         report.skipped += 1
         return None

@@ -36,6 +36,13 @@ def language_row() -> list[tuple[str, str]]:
     return [(BotLanguage.RU.label, "lang:ru"), (BotLanguage.KK.label, "lang:kk")]
 
 
+def upload_limit() -> str:
+    """UPLOAD_MAX_BYTES in the language being rendered («10,0 МБ», «10,0 МБ», "10.0 MB")."""
+    from django.template.defaultfilters import filesizeformat
+
+    return str(filesizeformat(settings.UPLOAD_MAX_BYTES))
+
+
 def branch_name(subscriber) -> str:
     if subscriber.branch_id is None:
         return _("the regional organisation")
@@ -130,7 +137,7 @@ def _ask_text(subscriber, params):
 
 def _ask_file(subscriber, params):
     return (
-        _("You may add a photo or a PDF document (up to %(limit)s), or press «Skip».") % {"limit": params.get("limit", "")},
+        _("You may add a photo or a PDF document (up to %(limit)s), or press «Skip».") % {"limit": upload_limit()},
         buttons([(_("Skip"), "skip")], [(_("Cancel"), "cancel")]),
     )
 
@@ -170,7 +177,7 @@ def _error(subscriber, params):
 
 
 def _file_too_large(subscriber, params):
-    return _("The file is too large: the limit is %(limit)s. Send a smaller photo or PDF, or press «Skip».") % {"limit": params.get("limit", "")}, buttons([(_("Skip"), "skip")])
+    return _("The file is too large: the limit is %(limit)s. Send a smaller photo or PDF, or press «Skip».") % {"limit": upload_limit()}, buttons([(_("Skip"), "skip")])
 
 
 def _file_wrong_kind(subscriber, params):

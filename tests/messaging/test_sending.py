@@ -139,3 +139,37 @@ def test_forget_erases_the_chat_id_and_the_retention_job_erases_those_who_left(b
     assert services.erase_departed() == 1
     left.refresh_from_db(), recent.refresh_from_db()
     assert left.chat_id is None and recent.chat_id is not None
+
+
+def test_the_friday_giveaway_and_its_result_reach_the_members_who_want_giveaways(fake_telegram, regional_org):
+    from giveaways.choices import GiveawayStatus
+    from giveaways.models import Giveaway
+    from tests.giveaways.factories import make_giveaway
+
+    keen, not_keen = SubscriberFactory(language="kk"), SubscriberFactory(wants_giveaways=False)
+    giveaway = make_giveaway(organisation=regional_org, title="Жұма ұтысы: термокружка")
+    assert services.queue_giveaways() == 1
+    assert services.queue_giveaways() == 0
+    deliver()
+    [announcement] = fake_telegram.texts_to(keen.chat_id)
+    assert "Жұма ұтыс ойыны: Жұма ұтысы: термокружка" in announcement
+    assert f"/kk/giveaways/{giveaway.pk}/" in announcement
+    assert fake_telegram.texts_to(not_keen.chat_id) == []
+
+    Giveaway.objects.filter(pk=giveaway.pk).update(status=GiveawayStatus.DRAWN, drawn_at=timezone.now())
+    assert services.queue_giveaways() == 1
+    deliver()
+    result = fake_telegram.texts_to(keen.chat_id)[-1]
+    assert "ұтыс ойыны өтті" in result and "/kk/giveaways/verify/" in result
+
+
+def test_a_member_who_stopped_gets_no_answer_to_an_old_appeal(fake_telegram):
+    from messaging.models import ChatAppeal
+    from tests.appeals.factories import AppealFactory
+
+    member = SubscriberFactory(stopped_at=timezone.now())
+    appeal = AppealFactory(status="answered", answer="Ответ")
+    ChatAppeal.objects.create(appeal=appeal, subscriber=member)
+    services.deliver_appeal_message(appeal_id=appeal.pk, kind=Kind.ANSWER)
+    deliver()
+    assert fake_telegram.texts_to(member.chat_id) == []
