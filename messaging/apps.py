@@ -10,4 +10,4 @@ class MessagingConfig(AppConfig):
     def ready(self):
         # Appeals announce an answer with a signal and never import messaging (the layers
         # contract); the receivers queue the answer to the member's chat.
-        from messaging import receivers  # noqa: F401
+        from messaging import checks, receivers  # noqa: F401

@@ -34,3 +34,12 @@ def test_without_a_token_the_commands_say_the_bot_is_off(settings):
     settings.TELEGRAM_BOT_TOKEN = ""
     with pytest.raises(CommandError, match="TELEGRAM_BOT_TOKEN"):
         call_command("messaging_poll", "--once")
+
+
+def test_a_webhook_secret_telegram_would_refuse_fails_the_system_check(settings):
+    from messaging.checks import telegram_settings
+
+    settings.TELEGRAM_WEBHOOK_SECRET = "has spaces and ünicode"
+    assert [p.id for p in telegram_settings(None)] == ["messaging.E001"]
+    settings.TELEGRAM_WEBHOOK_SECRET = "good_secret-123"
+    assert telegram_settings(None) == []
