@@ -242,10 +242,16 @@ def subscriber_erase(*, subscriber: Subscriber, notify: bool = False) -> Subscri
 
 def erase_departed(*, now: datetime.datetime | None = None) -> int:
     """The retention job: chat ids of members who left or blocked the bot more than
-    MESSAGING_ERASE_AFTER_DAYS ago, and of those whose appeals were all anonymised."""
+    MESSAGING_ERASE_AFTER_DAYS ago or wrote once and never agreed; and the links from chats
+    to appeals that were anonymised."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.MESSAGING_ERASE_AFTER_DAYS)
-    due = Subscriber.objects.filter(chat_id__isnull=False).filter(Q(stopped_at__lt=cutoff) | Q(blocked_at__lt=cutoff))
+    due = Subscriber.objects.filter(chat_id__isnull=False).filter(
+        Q(stopped_at__lt=cutoff)
+        | Q(blocked_at__lt=cutoff)
+        # Wrote to the bot but never agreed to anything, and sent no appeal: nothing to keep.
+        | Q(consent_at__isnull=True, started_at__lt=cutoff, appeals__isnull=True)
+    ).distinct()
     count = 0
     for subscriber in due.only("pk").iterator():
         subscriber_erase(subscriber=subscriber)

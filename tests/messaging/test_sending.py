@@ -136,9 +136,10 @@ def test_forget_erases_the_chat_id_and_the_retention_job_erases_those_who_left(b
 
     left = SubscriberFactory(stopped_at=timezone.now() - datetime.timedelta(days=31))
     recent = SubscriberFactory(stopped_at=timezone.now() - datetime.timedelta(days=2))
-    assert services.erase_departed() == 1
-    left.refresh_from_db(), recent.refresh_from_db()
-    assert left.chat_id is None and recent.chat_id is not None
+    never_agreed = SubscriberFactory(consent_at=None, started_at=timezone.now() - datetime.timedelta(days=40))
+    assert services.erase_departed() == 2
+    left.refresh_from_db(), recent.refresh_from_db(), never_agreed.refresh_from_db()
+    assert left.chat_id is None and never_agreed.chat_id is None and recent.chat_id is not None
 
 
 def test_the_friday_giveaway_and_its_result_reach_the_members_who_want_giveaways(fake_telegram, regional_org):
