@@ -33,6 +33,7 @@ from messaging.telegram import BotClient, TelegramError
 logger = logging.getLogger(__name__)
 
 LEASE_NAME = "telegram"
+SOON = timezone.timedelta(seconds=3)
 MAX_ATTEMPTS = 5
 
 
@@ -261,7 +262,10 @@ def _remember_recent(limiter: RateLimiter) -> None:
             limiter.remember(chat_id, real_seconds_ago=(now - sent_at).total_seconds())
 
 
-def outbox_send(*, client: BotClient | None = None, limiter: RateLimiter | None = None, max_seconds: float = 240, batch: int = 50) -> SendReport:
+def outbox_send(
+    *, client: BotClient | None = None, limiter: RateLimiter | None = None, max_seconds: float = 240, batch: int = 50,
+    look_again: bool = True,
+) -> SendReport:
     """Send what is due until the outbox is empty or `max_seconds` passed; another sender
     holding the lease means there is nothing to do here (`busy`)."""
     report = SendReport()
@@ -288,7 +292,18 @@ def outbox_send(*, client: BotClient | None = None, limiter: RateLimiter | None 
                 .values_list("pk", flat=True)[:batch]
             )
             if not ids:
-                break
+                # A chat's next reply put off by the per-chat limit comes due within moments:
+                # wait for it here rather than leave it to the every-minute job.
+                soon = (
+                    OutboxMessage.objects.filter(status=OutboxStatus.PENDING, not_before__lte=now + SOON)
+                    .order_by("not_before")
+                    .values_list("not_before", flat=True)
+                    .first()
+                )
+                if soon is None or time.monotonic() + (soon - now).total_seconds() > deadline:
+                    break
+                time.sleep(max(0.01, (soon - timezone.now()).total_seconds()))
+                continue
             OutboxMessage.objects.filter(pk__in=ids, status=OutboxStatus.PENDING).update(
                 status=OutboxStatus.SENDING, claim=holder, claimed_at=now
             )
@@ -312,4 +327,14 @@ def outbox_send(*, client: BotClient | None = None, limiter: RateLimiter | None 
     finally:
         outcomes.flush()
         lease_release(holder)
+    # A row committed while this sender was finishing found the lease taken and went back
+    # to wait: look once more, so a reply does not wait for the next scheduled run.
+    if look_again and _due_now():
+        more = outbox_send(client=client, limiter=limiter, max_seconds=max(1.0, max_seconds / 2), batch=batch, look_again=False)
+        for name in ("sent", "blocked", "failed", "skipped", "deferred"):
+            setattr(report, name, getattr(report, name) + getattr(more, name))
     return report
+
+
+def _due_now() -> bool:
+    return OutboxMessage.objects.filter(status=OutboxStatus.PENDING, not_before__lte=timezone.now()).exists()
