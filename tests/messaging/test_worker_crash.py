@@ -77,8 +77,15 @@ def test_a_worker_killed_mid_broadcast_is_resumed_by_the_next_with_nothing_sent_
         assert OutboxMessage.objects.filter(status=OutboxStatus.SENDING).exists()  # it died holding rows
 
         second = _worker(app.conf.broker_url, fake)
-        tasks.send_outbox.apply_async(queue=QUEUE)
-        done = _wait(lambda: not OutboxMessage.objects.filter(status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]).exists(), 90)
+
+        def finished():
+            # What beat does every minute, every 2 s here: until the dead worker's lease
+            # expires, the new sender finds it taken and stops at once.
+            tasks.send_outbox.apply_async(queue=QUEUE)
+            time.sleep(2)
+            return not OutboxMessage.objects.filter(status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]).exists()
+
+        done = _wait(finished, 90)
         assert done, "the second worker did not finish the broadcast"
     finally:
         for worker in (first, second):
