@@ -128,7 +128,8 @@ class BroadcastAdmin(BranchScopedAdmin):
 
     def changelist_view(self, request, extra_context=None):
         warn_if_bot_off(request)
-        extra = {"can_send_notice": self.may_send(request), **(extra_context or {})}
+        # Django's "Select broadcast to view" does not decline in Russian or Kazakh.
+        extra = {"can_send_notice": self.may_send(request), "title": gettext("What was sent"), **(extra_context or {})}
         return super().changelist_view(request, extra_context=extra)
 
     def get_urls(self):
