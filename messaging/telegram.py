@@ -155,5 +155,8 @@ class BotClient:
             allowed_updates=ALLOWED_UPDATES,
         )
 
+    def set_my_commands(self, commands: list[dict], *, language_code: str = ""):
+        return self.call("setMyCommands", commands=json.dumps(commands, ensure_ascii=False), language_code=language_code or None)
+
     def delete_webhook(self):
         return self.call("deleteWebhook")

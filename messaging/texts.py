@@ -200,6 +200,16 @@ def _too_long(subscriber, params):
     return _("The question is too long: %(length)s characters, the limit is %(limit)s.") % params, None
 
 
+def command_menu() -> list[dict]:
+    """The commands Telegram lists in the chat's menu, in the active language."""
+    return [
+        {"command": "question", "description": _("Ask the union a question")},
+        {"command": "settings", "description": _("Language, news, giveaways")},
+        {"command": "stop", "description": _("Stop every message")},
+        {"command": "forget", "description": _("Stop and erase my chat number")},
+    ]
+
+
 REPLIES: dict[str, Callable] = {
     "welcome": _welcome,
     "subscribed": _subscribed,

@@ -5,7 +5,7 @@ A threaded `http.server` on 127.0.0.1 that speaks the documented shapes
 parameters, answered `{"ok": true, "result": …}` or `{"ok": false, "error_code": …,
 "description": …, "parameters": {"retry_after": N}}`, and `GET /file/bot<token>/<path>`
 for downloads. Methods: getMe, sendMessage, sendPoll, sendPhoto, sendDocument, getUpdates,
-setWebhook, deleteWebhook, getFile, answerCallbackQuery.
+setWebhook, deleteWebhook, setMyCommands, getFile, answerCallbackQuery.
 
 Limits, as Telegram enforces them: at most 30 messages in any second overall and one a
 second per chat; past them a 429 "Too Many Requests: retry after N". `speed` runs a faster
@@ -56,6 +56,7 @@ class FakeTelegram:
     calls: list[str] = field(default_factory=list)
     webhook: dict = field(default_factory=dict)
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    commands: dict[str, list] = field(default_factory=dict)
     updates: list[dict] = field(default_factory=list)
     # Real seconds a sendMessage takes before answering (the kill test slows the sender).
     delay: float = 0.0
@@ -201,6 +202,13 @@ class FakeTelegram:
         if method == "setWebhook":
             self.webhook = {"url": params.get("url", ""), "secret_token": params.get("secret_token", "")}
             return {"ok": True, "result": True, "description": "Webhook was set"}
+        if method == "setMyCommands":
+            commands = params.get("commands")
+            commands = json.loads(commands) if isinstance(commands, str) else commands
+            if not isinstance(commands, list) or any(not c.get("command") or not c.get("description") for c in commands):
+                return _error(400, "Bad Request: BOT_COMMAND_INVALID")
+            self.commands[params.get("language_code") or ""] = commands
+            return {"ok": True, "result": True}
         if method == "deleteWebhook":
             self.webhook = {}
             return {"ok": True, "result": True, "description": "Webhook was deleted"}

@@ -26,6 +26,9 @@ def test_set_webhook_sends_the_portals_address_and_the_secret(fake_telegram, set
     settings.PORTAL_BASE_URL = "https://portal.example.kz"
     call_command("messaging_set_webhook")
     assert fake_telegram.webhook == {"url": "https://portal.example.kz/telegram/webhook/", "secret_token": settings.TELEGRAM_WEBHOOK_SECRET}
+    # The chat's menu in Kazakh for Kazakh-speaking phones, in Russian otherwise.
+    assert fake_telegram.commands["kk"][0] == {"command": "question", "description": "Кәсіподаққа сұрақ қою"}
+    assert fake_telegram.commands[""][0]["description"] == "Задать вопрос профсоюзу"
     call_command("messaging_set_webhook", "--delete")
     assert fake_telegram.webhook == {}
 

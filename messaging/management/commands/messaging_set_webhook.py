@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
+from django.utils import translation
 
+from messaging import texts
 from messaging.telegram import BotClient, TelegramError
 
 
@@ -24,6 +26,13 @@ class Command(BaseCommand):
                 raise CommandError("Set TELEGRAM_WEBHOOK_SECRET first (1-256 characters: A-Z, a-z, 0-9, _ and -).")
             url = settings.PORTAL_BASE_URL.rstrip("/") + reverse("telegram_webhook")
             client.set_webhook(url, secret_token=settings.TELEGRAM_WEBHOOK_SECRET)
+            # The chat's command menu in each language the bot speaks (Russian by default).
+            for language in ("ru", "kk"):
+                with translation.override(language):
+                    menu = texts.command_menu()
+                client.set_my_commands(menu, language_code=language)
+                if language == "ru":
+                    client.set_my_commands(menu)
             me = client.get_me() or {}
         except TelegramError as exc:
             raise CommandError(f"Telegram refused: {exc.description}") from None
