@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # The shared layer's own model: the uploaded spreadsheets of imports.
+    "unionportal",
     "accounts",
     "branches",
     "publications",
@@ -235,6 +237,8 @@ SPREADSHEET_MAX_ROWS = env.int("SPREADSHEET_MAX_ROWS", default=20_000)
 SPREADSHEET_BACKGROUND_ROWS = env.int("SPREADSHEET_BACKGROUND_ROWS", default=500)
 # Dates every form, service and import accepts: from 1 January of this year to the end of
 # next year (unionportal/validators.py).
+# Uploaded files not imported are deleted after this many hours (they may hold personal data).
+SPREADSHEET_UPLOAD_KEEP_HOURS = env.int("SPREADSHEET_UPLOAD_KEEP_HOURS", default=24)
 SANE_DATE_FIRST_YEAR = env.int("SANE_DATE_FIRST_YEAR", default=2000)
 SANE_DATE_YEARS_AHEAD = env.int("SANE_DATE_YEARS_AHEAD", default=1)
 LINK_CHECK_TIMEOUT_SECONDS = env.int("LINK_CHECK_TIMEOUT_SECONDS", default=10)
