@@ -584,7 +584,9 @@ class RowIssue:
     def __str__(self) -> str:
         if not self.row:
             return " ".join(self.messages)
-        return _("Row %(row)s: %(problems)s") % {"row": self.row, "problems": "; ".join(self.messages)}
+        # Messages from services end with a full stop; inside one line they are joined by "; ".
+        problems = "; ".join(m.rstrip(".") if m.endswith(".") and not m.endswith("..") else m for m in self.messages)
+        return _("Row %(row)s: %(problems)s") % {"row": self.row, "problems": problems}
 
 
 @dataclass
@@ -634,7 +636,7 @@ class Importer:
     Subclasses set `name` (a stable key: "publications", "branches.registry" …), `verbose_name`,
     `columns`, and write `check_row(row)` (read the cells with `row.text/parse`, return what
     `save_row` needs; problems recorded on the row make it an error) and `save_row(plan, row)`
-    (call the service; return a counter name such as "created"). An import that must know
+    (call the service; return a counter name such as "created", or {counter: n} for several). An import that must know
     its user (scoping) reads `self.user`. `for_header(header)` may return another importer
     for a file whose header shows another layout.
     """
@@ -746,11 +748,12 @@ def run_import(
             for done, (row, plan) in enumerate(plans, start=len(plans) + 1):
                 try:
                     with transaction.atomic():
-                        counter = importer.save_row(plan, row) or "created"
+                        counters = importer.save_row(plan, row) or "created"
                 except (ApplicationError, ValidationError) as exc:
                     report.errors.append(RowIssue(row.number, _service_messages(exc)))
                     continue
-                report.counts[counter] = report.counts.get(counter, 0) + 1
+                for counter, n in ({counters: 1} if isinstance(counters, str) else counters).items():
+                    report.counts[counter] = report.counts.get(counter, 0) + n
                 if len(report.preview) < PREVIEW_ROWS:
                     report.preview.append([_preview_text(v) for v in importer.preview_row(plan, row)])
                 if progress and done % PROGRESS_EVERY == 0:
