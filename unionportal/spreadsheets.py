@@ -48,10 +48,12 @@ Importing
 
 Writing (every export)
     `write_csv(headers, rows) -> bytes` (UTF-8 with a BOM, for Excel) and
-    `write_xlsx({sheet_title: (headers, rows)}, ...) -> bytes`. Both pass every cell through
-    `safe_cell`: a text starting like a formula (= + - @ tab CR) gets a leading `'`, and
-    control characters (which XLSX cannot hold) are dropped, so stored data never breaks or
-    runs in an export. `spreadsheet_response(...)` wraps either in a download.
+    `write_xlsx({sheet_title: (headers, rows)}, ...) -> bytes`; `append_xlsx_row(sheet, values)`
+    for a workbook built by hand (the report's figures). In CSV a text starting like a
+    formula (= + - @ tab CR) gets a leading `'` (`safe_cell`); in XLSX every text cell is
+    typed as text, so it shows as written and never runs; control characters (which XLSX
+    cannot hold) are dropped from both, so stored data never breaks or runs in an export.
+    `spreadsheet_response(...)` wraps either in a download.
 """
 
 from __future__ import annotations
@@ -795,18 +797,33 @@ _XLSX_ILLEGAL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 
 def safe_cell(value):
-    """A cell as every export writes it: text that starts like a formula gets a leading
-    quote (a spreadsheet shows it as text), and characters a workbook cannot hold are dropped."""
+    """A cell as a CSV export writes it: text that starts like a formula gets a leading
+    quote (a spreadsheet shows it as text), and control characters are dropped."""
+    value = xlsx_value(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def xlsx_value(value):
+    """A value a workbook can hold: text without the control characters XLSX refuses, an
+    aware moment as Almaty wall time, numbers and dates as they are."""
     if value is None:
         return ""
-    if isinstance(value, (int, float, dt.date, dt.datetime)) and not isinstance(value, bool):
+    if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool):
         if isinstance(value, dt.datetime) and timezone.is_aware(value):
             return timezone.localtime(value).replace(tzinfo=None)
         return value
-    text = _XLSX_ILLEGAL_RE.sub("", str(value))
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    return _XLSX_ILLEGAL_RE.sub("", str(value))
+
+
+def append_xlsx_row(sheet, values: Sequence) -> None:
+    """Append a row to a sheet of an ordinary (not write-only) workbook: every text cell is
+    typed as text, so one starting with "=" shows as written and never runs as a formula."""
+    sheet.append([xlsx_value(v) for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def write_csv(headers: Sequence, rows: Iterable[Sequence]) -> bytes:
@@ -826,34 +843,41 @@ def write_xlsx(
     widths: dict[str, float] | None = None,
 ) -> bytes:
     """A workbook with a sheet per entry of `sheets` ({title: (headers, rows)}), the header
-    row bold and frozen; `widths` sets column widths by letter ({"A": 45})."""
+    row bold and frozen; `widths` sets column widths by letter ({"A": 45}). Text cells are
+    typed as text: a title starting with "=" shows as written and never runs."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
+
+    def cell(sheet, value, font=None):
+        value = xlsx_value(value)
+        if not isinstance(value, str) and font is None:
+            return value
+        written = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            written.data_type = "s"
+        if font is not None:
+            written.font = font
+        return written
+
     for title, (headers, rows) in sheets.items():
         sheet = workbook.create_sheet(_sheet_title(title))
         for letter, width in (widths or {}).items():
             sheet.column_dimensions[letter].width = width
         sheet.freeze_panes = "A2"
-        header_cells = []
-        for value in headers:
-            cell = WriteOnlyCell(sheet, value=safe_cell(value))
-            if bold_header:
-                cell.font = bold
-            header_cells.append(cell)
-        sheet.append(header_cells)
+        sheet.append([cell(sheet, h, bold if bold_header else None) for h in headers])
         for row in rows:
-            sheet.append([safe_cell(v) for v in row])
+            sheet.append([cell(sheet, v) for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
 def _sheet_title(title) -> str:
-    text = re.sub(r"[\\/*?:\[\]]", " ", safe_cell(str(title)).lstrip("'"))[:31].strip()
+    text = re.sub(r"[\\/*?:\[\]]", " ", xlsx_value(str(title)))[:31].strip()
     return text or "Sheet"
 
 

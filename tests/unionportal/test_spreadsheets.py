@@ -216,14 +216,19 @@ def test_a_choice_is_read_by_code_or_by_label_in_any_language():
         sp.parse_choice("myspace", Channel)
 
 
-def test_the_writer_quotes_formula_cells_and_drops_control_characters():
-    rows = [["=HYPERLINK(\"http://x\")", "+7 701", "-1", "@SUM(A1)", "\tTab", "Title\x0bwith VT", 5, -3]]
-    workbook = load_workbook(io.BytesIO(sp.write_xlsx({"Data": (["a"] * 8, rows)})))
-    values = [c.value for c in workbook["Data"][2]]
+def test_the_xlsx_writer_keeps_formula_cells_as_text_and_drops_control_characters():
+    rows = [["=HYPERLINK(\"http://x\")", "+7 701", "@SUM(A1)", "Title\x0bwith VT", 5, -3]]
+    workbook = load_workbook(io.BytesIO(sp.write_xlsx({"Data": (["a"] * 6, rows)})))
+    cells = list(workbook["Data"][2])
     workbook.close()
-    assert values == ["'=HYPERLINK(\"http://x\")", "'+7 701", "'-1", "'@SUM(A1)", "'\tTab", "Titlewith VT", 5, -3]
-    text = sp.write_csv(["a"], [["=1+1"], ["plain"]]).decode("utf-8-sig")
-    assert text.splitlines() == ["a", "'=1+1", "plain"]
+    assert [c.value for c in cells] == ["=HYPERLINK(\"http://x\")", "+7 701", "@SUM(A1)", "Titlewith VT", 5, -3]
+    assert [c.data_type for c in cells] == ["s", "s", "s", "s", "n", "n"]
+
+
+def test_the_csv_writer_quotes_every_formula_start():
+    text = sp.write_csv(["a"], [["=1+1"], ["+7"], ["-1"], ["@x"], ["\tTab"], ["plain"], ["bad\x0bchar"]])
+    lines = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+    assert lines == [["a"], ["'=1+1"], ["'+7"], ["'-1"], ["'@x"], ["'\tTab"], ["plain"], ["badchar"]]
 
 
 def test_an_export_imports_back_without_the_formula_quote():
