@@ -225,6 +225,30 @@ def read_table(content: bytes, *, columns: Sequence[Column]) -> Table:
     return Table(header=header, keys=keys, rows=rows)
 
 
+def numbered_rows(content: bytes) -> list[tuple[int, list[str]]]:
+    """Every row of a CSV or XLSX file as text with its number, blank rows included: for
+    readers with their own rules (the giveaways' comment export). A cell over the csv
+    module's limit reads as None."""
+    return [(n, [None if isinstance(c, _CellTooLarge) else _cell_text(c) for c in cells]) for n, cells in _raw_rows(content)]
+
+
+def numbered_text_rows(text: str) -> list[tuple[int, list[str | None]]]:
+    """The same for CSV text already decoded (pasted into a form)."""
+    return [(n, [None if isinstance(c, _CellTooLarge) else c for c in cells]) for n, cells in _csv_rows(text)]
+
+
+def file_text(content: bytes) -> str:
+    """An uploaded text or spreadsheet file as text: CSV/TXT decoded by content, an XLSX
+    sheet turned into CSV (its blank rows kept, so rows keep their numbers)."""
+    if content[:4] != b"PK\x03\x04":
+        return decode_text(content)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for _number, cells in numbered_rows(content):
+        writer.writerow(["" if c is None else c for c in cells] if any(cells) else [])
+    return out.getvalue()
+
+
 def _match_header(header: list[str], columns: Sequence[Column]) -> list[str | None]:
     """The column key of each header cell: an exact name first, then a name it starts with
     («Наименование филиала» is the branch column)."""
