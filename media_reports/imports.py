@@ -41,7 +41,8 @@ class _MediaImporter(sp.Importer):
         from branches.models import Organisation
 
         self.outlets = sp.NameIndex(Outlet.objects.all(), fields=("name",), label=_("outlet"))
-        allowed = scoped_organisation_ids(self.user)
+        # No user: a management command or a test, which sees the whole registry.
+        allowed = None if self.user is None else scoped_organisation_ids(self.user)
         orgs = Organisation.objects.all() if allowed is None else Organisation.objects.filter(pk__in=allowed)
         self.organisations = sp.NameIndex(orgs, label=_("organisation"))
 
@@ -78,7 +79,8 @@ class AppearanceImporter(_MediaImporter):
             self.programmes.setdefault(programme.outlet_id, sp.NameIndex((), fields=("name",))).add(programme)
         self.speakers: dict[str, list[Speaker]] = {}
         # The speakers the user could pick in the admin: a branch editor names their own.
-        for speaker in scope_queryset(Speaker.objects.all(), self.user):
+        speakers = Speaker.objects.all()
+        for speaker in speakers if self.user is None else scope_queryset(speakers, self.user):
             self.speakers.setdefault(sp._fold(speaker.name), []).append(speaker)
         self.recorded = {
             (outlet, date, title.casefold())

@@ -528,6 +528,8 @@ def parse_url(value) -> str:
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", str(text)).casefold().replace("ё", "е")
     text = re.sub(r"[«»\"“”„']", "", text)
+    # «им.Казыбек би г.Караганды» and «им. Казыбек би г. Караганды» are one name.
+    text = re.sub(r"\.\s+", ".", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
