@@ -233,14 +233,16 @@ class AppendixImporter(RegistryImporter):
             if is_regional:
                 self.regional = org
         plan["organisation"] = org
+        plan["created"] = bool(counts["organisations_created"])
         for platform, raw in plan["links"]:
             counts[_save_page(org, platform, raw)] += 1
         return counts
 
     def preview_row(self, plan, row):
-        links = dict(plan["links"])
+        links = {platform: normalise_social_url(raw, platform).url for platform, raw in plan["links"]}
         org = plan.get("organisation")
-        return [plan["name"], org.name_ru if org else "", links.get(Platform.INSTAGRAM, ""), links.get(Platform.FACEBOOK, "")]
+        found = (org.name_ru + (" — " + _("new") if plan.get("created") else "")) if org else ""
+        return [plan["name"], found, links.get(Platform.INSTAGRAM, ""), links.get(Platform.FACEBOOK, "")]
 
 
 class FullRegistryImporter(RegistryImporter):

@@ -235,10 +235,10 @@ GIVEAWAY_DRAND_URL = env("GIVEAWAY_DRAND_URL", default="")
 # which the admin checks and imports a file in a Celery task, showing its progress.
 SPREADSHEET_MAX_ROWS = env.int("SPREADSHEET_MAX_ROWS", default=20_000)
 SPREADSHEET_BACKGROUND_ROWS = env.int("SPREADSHEET_BACKGROUND_ROWS", default=500)
+# Uploaded files are deleted after this many hours (they may hold personal data).
+SPREADSHEET_UPLOAD_KEEP_HOURS = env.int("SPREADSHEET_UPLOAD_KEEP_HOURS", default=24)
 # Dates every form, service and import accepts: from 1 January of this year to the end of
 # next year (unionportal/validators.py).
-# Uploaded files not imported are deleted after this many hours (they may hold personal data).
-SPREADSHEET_UPLOAD_KEEP_HOURS = env.int("SPREADSHEET_UPLOAD_KEEP_HOURS", default=24)
 SANE_DATE_FIRST_YEAR = env.int("SANE_DATE_FIRST_YEAR", default=2000)
 SANE_DATE_YEARS_AHEAD = env.int("SANE_DATE_YEARS_AHEAD", default=1)
 LINK_CHECK_TIMEOUT_SECONDS = env.int("LINK_CHECK_TIMEOUT_SECONDS", default=10)

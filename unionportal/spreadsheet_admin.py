@@ -115,6 +115,7 @@ class SpreadsheetImportMixin:
         counts = [
             (str(self.spreadsheet_importer.counter_labels.get(k) or spreadsheets.COUNTER_LABELS.get(k, k)), n)
             for k, n in report.counts.items()
+            if n
         ]
         context = self._spreadsheet_context(
             request,
