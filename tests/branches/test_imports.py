@@ -210,3 +210,20 @@ def test_a_damaged_workbook_or_an_oversized_cell_is_refused_with_a_message(db, c
     with pytest.raises(ApplicationError) as excinfo:
         import_registry(content=content, filename=filename)
     assert excinfo.value.message
+
+
+def test_the_full_layout_names_a_parent_by_its_russian_name_and_rows_after_blank_lines(branch_a):
+    rows = [
+        ["slug", "name_ru", "kind", "parent", "member_count", "platform", "url"],
+        [],
+        ["school-1", "Школа №1", "primary", "Филиал А", "30", "", ""],
+        [],
+        ["school-2", "Школа №2", "primary", "филиал а", "3²", "", ""],
+    ]
+    with pytest.raises(ApplicationError) as caught:
+        import_registry(content=_csv(rows), filename="full.csv")
+    (error,) = caught.value.extra["rows"]
+    assert error.startswith("Строка 5: ") and "«3²» — не целое число" in error
+    rows[4][4] = "3"
+    import_registry(content=_csv(rows), filename="full.csv")
+    assert set(Organisation.objects.filter(parent=branch_a).values_list("slug", flat=True)) == {"school-1", "school-2"}
