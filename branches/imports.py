@@ -156,7 +156,7 @@ def _save_page(org, platform, raw, is_official=None) -> str:
 
 
 def _check_link(value, platform) -> str:
-    raw = sp._cell_text(value)
+    raw = sp.cell_text(value)
     if not raw:
         return ""
     try:
@@ -177,7 +177,7 @@ class RegistryImporter(sp.Importer):
     counter_labels = COUNTER_LABELS
 
     def for_header(self, header):
-        keys = {sp._header_key(h) for h in header}
+        keys = {sp.header_key(h) for h in header}
         if "slug" in keys and "url" in keys:
             return FullRegistryImporter(user=self.user)
         if keys & {"instagram", "facebook", "инстаграм", "фейсбук"}:

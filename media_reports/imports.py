@@ -51,14 +51,14 @@ class _MediaImporter(sp.Importer):
             return self.organisations.find(value)
         except sp.CellError:
             raise sp.CellError(
-                _("organisation «%(value)s» is unknown or not yours") % {"value": sp._cell_text(value)}
+                _("organisation «%(value)s» is unknown or not yours") % {"value": sp.cell_text(value)}
             ) from None
 
     def outlet(self, value):
         try:
             return self.outlets.find(value)
         except sp.CellError:
-            raise sp.CellError(_("unknown outlet «%(value)s»") % {"value": sp._cell_text(value)}) from None
+            raise sp.CellError(_("unknown outlet «%(value)s»") % {"value": sp.cell_text(value)}) from None
 
 
 @sp.register
@@ -81,7 +81,7 @@ class AppearanceImporter(_MediaImporter):
         # The speakers the user could pick in the admin: a branch editor names their own.
         speakers = Speaker.objects.all()
         for speaker in speakers if self.user is None else scope_queryset(speakers, self.user):
-            self.speakers.setdefault(sp._fold(speaker.name), []).append(speaker)
+            self.speakers.setdefault(sp.fold_name(speaker.name), []).append(speaker)
         self.recorded = {
             (outlet, date, title.casefold())
             for outlet, date, title in MediaAppearance.objects.values_list("outlet_id", "date", "title")
@@ -103,7 +103,7 @@ class AppearanceImporter(_MediaImporter):
             row.problem(_("the title is empty"))
         speakers = []
         for name in filter(None, (n.strip() for n in row.text("speakers").split(";"))):
-            found = self.speakers.get(sp._fold(name), [])
+            found = self.speakers.get(sp.fold_name(name), [])
             if organisation is not None and len(found) > 1:
                 found = [s for s in found if s.organisation_id == organisation.pk] or found
             if len(found) != 1:
@@ -194,11 +194,11 @@ class SubscriptionImporter(_MediaImporter):
 
 def _link(value) -> str:
     """A link with the spaces a copy slips in removed (`?si =…`); the message shows it as typed."""
-    link = normalise_link(sp._cell_text(value))
+    link = normalise_link(sp.cell_text(value))
     try:
         return sp.parse_url(link)
     except sp.CellError:
-        raise sp.CellError(_("«%(value)s» is not a web address") % {"value": sp._cell_text(value)}) from None
+        raise sp.CellError(_("«%(value)s» is not a web address") % {"value": sp.cell_text(value)}) from None
 
 
 # --- The staff page -----------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,6 +20,8 @@ from django.utils import timezone
 
 from unionportal import spreadsheets
 from unionportal.models import SpreadsheetUpload, UploadStatus
+
+logger = logging.getLogger(__name__)
 
 
 def estimate_rows(content: bytes) -> int:
@@ -47,14 +50,23 @@ def upload_create(*, importer: str, filename: str, content: bytes, user) -> Spre
     upload = SpreadsheetUpload.objects.create(
         importer=importer, filename=filename[:255], content=content, uploaded_by=user
     )
-    if in_background(content):
-        from unionportal.tasks import spreadsheet_check
-
-        spreadsheet_check.delay_on_commit(upload.pk)
-    else:
+    if not (in_background(content) and _queue("spreadsheet_check", upload.pk)):
         upload_check(upload_id=upload.pk)
         upload.refresh_from_db()
     return upload
+
+
+def _queue(task_name: str, upload_id: int) -> bool:
+    """Send the task (after the transaction commits); False when the broker cannot be
+    reached, and the caller then does the work in the request rather than losing it."""
+    from unionportal import tasks
+
+    try:
+        getattr(tasks, task_name).delay_on_commit(upload_id)
+    except Exception:  # noqa: BLE001 - kombu raises many kinds when the broker is down
+        logger.warning("spreadsheet upload %s: broker unreachable, running %s in the request", upload_id, task_name)
+        return False
+    return True
 
 
 def _progress(upload_id: int):
@@ -113,11 +125,7 @@ def upload_confirm(*, upload: SpreadsheetUpload) -> bool:
     )
     if not claimed:
         return False
-    if in_background(bytes(upload.content)):
-        from unionportal.tasks import spreadsheet_import
-
-        spreadsheet_import.delay_on_commit(upload.pk)
-    else:
+    if not (in_background(bytes(upload.content)) and _queue("spreadsheet_import", upload.pk)):
         upload_import(upload_id=upload.pk)
     return True
 

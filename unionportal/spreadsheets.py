@@ -22,6 +22,8 @@ Reading (every import)
       line breaks only in columns declared `multiline`), and a CSV cell over the csv
       module's size limit is an error naming its row, not a 500.
     A file that cannot be read at all raises `SpreadsheetError` (a message for the user).
+    Readers with their own rules use `numbered_rows(content)` / `numbered_text_rows(text)`
+    (every row with its number) or `file_text(content)` (a text or XLSX upload as text).
 
 Cells (inside `Importer.check_row`)
     `row.text(key)` the cell as stripped text ("" when absent; a quote the export put before
@@ -31,7 +33,8 @@ Cells (inside `Importer.check_row`)
     an Excel date cell or serial number; in the sane range of unionportal/validators.py),
     `parse_datetime` (the same, with an optional HH:MM, Asia/Almaty; a date alone is noon),
     `parse_int`, `parse_bool`, `parse_url`, `parse_choice`, and `NameIndex(...).find` for a
-    row named by its id, slug, or Russian or Kazakh name, case-insensitively.
+    row named by its id, slug, or Russian or Kazakh name, case-insensitively (`fold_name`
+    is that comparison, `cell_text` a raw value as text).
 
 Importing
     Subclass `Importer` (its `name`, `columns`, `check_row`, `save_row`, optionally
@@ -523,6 +526,21 @@ def parse_url(value) -> str:
         # "1.5" or "10.2024" would pass as a host name; a public address ends in letters.
         raise CellError(_("«%(value)s» is not a web address") % {"value": text})
     return text
+
+
+def fold_name(text: str) -> str:
+    """A name as `NameIndex` compares it (case, ё, quotes, spaces after dots ignored)."""
+    return _fold(text)
+
+
+def header_key(text) -> str:
+    """A header cell as columns are matched (case and spaces ignored)."""
+    return _header_key(text)
+
+
+def cell_text(value) -> str:
+    """A cell as stripped text ("" when empty; the export's formula quote removed)."""
+    return _cell_text(value)
 
 
 def _fold(text: str) -> str:

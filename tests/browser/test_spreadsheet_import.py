@@ -11,6 +11,7 @@ from branches.models import Organisation, SocialPage
 from publications.models import Publication
 from tests.accounts.factories import UserFactory
 from tests.branches.factories import RegionalOrganisationFactory
+from tests.publications.factories import seed_rubrics_and_topics
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
@@ -25,6 +26,7 @@ def _import(page, changelist: str, example: str) -> None:
 
 
 def test_staff_import_the_appendix_and_a_year_of_publications_with_a_preview(page, login):
+    seed_rubrics_and_topics()
     regional = RegionalOrganisationFactory()
     staff = UserFactory(username="staff", role=Role.REGIONAL_STAFF, role__organisation=regional)
     login(staff)

@@ -14,6 +14,13 @@ from tests.media_reports.factories import OutletFactory, ProgrammeFactory, Speak
 from unionportal import spreadsheets as sp
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _seeded():
+    from tests.publications.factories import seed_rubrics_and_topics
+
+    seed_rubrics_and_topics()
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 

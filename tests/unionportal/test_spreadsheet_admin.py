@@ -115,3 +115,18 @@ def test_old_uploads_are_purged_by_the_daily_job(regional_staff):
     fresh = SpreadsheetUpload.objects.create(importer="publications", filename="b.csv", content=b"x", uploaded_by=regional_staff)
     call_command("spreadsheets_purge")
     assert list(SpreadsheetUpload.objects.all()) == [fresh]
+
+
+def test_a_large_file_is_still_checked_when_the_broker_is_down(staff_client, branch_a, settings, monkeypatch):
+    from unionportal import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("broker down")
+
+    settings.SPREADSHEET_BACKGROUND_ROWS = 1
+    monkeypatch.setattr(tasks.spreadsheet_check, "delay_on_commit", broker_down)
+    monkeypatch.setattr(tasks.spreadsheet_import, "delay_on_commit", broker_down)
+    response = _upload(staff_client, f"{HEADER}\n01.03.2024,Раз,facebook,branch-a\n01.03.2024,Два,facebook,branch-a\n")
+    assert "Confirm the import" in staff_client.get(response["Location"]).content.decode()
+    staff_client.post(response["Location"], {"action": "confirm"})
+    assert Publication.objects.count() == 2
