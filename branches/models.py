@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.choices import LinkKind, LinkProblem, OrganisationKind, Platform, PrimaryKind
 from branches.linkcheck import LinkCheckFields
-from unionportal.validators import validate_sane_date, validate_single_line
+from unionportal.validators import validate_multiline_text, validate_sane_date, validate_single_line
 
 
 class Organisation(models.Model):
@@ -98,7 +98,7 @@ class SocialPage(LinkCheckFields):
         related_name="+",
         verbose_name=_("resolved by"),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[validate_multiline_text])
 
     FLAG_FIELDS = {
         LinkProblem.POST_NOT_PROFILE: "flag_post_not_profile",
@@ -181,7 +181,9 @@ class OutreachVisit(models.Model):
 
     BRANCH_SCOPE_FIELD = "branch"
 
-    campaign = models.CharField(_("campaign"), max_length=200, default=DEFAULT_CAMPAIGN)
+    campaign = models.CharField(
+        _("campaign"), max_length=200, default=DEFAULT_CAMPAIGN, validators=[validate_single_line]
+    )
     date = models.DateField(_("date"), validators=[validate_sane_date])
     branch = models.ForeignKey(
         Organisation,
@@ -198,10 +200,13 @@ class OutreachVisit(models.Model):
         related_name="+",
         verbose_name=_("organisation visited"),
     )
-    place = models.CharField(_("place"), max_length=300, blank=True, help_text=_("Where, when no organisation is chosen."))
+    place = models.CharField(
+        _("place"), max_length=300, blank=True, help_text=_("Where, when no organisation is chosen."),
+        validators=[validate_single_line],
+    )
     visitors = models.CharField(_("who went"), max_length=300)
     is_online = models.BooleanField(_("online meeting"), default=False)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[validate_multiline_text])
 
     class Meta:
         ordering = ["-date", "branch__position"]
