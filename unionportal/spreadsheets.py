@@ -216,11 +216,12 @@ def read_table(content: bytes, *, columns: Sequence[Column]) -> Table:
                 )
                 value = None
             elif isinstance(value, str) and (char := control_character(value, multiline=by_key[key].multiline)):
+                # The value is kept, so the row's other problems are found too; a row with a
+                # problem is never saved.
                 row.problem(
                     _("%(column)s: the cell holds a control character (U+%(code)04X) that is not allowed.")
                     % {"column": by_key[key].title, "code": ord(char)}
                 )
-                value = None
             values[key] = value
         rows.append(row)
     if header is None:
@@ -777,11 +778,10 @@ def run_import(
     plans: list[tuple[Row, Any]] = []
     for done, row in enumerate(table.rows, start=1):
         plan = None
-        if not row.problems:
-            try:
-                plan = importer.check_row(row)
-            except ApplicationError as exc:
-                row.problem(exc.message)
+        try:
+            plan = importer.check_row(row)
+        except ApplicationError as exc:
+            row.problem(exc.message)
         plans.append((row, plan))
         if progress and done % PROGRESS_EVERY == 0:
             progress(done, total)

@@ -269,3 +269,11 @@ def test_each_encoding_is_read(reference, branch_a, encoding):
     upload = SimpleUploadedFile("p.csv", "published_at;title;channel;organisation\n2024-01-10;Кодировка;facebook;Филиал А\n".encode(encoding))
     import_publications(upload)
     assert Publication.objects.get().title == "Кодировка"
+
+
+def test_a_row_with_a_control_character_lists_its_other_problems_too(reference, branch_a):
+    with pytest.raises(ImportFailed) as excinfo:
+        import_publications(_rows("0001-01-01,Плохо\x0b,myspace,Нет такой,,"))
+    (error,) = excinfo.value.errors
+    for part in ("U+000B", "not between 2000", "myspace", "Нет такой"):
+        assert part in error
