@@ -175,6 +175,7 @@ class RegistryImporter(sp.Importer):
     columns = [BRANCH, INSTAGRAM, FACEBOOK]
     permission = "branches.add_organisation"
     counter_labels = COUNTER_LABELS
+    description = gettext_lazy("Two layouts, told by the header: the report's Appendix 1 (the columns below) or the registry's own export (slug, name_ru, kind, parent, …, url).")  # noqa: E501
 
     def for_header(self, header):
         keys = {sp.header_key(h) for h in header}

@@ -692,6 +692,7 @@ class Importer:
     verbose_name: ClassVar[Any] = ""
     columns: ClassVar[Sequence[Column]] = ()
     permission: ClassVar[str] = ""  # the permission the admin import requires, "app.add_model"
+    description: ClassVar[Any] = ""  # shown above the columns on the upload page
     counter_labels: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, *, user=None):
