@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from giveaways.choices import DrawTrigger, FollowerSource, GiveawayStatus, IneligibleReason
-from unionportal.validators import validate_multiline_text, validate_sane_date, validate_single_line
+from unionportal.validators import validate_multiline_text, validate_single_line
 
 
 class Giveaway(models.Model):
@@ -36,8 +36,8 @@ class Giveaway(models.Model):
     rules = models.TextField(_("rules"), blank=True, validators=[validate_multiline_text])
     post_url = models.URLField(_("Instagram post"), max_length=500, blank=True)
     draw_date = models.DateField(_("Friday of the draw"), editable=False)
-    entries_close_at = models.DateTimeField(_("entries close at"), validators=[validate_sane_date])
-    draw_at = models.DateTimeField(_("draw at"), validators=[validate_sane_date])
+    entries_close_at = models.DateTimeField(_("entries close at"))
+    draw_at = models.DateTimeField(_("draw at"))
     status = models.CharField(
         _("status"), max_length=20, choices=GiveawayStatus.choices, default=GiveawayStatus.DRAFT, db_index=True
     )
