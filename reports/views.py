@@ -15,12 +15,14 @@ from reports.choices import NarrativeSection, ReportLanguage
 from reports.dashboard import dashboard_context
 from reports.docx_report import build_report
 from reports.forms import NarrativeForm
+from reports.pdf_report import PdfUnavailable, build_pdf
 from reports.selectors import FIRST_YEAR, LAST_YEAR, compared_years, figure_book
 from reports.services import narrative_save
 from reports.xlsx_export import build_workbook
 from unionportal.exceptions import ApplicationError
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -77,6 +79,25 @@ def report_docx(request, year: int):
     content = build_report(user=request.user, year=year, language=language)
     response = HttpResponse(content, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="information-work-{year}-{language}.docx"'
+    return response
+
+
+@require_GET
+@staff_required
+def report_pdf(request, year: int):
+    _check_year(year)
+    language = _report_language(request)
+    try:
+        content = build_pdf(user=request.user, year=year, language=language)
+    except PdfUnavailable:
+        message = _(
+            "The PDF cannot be made on this server: the WeasyPrint library or the Pango libraries it draws "
+            "with are not installed. Download the report as DOCX, or ask the administrator to install them "
+            "(see docs/reports.md)."
+        )
+        return render(request, "reports/pdf_unavailable.html", {"message": message, "year": year}, status=503)
+    response = HttpResponse(content, content_type=PDF)
+    response["Content-Disposition"] = f'attachment; filename="information-work-{year}-{language}.pdf"'
     return response
 
 

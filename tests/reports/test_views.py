@@ -198,14 +198,14 @@ def test_the_report_lists_every_branchs_pages_in_appendix_1(client, chair, figur
     from tests.branches.factories import SocialPageFactory
 
     SocialPageFactory(organisation=branch_a, handle="branch_a_page")
-    SocialPageFactory(organisation=branch_a, platform="facebook", url="https://www.facebook.com/profile.php?id=1")
+    SocialPageFactory(organisation=branch_a, platform="facebook", handle="1", url="https://www.facebook.com/profile.php?id=1")
     client.force_login(chair)
 
     _text, tables = docx_text(client.get(reverse("reports:report_docx", args=[2024])))
 
     appendix = tables[-1]
     assert [row[1] for row in appendix[1:]] == [regional_org.name, branch_a.name, branch_b.name]
-    assert appendix[2][2:4] == ["https://www.instagram.com/branch_a_page/", "https://www.facebook.com/profile.php?id=1"]
+    assert appendix[2][2:4] == ["@branch_a_page", "id 1"]
 
 
 def test_a_branch_editors_report_and_figures_hold_only_their_branch(client, editor_a, figures, branch_a, branch_b):

@@ -1,0 +1,26 @@
+"""The branches' ranking, with the regional organisation's own figures kept apart: its
+apparatus publishes and answers far more than any branch, so ranked among them its bar would
+flatten every other and its first place would say nothing."""
+
+from branches.choices import OrganisationKind
+from reports.selectors import FigureBook, OrganisationRow, ranked_branches
+
+
+def regional_and_branches(
+    book: FigureBook, year: int
+) -> tuple[tuple[OrganisationRow, int] | None, list[tuple[int, OrganisationRow, int]]]:
+    """((regional organisation, its activity) or None, [(rank, branch, activity)]), the
+    branches most active first; ties share a rank."""
+    regional = None
+    scored = []
+    for _rank, org, activity in ranked_branches(book, year):
+        if org.kind == OrganisationKind.REGIONAL:
+            regional = (org, activity)
+        else:
+            scored.append((org, activity))
+    ranked, previous, rank = [], None, 0
+    for index, (org, activity) in enumerate(scored, start=1):
+        if activity != previous:
+            rank, previous = index, activity
+        ranked.append((rank, org, activity))
+    return regional, ranked
