@@ -297,7 +297,7 @@ class _Report:
                 return [number, org.name, *(fmt(self.book.value(org.pk, k, self.year)) for k in keys), fmt(activity)]
 
             rows = [row("—", *regional)] if regional else []
-            rows += [row(f"{rank}.", org, activity) for rank, org, activity in ranked]
+            rows += [row(f"{rank}." if rank else "—", org, activity) for rank, org, activity in ranked]
             self.table(
                 ["№", _("Organisation"), *(str(metric(k).label) for k in keys), _("Activity")],
                 rows,

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -30,8 +32,30 @@ def _year_from_query(request, years) -> int:
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        return selectors.default_year(years)
-    return year if FIRST_YEAR <= year <= LAST_YEAR else selectors.default_year(years)
+        return selectors.latest_year_with_figures(years)
+    return year if FIRST_YEAR <= year <= LAST_YEAR else selectors.latest_year_with_figures(years)
+
+
+# A year younger than this many days is "young": its figures are a beginning, not a year.
+YOUNG_YEAR_DAYS = 90
+
+
+def _year_note(year: int, rolled_up: dict) -> str:
+    """What the chair should know about the chosen year before reading its figures."""
+    today = timezone.localdate()
+    if year != today.year:
+        return ""
+    days = (today - today.replace(month=1, day=1)).days + 1
+    note = _("The year %(year)s is not over: these are its figures so far, to %(date)s.") % {
+        "year": year,
+        "date": date_format(today, "j E Y"),
+    }
+    if days < YOUNG_YEAR_DAYS and rolled_up.get(year - 1, (None, 0))[1]:
+        note += " " + _("The year is still young (%(days)s days): compare with %(previous)s in full.") % {
+            "days": days,
+            "previous": year - 1,
+        }
+    return note
 
 
 def _check_year(year: int) -> None:
@@ -51,17 +75,20 @@ def _can_edit_narrative(user) -> bool:
 @require_GET
 @staff_required
 def dashboard(request):
-    rolled_up = selectors.rollup_years()
+    rolled_up = selectors.rolled_up_years()
     year = _year_from_query(request, rolled_up)
     book = figure_book(user=request.user, years=compared_years(year))
     switcher = sorted({*rolled_up, year}, reverse=True)
+    computed_at, stored = rolled_up.get(year, (None, 0))
     context = {
         "year": year,
         "years": book.years,
         "switcher_years": switcher,
         "previous_year": year - 1 if year - 1 >= FIRST_YEAR else None,
         "next_year": year + 1 if year + 1 in rolled_up else None,
-        "computed_at": rolled_up.get(year),
+        "computed_at": computed_at,
+        "has_figures": bool(stored),
+        "year_note": _year_note(year, rolled_up),
         "book": book,
         "is_single_branch": len(book.organisations) == 1,
         "can_edit_narrative": _can_edit_narrative(request.user),
