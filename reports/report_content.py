@@ -467,8 +467,12 @@ class _Report:
             social_pages_by_organisation(user=self.user, organisations=self.book.organisations), 1
         ):
 
-            def links(chosen):
-                return [Link(page_label(p), p.url) for p in chosen] or ["—"]
+            def links(chosen, *, named=False):
+                # In "other pages" the platform is said too: "YouTube: @channel".
+                return [
+                    Link(f"{p.get_platform_display()}: {page_label(p)}" if named else page_label(p), p.url)
+                    for p in chosen
+                ] or ["—"]
 
             rows.append(
                 [
@@ -476,7 +480,7 @@ class _Report:
                     org.name,
                     links([p for p in pages if p.platform == "instagram"]),
                     links([p for p in pages if p.platform == "facebook"]),
-                    links([p for p in pages if p.platform not in ("instagram", "facebook")]),
+                    links([p for p in pages if p.platform not in ("instagram", "facebook")], named=True),
                 ]
             )
         self.table(["№", _("Organisation"), "Instagram", "Facebook", _("Other pages")], rows, numeric={0})
