@@ -21,8 +21,8 @@ LABEL_WIDTH = 330
 WIDTH = 720
 NARROW = 340
 LINE = 16  # the height of a line of names at 13 px
-WIDE_LINE_CHARS = 46  # what fits in LABEL_WIDTH at 13 px
-NARROW_LINE_CHARS = 44  # what fits across the phone's chart
+WIDE_LINE_CHARS = 38  # what fits in LABEL_WIDTH at 13 px (Cyrillic is wide)
+NARROW_LINE_CHARS = 40  # what fits across the phone's chart
 
 
 def _joined(parts) -> SafeString:
