@@ -25,10 +25,18 @@ class PdfUnavailable(Exception):
 
 
 def _weasyprint():
+    from PIL import ImageFile
+
+    # Importing WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES to True, after
+    # which the upload check (unionportal.uploads) would accept a cut-off JPEG in every
+    # request the process serves. The report draws no images: put the setting back.
+    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
     try:
         import weasyprint
     except (ImportError, OSError) as exc:
         raise PdfUnavailable(str(exc)) from exc
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
     return weasyprint
 
 

@@ -177,3 +177,19 @@ def test_without_the_pdf_libraries_the_chair_is_told_so_and_offered_the_docx(cli
     html = response.content.decode()
     assert "На этом сервере нельзя собрать PDF" in html
     assert reverse("reports:report_docx", args=[2024]) in html
+
+
+def test_making_a_pdf_leaves_the_upload_check_refusing_a_cut_off_image(client, chair):
+    # WeasyPrint's import switches Pillow to accept truncated images process-wide.
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.unionportal.test_uploads import image_bytes
+    from unionportal.uploads import validate_image_upload
+
+    client.force_login(chair)
+    assert client.get(reverse("reports:report_pdf", args=[2024])).status_code == 200
+
+    data = image_bytes(size=(300, 300))
+    with pytest.raises(ValidationError):
+        validate_image_upload(SimpleUploadedFile("cut.jpg", data[: len(data) // 3]))
