@@ -207,21 +207,24 @@ def _columns(label, categories, series, chart_id, *, width, plot_width, variant)
                 category,
             )
         )
-    if variant == "wide":
-        legend_at = [(width - 330, 20 + i * 22) for i in range(len(series))]
-        height = base + bottom
-        chars = 40
-    else:
-        legend_at = [(left, base + bottom + 8 + i * 22) for i in range(len(series))]
-        height = base + bottom + 8 + len(series) * 22
-        chars = NARROW_LINE_CHARS
-    legend = format_html_join(
-        "",
-        '<rect x="{}" y="{}" width="14" height="14" class="chart-series-{}"></rect>'
-        '<text x="{}" y="{}" class="chart-label">{}</text>',
-        (
-            (x, y, i, x + 20, y + 12, _short(name, chars))
-            for i, ((name, _values), (x, y)) in enumerate(zip(series, legend_at, strict=True))
-        ),
-    )
+    # The legend: beside the columns on a wide screen, under them on a phone; a long name
+    # wraps onto a second line rather than being cut.
+    chars = 34  # what fits in the legend's 310 units at 13 px
+    x, y = (width - 330, 20) if variant == "wide" else (left, base + bottom + 8)
+    legend_parts = []
+    for index, (name, _values) in enumerate(series):
+        lines = wrap(name, chars)
+        legend_parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="14" height="14" class="chart-series-{}"></rect>'
+                '<text class="chart-label">{}</text>',
+                x,
+                y,
+                index,
+                _tspans(lines, x + 20, y + 12),
+            )
+        )
+        y += 22 + (len(lines) - 1) * LINE
+    legend = _joined(legend_parts)
+    height = base + bottom if variant == "wide" else y
     return _svg(chart_id, label, width, height, _joined([*parts, legend]), variant=variant)
