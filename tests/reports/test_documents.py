@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from reports import pdf_report
+from tests.reports.pdf_support import require_pdf_libraries
 from tests.reports.test_demo import demo_user
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +147,7 @@ def test_the_report_is_a_finished_document_in_both_languages_and_as_pdf(client, 
     check_the_layout(kazakh)
     check_the_figures(kazakh, kazakh=True)
 
+    require_pdf_libraries()
     response = download(client, "reports:report_pdf", 2024, "ru")
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="information-work-2024-ru.pdf"'
@@ -187,6 +189,7 @@ def test_making_a_pdf_leaves_the_upload_check_refusing_a_cut_off_image(client, c
     from tests.unionportal.test_uploads import image_bytes
     from unionportal.uploads import validate_image_upload
 
+    require_pdf_libraries()
     client.force_login(chair)
     assert client.get(reverse("reports:report_pdf", args=[2024])).status_code == 200
 
