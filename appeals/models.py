@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from appeals.choices import OPEN_STATUSES, Channel, EventKind, Rating, Status, Topic
+from branches.scoping import ScopedManager
 
 QUESTION_MAX_LENGTH = 5000
 ANSWER_MAX_LENGTH = 10000
@@ -127,6 +128,8 @@ class Appeal(models.Model):
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-received_at", "-pk"]

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import staff_required
 from accounts.roles import Role
-from accounts.scoping import scope_queryset
 from branches import imports, selectors
 from branches.forms import RegistryImportForm
 from branches.models import Organisation
@@ -89,7 +88,7 @@ EXPORT_LAYOUTS = ("appendix", "full")
 def registry_export(request):
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     layout = request.GET.get("layout") if request.GET.get("layout") in EXPORT_LAYOUTS else "full"
-    organisations = scope_queryset(Organisation.objects.order_by("position", "name_ru"), request.user)
+    organisations = Organisation.objects.order_by("position", "name_ru").for_user(request.user)
     rows = imports.export_rows(organisations=organisations, layout=layout)
     if fmt == "xlsx":
         response = HttpResponse(imports.export_xlsx(rows), content_type=imports.XLSX_TYPE)

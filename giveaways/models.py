@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from branches.scoping import ScopedManager
 from giveaways.choices import DrawTrigger, FollowerSource, GiveawayStatus, IneligibleReason
 
 
@@ -58,6 +59,8 @@ class Giveaway(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["-draw_at"]
         verbose_name = _("giveaway")
@@ -104,6 +107,8 @@ class GiveawayEntry(models.Model):
     ineligible_reasons = models.JSONField(_("why not eligible"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["giveaway", "author"]
         verbose_name = _("entry")
@@ -137,6 +142,8 @@ class Follower(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=FollowerSource.choices, default=FollowerSource.IMPORT)
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["organisation", "handle"]
         verbose_name = _("follower")
@@ -160,6 +167,8 @@ class GiveawayDraw(models.Model):
     )
     late = models.BooleanField(_("drawn late (catch-up)"), default=False)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["-drawn_at"]
         verbose_name = _("draw")
@@ -179,6 +188,8 @@ class Winner(models.Model):
     rank = models.PositiveIntegerField(_("place in the ranking"))
     replaced = models.BooleanField(_("replaced by a redraw"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["giveaway", "rank"]
@@ -217,6 +228,8 @@ class Redraw(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["giveaway", "created_at"]
         verbose_name = _("redraw")
@@ -247,6 +260,8 @@ class EntryImport(models.Model):
         verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-created_at"]

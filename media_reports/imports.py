@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.scoping import scope_queryset, scoped_organisation_ids
+from branches.scoping import visible_organisation_ids
 from media_reports.choices import AppearanceKind, Language
 from media_reports.models import MediaAppearance, NewspaperSubscription, Outlet, Programme, Speaker
 from media_reports.services import appearance_create, normalise_link, subscription_set
@@ -236,9 +236,9 @@ class _Lookups:
         self.programmes = {(p.outlet_id, p.name.strip().lower()): p for p in Programme.objects.all()}
         self.speakers: dict[str, list[Speaker]] = {}
         # The speakers the user could pick in the admin: a branch editor names their own.
-        for speaker in scope_queryset(Speaker.objects.all(), user):
+        for speaker in Speaker.objects.for_user(user):
             self.speakers.setdefault(speaker.name.strip().lower(), []).append(speaker)
-        allowed = scoped_organisation_ids(user)
+        allowed = visible_organisation_ids(user)
         orgs = Organisation.objects.all() if allowed is None else Organisation.objects.filter(pk__in=allowed)
         self.allowed_orgs = {}
         for org in orgs:

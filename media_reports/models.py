@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from branches.linkcheck import LinkCheckFields
+from branches.scoping import ScopedManager
 from media_reports.choices import BROADCAST_KINDS, PRINT_KINDS, AppearanceKind, Language, OutletKind, OutletLevel
 from media_reports.validators import validate_clipping
 from media_reports.video import parse_video
@@ -58,6 +59,8 @@ class Speaker(models.Model):
     organisation = models.ForeignKey(
         "branches.Organisation", on_delete=models.PROTECT, related_name="media_speakers", verbose_name=_("organisation")
     )
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["name"]
@@ -123,6 +126,8 @@ class MediaAppearance(LinkCheckFields):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["-date", "-pk"]
         verbose_name = _("media appearance")
@@ -176,6 +181,8 @@ class NewspaperSubscription(models.Model):
         Outlet, on_delete=models.PROTECT, related_name="subscriptions", verbose_name=_("newspaper or magazine")
     )
     copies = models.PositiveIntegerField(_("copies"))
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-year", "organisation__position", "outlet__name"]

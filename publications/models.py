@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from branches.scoping import ScopedManager
 from publications.choices import Channel, Language
 
 
@@ -107,6 +108,8 @@ class Publication(models.Model):
     created_at = models.DateTimeField(_("entered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
+    objects = ScopedManager()
+
     class Meta:
         # The id breaks ties, so keyset pagination is stable when two posts share a minute.
         ordering = ["-published_at", "-id"]
@@ -157,6 +160,8 @@ class PublicationImage(models.Model):
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["publication", "position", "id"]
         verbose_name = _("image")
@@ -177,6 +182,8 @@ class Repost(models.Model):
     partner_name = models.CharField(_("partner"), max_length=255)
     url = models.URLField(_("link"), max_length=500, blank=True)
     reposted_on = models.DateField(_("date"), null=True, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["publication", "reposted_on", "id"]

@@ -4,6 +4,7 @@ and the narrative paragraphs staff wrote for the annual report."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from branches.scoping import ScopedManager
 from reports.choices import NarrativeSection, ReportLanguage
 
 
@@ -28,6 +29,8 @@ class YearlyFigure(models.Model):
     metric = models.CharField(_("metric"), max_length=64)
     dimension = models.CharField(_("dimension"), max_length=200, default="total")
     value = models.FloatField(_("value"))
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-year", "organisation__position", "metric", "dimension"]
