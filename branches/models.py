@@ -92,6 +92,11 @@ class Organisation(models.Model):
                 name="organisation_non_regional_has_parent",
                 violation_error_message=_("A branch or a primary organisation needs a parent organisation."),
             ),
+            models.CheckConstraint(
+                condition=~Q(kind=OrganisationKind.REGIONAL) | Q(parent__isnull=True),
+                name="organisation_regional_has_no_parent",
+                violation_error_message=_("The regional organisation stands at the top: it has no parent organisation."),
+            ),
         ]
 
     def __str__(self):
@@ -203,7 +208,7 @@ class SocialPage(LinkCheckFields):
             models.Index(fields=["problems_resolved_at"], name="socialpage_resolved"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "platform", "url"], name="socialpage_unique_url_per_org"),
+            models.UniqueConstraint(fields=["organisation", "platform", "url"], name="socialpage_unique_url_per_org", violation_error_message=_("This organisation already has this page.")),
         ]
 
     def __str__(self):
@@ -253,7 +258,7 @@ class FollowerCount(models.Model):
         verbose_name = _("follower count")
         verbose_name_plural = _("follower counts")
         constraints = [
-            models.UniqueConstraint(fields=["social_page", "date"], name="followercount_one_per_page_and_date"),
+            models.UniqueConstraint(fields=["social_page", "date"], name="followercount_one_per_page_and_date", violation_error_message=_("This page already has a follower count for this date.")),
         ]
         indexes = [models.Index(fields=["date"], name="followercount_date")]
 
@@ -300,7 +305,7 @@ class OutreachVisit(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_online=True) | Q(visited_organisation__isnull=False) | ~Q(place=""),
-                name="outreachvisit_has_a_place",
+                name="outreachvisit_has_a_place", violation_error_message=_("Say where the visit took place: an organisation, a place, or that the meeting was online."),
             ),
         ]
         indexes = [models.Index(fields=["date"], name="outreachvisit_date")]

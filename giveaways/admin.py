@@ -289,6 +289,8 @@ class GiveawayEntryAdmin(BranchScopedAdmin):
     # (`giveaway__organisation__id__in=…`) are what the dashboard's figures link with.
     list_filter = ["is_eligible", WonFilter, "giveaway__status", "marked_follower", "giveaway__organisation"]
     date_hierarchy = "giveaway__draw_date"
+    # The giveaway's page links to its entries.
+    extra_lookups = ("giveaway__id__exact",)
     search_fields = ["author", "text"]
     list_select_related = ["giveaway"]
     readonly_fields = [

@@ -66,9 +66,9 @@ class Giveaway(models.Model):
         verbose_name = _("giveaway")
         verbose_name_plural = _("giveaways")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "draw_date"], name="giveaway_one_per_friday"),
-            models.CheckConstraint(condition=Q(entries_close_at__lte=F("draw_at")), name="giveaway_close_before_draw"),
-            models.CheckConstraint(condition=Q(winner_count__gte=1), name="giveaway_at_least_one_winner"),
+            models.UniqueConstraint(fields=["organisation", "draw_date"], name="giveaway_one_per_friday", violation_error_message=_("This organisation already has a giveaway on this Friday.")),
+            models.CheckConstraint(condition=Q(entries_close_at__lte=F("draw_at")), name="giveaway_close_before_draw", violation_error_message=_("Entries must close before the draw.")),
+            models.CheckConstraint(condition=Q(winner_count__gte=1), name="giveaway_at_least_one_winner", violation_error_message=_("A giveaway has at least one winner.")),
         ]
         indexes = [
             models.Index(fields=["status", "entries_close_at"], name="giveaway_status_close"),
@@ -114,7 +114,7 @@ class GiveawayEntry(models.Model):
         verbose_name = _("entry")
         verbose_name_plural = _("entries")
         constraints = [
-            models.UniqueConstraint(fields=["giveaway", "author"], name="giveaway_entry_one_per_author"),
+            models.UniqueConstraint(fields=["giveaway", "author"], name="giveaway_entry_one_per_author", violation_error_message=_("This account already has an entry in this giveaway.")),
         ]
         indexes = [models.Index(fields=["giveaway", "is_eligible"], name="giveaway_entry_eligible")]
 
@@ -148,7 +148,7 @@ class Follower(models.Model):
         ordering = ["organisation", "handle"]
         verbose_name = _("follower")
         verbose_name_plural = _("followers")
-        constraints = [models.UniqueConstraint(fields=["organisation", "handle"], name="giveaway_follower_unique")]
+        constraints = [models.UniqueConstraint(fields=["organisation", "handle"], name="giveaway_follower_unique", violation_error_message=_("This account is already among the followers of this organisation."))]
 
     def __str__(self):
         return f"@{self.handle}"
@@ -196,8 +196,8 @@ class Winner(models.Model):
         verbose_name = _("winner")
         verbose_name_plural = _("winners")
         constraints = [
-            models.UniqueConstraint(fields=["giveaway", "handle"], name="giveaway_winner_unique_handle"),
-            models.UniqueConstraint(fields=["giveaway", "rank"], name="giveaway_winner_unique_rank"),
+            models.UniqueConstraint(fields=["giveaway", "handle"], name="giveaway_winner_unique_handle", violation_error_message=_("This account has already won this giveaway.")),
+            models.UniqueConstraint(fields=["giveaway", "rank"], name="giveaway_winner_unique_rank", violation_error_message=_("This place in the ranking is already taken.")),
         ]
         indexes = [models.Index(fields=["handle"], name="giveaway_winner_handle")]
 

@@ -42,7 +42,7 @@ class Programme(models.Model):
         verbose_name = _("programme or rubric")
         verbose_name_plural = _("programmes and rubrics")
         constraints = [
-            models.UniqueConstraint(fields=["outlet", "name"], name="programme_unique_name_per_outlet"),
+            models.UniqueConstraint(fields=["outlet", "name"], name="programme_unique_name_per_outlet", violation_error_message=_("This outlet already has a programme with this name.")),
         ]
 
     def __str__(self):
@@ -67,7 +67,7 @@ class Speaker(models.Model):
         verbose_name = _("speaker")
         verbose_name_plural = _("speakers")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="speaker_unique_name_per_organisation"),
+            models.UniqueConstraint(fields=["organisation", "name"], name="speaker_unique_name_per_organisation", violation_error_message=_("This organisation already has a speaker with this name.")),
         ]
 
     def __str__(self):
@@ -133,11 +133,11 @@ class MediaAppearance(LinkCheckFields):
         verbose_name = _("media appearance")
         verbose_name_plural = _("media appearances")
         constraints = [
-            models.UniqueConstraint(fields=["outlet", "date", "title"], name="mediaappearance_unique_outlet_date_title"),
+            models.UniqueConstraint(fields=["outlet", "date", "title"], name="mediaappearance_unique_outlet_date_title", violation_error_message=_("This appearance is already recorded: the same outlet, date and title.")),
             # A figure nobody can trace is worse than none in the report.
             models.CheckConstraint(
                 condition=Q(audience_estimate__isnull=True) | ~Q(audience_source=""),
-                name="mediaappearance_audience_has_source",
+                name="mediaappearance_audience_has_source", violation_error_message=_("Say where the audience figure comes from."),
             ),
         ]
         indexes = [
@@ -190,9 +190,9 @@ class NewspaperSubscription(models.Model):
         verbose_name_plural = _("newspaper subscriptions")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "year", "outlet"], name="newspapersubscription_unique_org_year_outlet"
+                fields=["organisation", "year", "outlet"], name="newspapersubscription_unique_org_year_outlet", violation_error_message=_("This organisation's subscription to this outlet for this year is already recorded.")
             ),
-            models.CheckConstraint(condition=Q(copies__gte=1), name="newspapersubscription_copies_positive"),
+            models.CheckConstraint(condition=Q(copies__gte=1), name="newspapersubscription_copies_positive", violation_error_message=_("A subscription has at least one copy.")),
         ]
 
     def __str__(self):

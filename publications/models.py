@@ -116,7 +116,7 @@ class Publication(models.Model):
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
         constraints = [
-            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="publication_url_unique_when_present"),
+            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="publication_url_unique_when_present", violation_error_message=_("A publication with this link is already in the log.")),
         ]
         indexes = [
             # The news list: newest first, alone or filtered by one facet.

@@ -38,7 +38,7 @@ class YearlyFigure(models.Model):
         verbose_name_plural = _("yearly figures")
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "organisation", "metric", "dimension"], name="yearlyfigure_one_per_key"
+                fields=["year", "organisation", "metric", "dimension"], name="yearlyfigure_one_per_key", violation_error_message=_("This figure is already stored for this year.")
             ),
         ]
         indexes = [models.Index(fields=["year", "metric"], name="yearlyfigure_year_metric")]
@@ -102,7 +102,7 @@ class ReportNarrative(models.Model):
         verbose_name = _("report paragraph")
         verbose_name_plural = _("report paragraphs")
         constraints = [
-            models.UniqueConstraint(fields=["year", "language", "section"], name="reportnarrative_one_per_section"),
+            models.UniqueConstraint(fields=["year", "language", "section"], name="reportnarrative_one_per_section", violation_error_message=_("This paragraph of the report is already written for this year and language.")),
         ]
 
     def __str__(self):

@@ -8,6 +8,7 @@ a request. Here a changelist accepts only
 - its date hierarchy,
 - the lookups that the dashboard's figure links to this list carry (declared beside each
   figure in the apps' `figures.py`),
+- the parameters its own pages link with, named in `extra_lookups`,
 for everyone, superusers included; anything else answers like any other bad filter, with
 the list's error redirect (`?e=1`).
 """
@@ -47,12 +48,15 @@ def lookup_field_path(model, lookup: str) -> str:
 class StrictLookupsMixin:
     """Mix into any ModelAdmin (before it): refuse the lookups the page does not offer."""
 
+    # Exact query-string parameters that the portal's own pages link to this list with.
+    extra_lookups: tuple[str, ...] = ()
+
     def _offered_lookups(self, request) -> tuple[set[str], set[str]]:
         """(field paths of the filters and the date hierarchy, exact parameter names)."""
         from django.contrib.admin.filters import SimpleListFilter
 
         paths: set[str] = set()
-        names: set[str] = set()
+        names: set[str] = set(self.extra_lookups)
         list_filter = self.get_list_filter(request) if request is not None else self.list_filter
         for item in list_filter:
             if isinstance(item, type) and issubclass(item, SimpleListFilter):

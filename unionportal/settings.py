@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "media_reports",
     "giveaways",
     "reports",
+    "portal",
 ]
 
 MIDDLEWARE = [

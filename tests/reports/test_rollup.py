@@ -1,11 +1,10 @@
 import datetime as dt
-import logging
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from reports.models import Rollup, YearlyFigure
+from reports.models import YearlyFigure
 from reports.services import rollup_year
 from tests.branches.factories import PrimaryOrganisationFactory
 from unionportal.figures import Figure, registry
