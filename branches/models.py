@@ -106,11 +106,6 @@ class Organisation(models.Model):
         super().clean()
         allowed = ALLOWED_PARENT_KINDS.get(self.kind, frozenset())
         parent = self.parent if self.parent_id else None
-        if parent is not None and self.pk is not None and self._is_ancestor_of_itself(parent):
-            raise ValidationError(
-                {"parent": _("An organisation cannot be placed under itself or under one of its own organisations.")},
-                code="cycle",
-            )
         if parent is None and allowed:
             raise ValidationError({"parent": _("A branch or a primary organisation needs a parent organisation.")})
         if parent is not None and parent.kind not in allowed:
@@ -121,6 +116,13 @@ class Organisation(models.Model):
             else:
                 message = _("A primary organisation stands under a branch or the regional organisation, not under another primary organisation.")
             raise ValidationError({"parent": message}, code="parent_kind")
+        # The kinds alone rule out a loop in a tree they have always kept; this guards one
+        # stored before the rule (or by a bulk update), so it is never built upon.
+        if parent is not None and self.pk is not None and self._is_ancestor_of_itself(parent):
+            raise ValidationError(
+                {"parent": _("An organisation cannot be placed under itself or under one of its own organisations.")},
+                code="cycle",
+            )
         if self.pk is not None:
             # Changing the kind must not leave the organisations below it misplaced.
             child_kinds = set(Organisation.objects.filter(parent_id=self.pk).values_list("kind", flat=True))
