@@ -8,3 +8,11 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Portal pages")
+
+    def ready(self):
+        from django.contrib import admin
+
+        from unionportal.admin_base import make_every_admin_strict
+
+        # The last app to load: every admin module, the libraries' too, is registered by now.
+        make_every_admin_strict(admin.site)

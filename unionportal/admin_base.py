@@ -97,3 +97,14 @@ class StrictLookupsMixin:
 
 class PortalAdmin(StrictLookupsMixin, admin.ModelAdmin):
     """The admin base of the portal's shared reference data (outlets, rubrics, …)."""
+
+
+def make_every_admin_strict(site) -> None:
+    """Give the admins that libraries register (groups, e-mail addresses, authenticators) the
+    same strict lookups, once every app's admin module is loaded."""
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, StrictLookupsMixin):
+            continue
+        strict = type(f"Strict{type(model_admin).__name__}", (StrictLookupsMixin, type(model_admin)), {})
+        site.unregister(model)
+        site.register(model, strict)
