@@ -12,10 +12,8 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.roles import is_regional
 from branches.admin_base import BranchScopedAdmin, BranchScopedTabularInline
 from branches.models import Organisation
-from branches.scoping import visible_organisation_ids
 from giveaways import services
 from giveaways.choices import DrawTrigger, GiveawayStatus, ParseProblem
 from giveaways.forms import CommentsImportForm, FollowersImportForm, GiveawayAdminForm, ReasonForm, RedrawForm
@@ -341,9 +339,7 @@ class FollowerAdmin(BranchScopedAdmin):
     def import_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        organisations = Organisation.objects.all()
-        if not is_regional(request.user):
-            organisations = organisations.filter(pk__in=visible_organisation_ids(request.user))
+        organisations = Organisation.objects.for_user(request.user)
         form = FollowersImportForm(request.POST or None, organisations=organisations)
         extra = {}
         if request.method == "POST" and form.is_valid():

@@ -2,11 +2,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import is_regional
 from branches.admin_base import BranchScopedAdmin, BranchScopedTabularInline
 from branches.choices import OrganisationKind
 from branches.models import Organisation
-from branches.scoping import visible_organisation_ids
 from publications import services
 from publications.forms import PublicationImageForm
 from publications.models import Publication, PublicationImage, Repost, Rubric, Topic
@@ -51,9 +49,7 @@ class BranchFilter(admin.SimpleListFilter):
     parameter_name = "branch"
 
     def lookups(self, request, model_admin):
-        qs = Organisation.objects.filter(kind__in=[OrganisationKind.REGIONAL, OrganisationKind.BRANCH])
-        if not is_regional(request.user):
-            qs = qs.filter(pk__in=visible_organisation_ids(request.user))
+        qs = Organisation.objects.filter(kind__in=[OrganisationKind.REGIONAL, OrganisationKind.BRANCH]).for_user(request.user)
         return [(o.slug, o.name) for o in qs]
 
     def queryset(self, request, queryset):
