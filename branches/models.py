@@ -118,7 +118,7 @@ class Organisation(models.Model):
             raise ValidationError({"parent": message}, code="parent_kind")
         # The kinds alone rule out a loop in a tree they have always kept; this guards one
         # stored before the rule (or by a bulk update), so it is never built upon.
-        if parent is not None and self.pk is not None and self._is_ancestor_of_itself(parent):
+        if parent is not None and self._is_ancestor_of_itself(parent):
             raise ValidationError(
                 {"parent": _("An organisation cannot be placed under itself or under one of its own organisations.")},
                 code="cycle",
