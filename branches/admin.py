@@ -11,10 +11,12 @@ from branches import services
 from branches.admin_base import BranchScopedAdmin, BranchScopedTabularInline
 from branches.charts import follower_chart_svg
 from branches.choices import LinkProblem, Platform
+from branches.imports import RegistryImporter
 from branches.linkcheck import DEAD_AFTER_FAILURES
 from branches.models import FollowerCount, Organisation, OutreachVisit, SocialPage
 from branches.normalise import normalise_social_url
 from unionportal.exceptions import ApplicationError
+from unionportal.spreadsheet_admin import SpreadsheetImportMixin
 
 
 class SocialPageInline(BranchScopedTabularInline):
@@ -32,7 +34,8 @@ class SocialPageInline(BranchScopedTabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(BranchScopedAdmin):
+class OrganisationAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
+    spreadsheet_importer = RegistryImporter
     list_display = ["name_ru", "kind", "parent", "primary_kind", "member_count", "chair_name", "position", "is_active"]
     list_filter = ["kind", "primary_kind", "is_active"]
     list_select_related = ["parent"]
@@ -126,7 +129,8 @@ class FollowerCountInline(BranchScopedTabularInline):
 
 
 @admin.register(SocialPage)
-class SocialPageAdmin(BranchScopedAdmin):
+class SocialPageAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
+    spreadsheet_importer = RegistryImporter
     form = SocialPageForm
     list_display = ["organisation", "platform", "handle", "problem_list", "resolved", "kind", "link_state", "link"]
     list_filter = [ProblemFilter, "platform", "kind", "is_official"]
