@@ -10,6 +10,7 @@ import ipaddress
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "csp",
     "accounts",
     "branches",
     "publications",
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireStaffMFAMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "unionportal.urls"
@@ -219,6 +222,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from the portal
+# itself only, so an injected tag can neither run code nor load anything. No template has
+# an inline script or style attribute (the admin's few colours are in static/css/admin.css);
+# two inline <style> blocks are allowed by their hash: the self-contained 500 page's, and
+# the admin change list's (Django's own, shown when a list has no actions).
+# tests/unionportal/test_csp.py recomputes both hashes from the templates.
+# Images may be data: URIs (allauth's TOTP QR code); frames only the two video players,
+# made when a visitor clicks a video's poster.
+CSP_STYLE_HASHES = [
+    "'sha256-XIOiBG2qeHxk6pJP3pD/h2OBFc9KW7CPidc43xbS88g='",  # templates/500.html
+    "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='",  # django/contrib/admin/.../change_list.html
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, *CSP_STYLE_HASHES],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://www.facebook.com"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # The proxies (nginx) whose X-Forwarded-For / X-Real-IP name the visitor: addresses or
 # networks, comma-separated. Empty: REMOTE_ADDR is the visitor (no proxy, or one that sets
