@@ -114,11 +114,16 @@ def submit(request):
     return _to_status_page(appeal)
 
 
+def _lookup_refused(request, form):
+    form.is_valid()
+    form.add_error(None, _("Too many lookups from your address in the last hour. Please try again later."))
+    return render(request, "appeals/status_lookup.html", {"form": form}, status=429)
+
+
 def status(request):
     form = StatusLookupForm(request.GET or None)
     if form.is_bound and not protection.status_lookup_allowed(request):
-        form.add_error(None, _("Too many lookups from your address in the last hour. Please try again later."))
-        return render(request, "appeals/status_lookup.html", {"form": form}, status=429)
+        return _lookup_refused(request, form)
     if form.is_bound and form.is_valid():
         appeal = selectors.appeal_by_code(form.cleaned_data["code"])
         if appeal is not None:
@@ -133,9 +138,7 @@ def detail(request, code):
     if appeal is None:
         # A wrong code in the address is a lookup too: guessing codes by URL is limited alike.
         if not protection.status_lookup_allowed(request):
-            form = StatusLookupForm()
-            form.add_error(None, _("Too many lookups from your address in the last hour. Please try again later."))
-            return render(request, "appeals/status_lookup.html", {"form": form}, status=429)
+            return _lookup_refused(request, StatusLookupForm({"code": code}))
         raise Http404
     context = {
         "appeal": appeal,
