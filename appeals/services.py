@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import secrets
+import time
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -418,6 +419,13 @@ def faq_from_appeal(*, appeal: Appeal, actor) -> FaqEntry:
 # --- Notifications (the outbox) ------------------------------------------------------------
 
 
+# After a failed publish, this process stops trying that broker for a few seconds: a
+# broker host that is down or hung would otherwise cost every submission its timeout. What
+# is not queued is sent by the outbox drain.
+PUBLISH_PAUSE_SECONDS = 10.0
+_publish_paused_until: dict[str, float] = {}
+
+
 def queue_on_commit(task_name: str, appeal_id: int) -> None:
     """Send the task once the appeal is committed; a broker that is down loses nothing,
     because `notified_at`/`answer_sent_at` stay empty and the outbox drain (every minute,
@@ -428,10 +436,16 @@ def queue_on_commit(task_name: str, appeal_id: int) -> None:
         from appeals import tasks
 
         task = getattr(tasks, task_name.rsplit(".", 1)[1])
+        broker = "" if task.app.conf.task_always_eager else str(task.app.conf.broker_url)
+        if broker and time.monotonic() < _publish_paused_until.get(broker, 0.0):
+            logger.info("Broker recently down: %s for appeal %s left to the outbox drain", task_name, appeal_id)
+            return
         try:
             # No publish retries: a request must not hang on a dead broker.
             task.apply_async(args=[appeal_id], retry=False)
         except Exception:  # noqa: BLE001 - the broker's errors vary by transport; the outbox retries
+            if broker:
+                _publish_paused_until[broker] = time.monotonic() + PUBLISH_PAUSE_SECONDS
             logger.warning("Could not queue %s for appeal %s; the outbox drain will send it", task_name, appeal_id)
 
     transaction.on_commit(enqueue)

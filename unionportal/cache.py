@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 # A down Redis is logged once a minute per process, not once per request.
 _LOG_EVERY_SECONDS = 60
 _last_logged = 0.0
+# Per server, until when this process treats it as down (see FailSoftRedisCache.SKIP_SECONDS).
+_skip_until: dict[str, float] = {}
 
 
 class CacheUnavailable(Exception):
@@ -47,79 +49,61 @@ def _log_failure(operation: str, exc: BaseException) -> None:
 
 
 class FailSoftRedisCache(RedisCache):
-    """RedisCache whose failures are misses (reads) and no-ops (writes)."""
+    """RedisCache whose failures are misses (reads) and no-ops (writes).
+
+    After a failure the process leaves this Redis alone for `SKIP_SECONDS`: a Redis host
+    that is down (no answer at all) would otherwise cost every cache call of every request
+    the whole connect timeout; now it costs one call in a few seconds.
+    """
+
+    SKIP_SECONDS = 5.0
+
+    def _guard(self, operation: str, call, fallback):
+        if time.monotonic() < _skip_until.get(self._server_key, 0.0):
+            return fallback()
+        try:
+            return call()
+        except _errors() as exc:
+            _skip_until[self._server_key] = time.monotonic() + self.SKIP_SECONDS
+            _log_failure(operation, exc)
+            return fallback()
+
+    @property
+    def _server_key(self) -> str:
+        return ",".join(self._servers)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except _errors() as exc:
-            _log_failure("add", exc)
-            return True
+        return self._guard("add", lambda: super(FailSoftRedisCache, self).add(key, value, timeout, version), lambda: True)
 
     def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except _errors() as exc:
-            _log_failure("get", exc)
-            return default
+        return self._guard("get", lambda: super(FailSoftRedisCache, self).get(key, default, version), lambda: default)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except _errors() as exc:
-            _log_failure("set", exc)
+        self._guard("set", lambda: super(FailSoftRedisCache, self).set(key, value, timeout, version), lambda: None)
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except _errors() as exc:
-            _log_failure("touch", exc)
-            return False
+        return self._guard("touch", lambda: super(FailSoftRedisCache, self).touch(key, timeout, version), lambda: False)
 
     def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except _errors() as exc:
-            _log_failure("delete", exc)
-            return False
+        return self._guard("delete", lambda: super(FailSoftRedisCache, self).delete(key, version), lambda: False)
 
     def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except _errors() as exc:
-            _log_failure("get_many", exc)
-            return {}
+        return self._guard("get_many", lambda: super(FailSoftRedisCache, self).get_many(keys, version), dict)
 
     def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except _errors() as exc:
-            _log_failure("has_key", exc)
-            return False
+        return self._guard("has_key", lambda: super(FailSoftRedisCache, self).has_key(key, version), lambda: False)
 
     def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except _errors() as exc:
-            _log_failure("incr", exc)
-            raise CacheUnavailable(type(exc).__name__) from exc
+        def unavailable():
+            raise CacheUnavailable(self._server_key)
+
+        return self._guard("incr", lambda: super(FailSoftRedisCache, self).incr(key, delta, version), unavailable)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except _errors() as exc:
-            _log_failure("set_many", exc)
-            return []
+        return self._guard("set_many", lambda: super(FailSoftRedisCache, self).set_many(data, timeout, version), list)
 
     def delete_many(self, keys, version=None):
-        try:
-            super().delete_many(keys, version)
-        except _errors() as exc:
-            _log_failure("delete_many", exc)
+        self._guard("delete_many", lambda: super(FailSoftRedisCache, self).delete_many(keys, version), lambda: None)
 
     def clear(self):
-        try:
-            return super().clear()
-        except _errors() as exc:
-            _log_failure("clear", exc)
-            return False
+        return self._guard("clear", lambda: super(FailSoftRedisCache, self).clear(), lambda: False)

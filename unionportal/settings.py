@@ -280,10 +280,13 @@ else:
     # the connect timeout. The appeal's outbox columns and the every-minute drain job send
     # what could not be queued. The worker's own reconnecting is governed separately
     # (broker_connection_retry*), so it still waits for the broker to come back.
+    # socket_timeout bounds a Redis that accepts and never answers (without it a publish
+    # waits for ever); it must stay above the worker's 1 s BRPOP, hence 2 s.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "max_retries": 0,
         "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
         "connect_retries_timeout": REDIS_TIMEOUT_SECONDS,
+        "socket_timeout": max(2.0, REDIS_TIMEOUT_SECONDS),
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # Beat and every caller publish once; a failed publish is caught by the outbox, not retried inline.
