@@ -37,6 +37,7 @@ def test_a_url_encoded_body_in_a_foreign_charset_is_a_400(settings, debug, chars
         response = client.generic("POST", path, body, content_type=f"application/x-www-form-urlencoded; charset={charset}")
         assert response.status_code == 400, (path, response.status_code)
         assert "кодировке" in response.content.decode()
+        assert "Content-Security-Policy" in response
 
 
 @pytest.mark.parametrize("debug", [False, True])
