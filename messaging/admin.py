@@ -11,11 +11,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_mixins import BranchScopedAdmin
 from accounts.roles import is_regional
-from accounts.scoping import scoped_organisation_ids
+from branches.admin_base import BranchScopedAdmin
 from branches.choices import OrganisationKind
 from branches.models import Organisation
+from branches.scoping import visible_organisation_ids
 from messaging import selectors, services, texts
 from messaging.choices import Kind
 from messaging.models import Broadcast, DigestPreference, Subscriber
@@ -78,7 +78,7 @@ class NoticeForm(forms.Form):
         super().__init__(*args, **kwargs)
         branches = Organisation.objects.filter(kind=OrganisationKind.BRANCH, is_active=True).order_by("position", "name_ru")
         if not is_regional(user):
-            branches = branches.filter(pk__in=scoped_organisation_ids(user))
+            branches = branches.filter(pk__in=visible_organisation_ids(user))
             self.fields["branch"].required = True
             self.fields["branch"].empty_label = None
         self.fields["branch"].queryset = branches

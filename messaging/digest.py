@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.roles import Role
-from accounts.scoping import scope_queryset
 from messaging.models import DigestLog, DigestPreference
+from messaging.selectors import scoped
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +73,8 @@ def digest_context(*, user, today: datetime.date) -> dict:
     from publications.models import Publication
 
     since = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=7), datetime.time.min))
-    appeals = scope_queryset(Appeal.objects.all(), user)
-    published = scope_queryset(Publication.objects.select_related("organisation"), user).filter(published_at__gte=since)
+    appeals = scoped(Appeal.objects.all(), user)
+    published = scoped(Publication.objects.select_related("organisation"), user).filter(published_at__gte=since)
     base = settings.PORTAL_BASE_URL.rstrip("/")
     return {
         "user": user,
@@ -84,7 +84,7 @@ def digest_context(*, user, today: datetime.date) -> dict:
         "overdue_appeals": appeals.filter(status__in=OPEN_STATUSES, due_date__lt=today).count(),
         "published_count": published.count(),
         "published": list(published.order_by("-published_at")[:10]),
-        "next_giveaway": scope_queryset(coming_giveaways(), user).first(),
+        "next_giveaway": scoped(coming_giveaways(), user).first(),
         "admin_url": base + reverse("admin:index"),
         "switch_url": base + reverse("messaging:digest_switch", args=[make_token(user.pk)]),
     }

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from branches.scoping import ScopedManager
 from messaging.choices import BotLanguage, Kind, NewsMode, OutboxStatus
 
 
@@ -97,6 +98,8 @@ class Broadcast(models.Model):
         verbose_name=_("sent by"),
     )
     created_at = models.DateTimeField(_("queued"), default=timezone.now)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

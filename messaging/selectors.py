@@ -8,18 +8,25 @@ from collections import defaultdict
 
 from django.db.models import Count, Q, QuerySet
 
-from accounts.scoping import scope_queryset
 from branches.choices import OrganisationKind
 from branches.models import Organisation
+from branches.scoping import visible_organisation_ids
 from messaging.choices import OutboxStatus
 from messaging.models import Broadcast, Subscriber
 from messaging.telegram import bot_config
 
 
+def scoped(queryset: QuerySet, user, *, field: str | None = None) -> QuerySet:
+    """`queryset` narrowed to the organisations `user` may see (branches.scoping's rule)."""
+    field = field or queryset.model.BRANCH_SCOPE_FIELD
+    ids = visible_organisation_ids(user)
+    return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
+
+
 def subscriber_counts(*, user) -> list[dict]:
     """Active subscribers per branch and language, only of the branches `user` may see.
     Numbers only: no row of a subscriber ever leaves this function. One query."""
-    qs = scope_queryset(Subscriber.objects.active(), user, field="branch")
+    qs = scoped(Subscriber.objects.active(), user, field="branch")
     rows = qs.values("branch_id", "branch__name_ru", "language").annotate(n=Count("pk")).order_by("branch__name_ru")
     table: dict = defaultdict(lambda: {"ru": 0, "kk": 0})
     names = {}
@@ -43,7 +50,7 @@ def broadcasts_with_outcome(*, user) -> QuerySet[Broadcast]:
         waiting=count(OutboxStatus.PENDING, OutboxStatus.SENDING),
         skipped=count(OutboxStatus.SKIPPED),
     )
-    return scope_queryset(qs, user)
+    return scoped(qs, user)
 
 
 def subscribable_branch(*, slug: str) -> Organisation | None:

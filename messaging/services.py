@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_regional
-from accounts.scoping import user_organisation_id
 from branches.choices import OrganisationKind
 from branches.models import Organisation
+from branches.scoping import user_organisation_id
 from messaging import consent
 from messaging.choices import BotLanguage, Kind, NewsMode, OutboxStatus
 from messaging.models import Broadcast, ChatAppeal, OutboxMessage, ProcessedUpdate, Subscriber

@@ -6,7 +6,6 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from messaging import views as messaging_views
 from unionportal import views
 
 # The admin logs in through allauth, so two-factor and rate limits cover it too.
@@ -20,14 +19,15 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("i18n/setlang/", set_language, name="set_language"),
     # Telegram posts here; no language prefix, no CSRF (checked by the secret-token header).
-    path("telegram/webhook/", messaging_views.webhook, name="telegram_webhook"),
+    path("telegram/", include("messaging.webhook_urls")),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    path("", include("portal.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("branches/", include("branches.urls")),
+    # The registry's pages and a branch's page, assembled in `portal` (namespace "branches").
+    path("branches/", include("portal.branch_urls")),
     path("news/", include("publications.urls")),
     path("appeal/", include("appeals.urls")),
     path("press/", include("media_reports.urls")),
