@@ -2,6 +2,8 @@
 with their outcome, a "send now" for an important notice with a preview in both
 languages, and the digest preferences."""
 
+from types import SimpleNamespace
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -51,6 +53,9 @@ class SubscriberAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
+        if request.GET and request.GET.get("e") != "1":
+            # The page offers no filter or search: any lookup is refused, as Django's lists do.
+            return redirect(f"{request.path}?e=1")
         warn_if_bot_off(request)
         rows = selectors.subscriber_counts(user=request.user)
         context = {
@@ -58,6 +63,8 @@ class SubscriberAdmin(admin.ModelAdmin):
             "title": gettext("Subscribers of the Telegram bot"),
             "opts": self.model._meta,
             "rows": rows,
+            # No list filters here (the numbers are the whole page), for tools that read `cl`.
+            "cl": SimpleNamespace(filter_specs=[]),
             "total": {"ru": sum(r["ru"] for r in rows), "kk": sum(r["kk"] for r in rows), "total": sum(r["total"] for r in rows)},
         }
         return TemplateResponse(request, "admin/messaging/subscriber_counts.html", context)
