@@ -279,13 +279,13 @@ class AppealAdmin(BranchScopedAdmin):
         selected = list(queryset)
         return self.get_queryset(request).filter(services.person_appeals(selected)).select_related("workplace", "branch").prefetch_related("events")
 
-    @admin.action(description=_("Export the personal data of the selected appeals' authors (JSON)"), permissions=["view"])
+    @admin.action(description=_("Export the personal data of the selected appeals' authors (ZIP: JSON and attachments)"), permissions=["view"])
     def export_personal_data(self, request, queryset):
         if not is_regional(request.user):
             raise PermissionDenied
-        document = services.person_export(appeals=self._people_appeals(request, queryset), actor=request.user)
-        response = HttpResponse(document, content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="personal-data-{timezone.localdate():%Y%m%d}.json"'
+        archive = services.person_export(appeals=self._people_appeals(request, queryset), actor=request.user)
+        response = HttpResponse(archive, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="personal-data-{timezone.localdate():%Y%m%d}.zip"'
         return response
 
     @admin.action(description=_("Erase the personal data of the selected appeals' authors (on request)"), permissions=["change"])

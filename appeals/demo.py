@@ -163,7 +163,7 @@ def _make_year(rng, year: int, count: int, orgs: dict, workplaces: list) -> list
             language=language,
             is_anonymous=anonymous,
             name="" if anonymous else f"Демо Участник {number}",
-            phone="" if anonymous or channel in (Channel.EMAIL, Channel.WEB) else f"+7 000 000 {number[-4:]}",
+            phone="" if anonymous or channel in (Channel.EMAIL, Channel.WEB) else f"+7000000{number[-4:]}",
             email="" if anonymous or channel not in (Channel.EMAIL, Channel.WEB) else f"demo-{number}@example.invalid",
             workplace=rng.choice(workplaces) if workplaces and rng.random() < 0.5 else None,
             branch=orgs.get(slug),

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals.choices import Rating, Topic
 from appeals.models import QUESTION_MAX_LENGTH
+from appeals.phones import normalise_phone
 from branches.choices import OrganisationKind
 from branches.models import Organisation
 from unionportal.uploads import PDF_MAGIC, validate_image_upload, validate_pdf_upload
@@ -64,6 +65,9 @@ class AppealForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["workplace"].queryset = Organisation.objects.filter(is_active=True).order_by("kind", "position", "name_ru")
         self.fields["branch"].queryset = Organisation.objects.filter(is_active=True, kind=OrganisationKind.BRANCH)
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data.get("phone", ""))
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")

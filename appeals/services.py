@@ -4,10 +4,12 @@ notes, ratings, anonymisation and the e-mails. Each change leaves an `AppealEven
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import logging
 import re
 import secrets
+import zipfile
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -23,6 +25,8 @@ from django.utils.translation import gettext as _
 from appeals.choices import FINISHED_STATUSES, OPEN_STATUSES, Channel, EventKind, Rating, Status
 from appeals.consent import CURRENT_VERSION
 from appeals.models import Appeal, AppealEvent, FaqEntry, ReminderLog, hash_code, tracking_code_for
+from appeals.phones import normalise_phone_or_keep
+from appeals.workdays import add_working_days
 from unionportal.exceptions import ApplicationError, DuplicateError
 
 logger = logging.getLogger(__name__)
@@ -48,7 +52,9 @@ def new_reference() -> str:
 
 
 def due_date_for(received_at: datetime.datetime) -> datetime.date:
-    return timezone.localdate(received_at) + datetime.timedelta(days=settings.APPEAL_DUE_DAYS)
+    """The last day to answer: APPEAL_DUE_WORKING_DAYS working days in Kazakhstan after the
+    day the appeal came (Asia/Almaty), skipping weekends, holidays and transferred days off."""
+    return add_working_days(timezone.localdate(received_at), settings.APPEAL_DUE_WORKING_DAYS)
 
 
 def _event(appeal: Appeal, kind: str, *, actor=None, text: str = "", from_status: str = "", to_status: str = "") -> AppealEvent:
@@ -101,8 +107,8 @@ def appeal_submit(
     topic: str,
     question: str,
     consent: bool,
-    form_token: str,
-    language: str,
+    form_token: str | None = None,
+    language: str = "ru",
     is_anonymous: bool = False,
     name: str = "",
     phone: str = "",
@@ -112,16 +118,21 @@ def appeal_submit(
     branch=None,
     attachment=None,
     user=None,
+    channel: str = Channel.WEB,
 ) -> tuple[Appeal, str]:
-    """An appeal from the public form. A form token already used means a double click or a
-    resubmitted page: `DuplicateError` with the appeal stored the first time."""
+    """An appeal the member sent themselves: the public form, or a bot (`channel`, e.g.
+    Telegram) that asked for the same consent. A form token already used means a double
+    click or a resubmitted page: `DuplicateError` with the appeal stored the first time.
+    Returns the appeal and its tracking code."""
     if not consent:
         raise ApplicationError(_("Consent to the processing of personal data is required."), code="consent")
-    existing = Appeal.objects.filter(form_token=form_token).order_by().first()
+    if channel not in Channel.values:
+        raise ApplicationError(_("Unknown channel."), code="channel")
+    existing = Appeal.objects.filter(form_token=form_token).order_by().first() if form_token else None
     if existing is not None:
         raise DuplicateError(_("This appeal has already been sent."), extra={"existing": existing})
     fields = {
-        "channel": Channel.WEB,
+        "channel": channel,
         "received_at": timezone.now(),
         "language": language,
         "is_anonymous": is_anonymous,
@@ -145,7 +156,7 @@ def appeal_submit(
         with transaction.atomic():
             return _create(fields=fields)
     except IntegrityError:
-        existing = Appeal.objects.filter(form_token=form_token).first()
+        existing = Appeal.objects.filter(form_token=form_token).first() if form_token else None
         if existing is None:
             raise
         raise DuplicateError(_("This appeal has already been sent."), extra={"existing": existing}) from None
@@ -154,7 +165,12 @@ def appeal_submit(
 @transaction.atomic
 def appeal_log(*, actor, channel: str, received_at: datetime.datetime, fields: dict) -> Appeal:
     """An appeal that came by WhatsApp, a social page, phone, a visit, e-mail or letter,
-    typed in by staff. Consent is not recorded here: the member gave their data to staff."""
+    typed in by staff. Consent is not recorded here: the member gave their data to staff.
+
+    The appeal has a tracking code like a web one (`appeal.tracking_code`, derived from its
+    salt): the admin shows it to staff with the ready replies to send it back."""
+    if channel not in Channel.values:
+        raise ApplicationError(_("Unknown channel."), code="channel")
     appeal, _code = _create(fields={**fields, "channel": channel, "received_at": received_at}, actor=actor)
     return appeal
 
@@ -355,13 +371,16 @@ def appeal_anonymise(*, appeal: Appeal, actor=None, reason: str = "") -> Appeal:
 
 
 def person_appeals(appeals) -> Q:
-    """A filter matching every appeal of the people who sent `appeals` (by e-mail, phone, account)."""
+    """A filter matching every appeal of the people who sent `appeals` (by e-mail, phone in
+    its international form, account)."""
     condition = Q(pk__in=[a.pk for a in appeals])
     for appeal in appeals:
         if appeal.email:
             condition |= Q(email__iexact=appeal.email)
         if appeal.phone:
-            condition |= Q(phone=appeal.phone)
+            # Stored phones are normalised (migration 0003); the typed form is matched too,
+            # for a row that could not be normalised.
+            condition |= Q(phone__in={normalise_phone_or_keep(appeal.phone), appeal.phone})
         if appeal.user_id:
             condition |= Q(user_id=appeal.user_id)
     return condition
@@ -375,11 +394,23 @@ EXPORT_FIELDS = [
 
 
 @transaction.atomic
-def person_export(*, appeals, actor) -> str:
-    """A JSON document of everything stored about the people who sent `appeals`."""
+def person_export(*, appeals, actor) -> bytes:
+    """A ZIP of everything stored about the people who sent `appeals`: `personal-data.json`
+    and their attachments under `attachments/` (named in the JSON of each appeal)."""
     records = []
+    buffer = io.BytesIO()
+    archive = zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED)
     for appeal in appeals:
         record = {field: getattr(appeal, field) for field in EXPORT_FIELDS}
+        record["attachment"] = ""
+        if appeal.attachment:
+            member = f"attachments/{appeal.reference}-{appeal.attachment.name.rsplit('/', 1)[-1]}"
+            try:
+                with appeal.attachment.open("rb") as handle:
+                    archive.writestr(member, handle.read())
+                record["attachment"] = member
+            except FileNotFoundError:
+                record["attachment"] = _("(the file is missing from the storage)")
         record["workplace"] = appeal.workplace.name_ru if appeal.workplace else ""
         record["routed_to"] = appeal.branch.name_ru if appeal.branch else ""
         record["history"] = [
@@ -389,7 +420,10 @@ def person_export(*, appeals, actor) -> str:
         ]
         records.append(record)
         _event(appeal, EventKind.EXPORTED, actor=actor)
-    return json.dumps({"exported_at": timezone.now(), "appeals": records}, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    document = json.dumps({"exported_at": timezone.now(), "appeals": records}, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    archive.writestr("personal-data.json", document)
+    archive.close()
+    return buffer.getvalue()
 
 
 @transaction.atomic
