@@ -92,7 +92,23 @@ class AppealForm(forms.Form):
 
 
 class StatusLookupForm(forms.Form):
-    code = forms.CharField(label=_("Tracking code"), max_length=100, strip=True)
+    """The number from a page, a slip or a message, or the whole link; with the short number,
+    the last four digits of the phone or the e-mail the appeal was sent with."""
+
+    code = forms.CharField(
+        label=_("Appeal number or link"),
+        max_length=300,
+        strip=True,
+        help_text=_("The number such as 7GBR-ZGRT, or the whole link you received."),
+    )
+    proof = forms.CharField(
+        label=_("Last four digits of your phone, or your e-mail"),
+        max_length=254,
+        required=False,
+        strip=True,
+        help_text=_("Needed with the number; not needed with the link."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
 
 class RatingForm(forms.Form):

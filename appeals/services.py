@@ -566,7 +566,7 @@ def send_pending_notifications(*, older_than_minutes: int = 5) -> int:
 def send_overdue_reminders(*, today: datetime.date | None = None) -> int:
     """One e-mail a day to each assignee listing their overdue and due-soon appeals."""
     today = today or timezone.localdate()
-    soon = today + datetime.timedelta(days=settings.APPEAL_DUE_SOON_DAYS)
+    soon = add_working_days(today, settings.APPEAL_DUE_SOON_DAYS)
     open_appeals = Appeal.objects.filter(status__in=OPEN_STATUSES, assignee__isnull=False, due_date__lte=soon)
     sent = 0
     for assignee_id in open_appeals.values_list("assignee_id", flat=True).distinct().order_by():

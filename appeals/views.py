@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import staff_required
 from accounts.scoping import get_object_for_user
-from appeals import protection, selectors, services
+from appeals import lookup, protection, selectors, services
 from appeals.choices import Topic
 from appeals.consent import consent_text
 from appeals.forms import AppealForm, RatingForm, StatusLookupForm
@@ -113,14 +113,44 @@ def submit(request):
 
 
 def status(request):
+    """Find an appeal by its link or code, or by its short number with the phone's last four
+    digits or the e-mail. A wrong answer reads the same whether the number exists or not."""
     form = StatusLookupForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        appeal = selectors.appeal_by_code(form.cleaned_data["code"])
+    if not (form.is_bound and form.is_valid()):
+        return _render_lookup(request, form)
+    if lookup.address_limited(request):
+        form.add_error(None, _("Too many look-ups from your address. Please try again in an hour."))
+        return _render_lookup(request, form, status=429)
+    query = lookup.read_query(form.cleaned_data["code"])
+    if query.code:
+        appeal = selectors.appeal_by_code(query.code)
         if appeal is not None:
             return _to_status_page(appeal)
         form.add_error("code", _("No appeal has this code. Check it and try again."))
-        return render(request, "appeals/status_lookup.html", {"form": form}, status=404)
-    return render(request, "appeals/status_lookup.html", {"form": form})
+        return _render_lookup(request, form, status=404)
+    if not query.reference:
+        form.add_error("code", _("This is neither an appeal number such as 7GBR-ZGRT nor a link to an appeal."))
+        return _render_lookup(request, form)
+    proof = form.cleaned_data["proof"]
+    if not proof:
+        form.add_error("proof", _("With the number, write the last four digits of your phone or your e-mail."))
+        return _render_lookup(request, form)
+    if lookup.reference_locked(query.reference):
+        form.add_error(None, _("Too many wrong answers for this number. Please try again in an hour, or use the link."))
+        return _render_lookup(request, form, status=429)
+    appeal = selectors.appeal_by_reference(query.reference, proof)
+    if appeal is None:
+        lookup.count_failure(query.reference)
+        form.add_error(None, _("The number and the phone digits or e-mail do not match. Check them and try again."))
+        return _render_lookup(request, form, status=404)
+    return _to_status_page(appeal)
+
+
+def _render_lookup(request, form, *, status=200):
+    response = render(request, "appeals/status_lookup.html", {"form": form}, status=status)
+    # The query string holds the member's number and digits: no cache may keep the page.
+    add_never_cache_headers(response)
+    return response
 
 
 def detail(request, code):
