@@ -52,6 +52,8 @@ def read_query(text: str) -> Query:
     link = _LINK_RE.search(text)
     if link:
         return Query(code=link.group(1))
+    # Copied out of a message, the number often brings its sentence's punctuation along.
+    text = text.strip(".,;:!?\"'«»“”()[] ")
     compact = re.sub(r"\s+", "", text)
     reference = re.sub(r"[\s\-‐-―№#]+", "", text).upper()
     if _REFERENCE_RE.match(reference):

@@ -29,7 +29,7 @@ def test_the_number_with_the_phones_last_four_digits_finds_the_appeal(client, wh
     assert response.status_code == 302 and response["Location"] == _detail(whatsapp_appeal)
 
 
-@pytest.mark.parametrize("typed", ["7gbr-zgrt", "7GBRZGRT", " 7gbr zgrt ", "№ 7GBR–ZGRT"])
+@pytest.mark.parametrize("typed", ["7gbr-zgrt", "7GBRZGRT", " 7gbr zgrt ", "№ 7GBR–ZGRT", "«7GBR-ZGRT»."])
 def test_case_spaces_and_dashes_of_the_number_do_not_matter(client, whatsapp_appeal, typed):
     response = client.get(STATUS, {"code": typed, "proof": "1234"})
     assert response["Location"] == _detail(whatsapp_appeal)
