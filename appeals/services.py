@@ -57,8 +57,11 @@ def due_date_for(received_at: datetime.datetime) -> datetime.date:
     return add_working_days(timezone.localdate(received_at), settings.APPEAL_DUE_WORKING_DAYS)
 
 
-def _event(appeal: Appeal, kind: str, *, actor=None, text: str = "", from_status: str = "", to_status: str = "") -> AppealEvent:
+def _event(
+    appeal: Appeal, kind: str, *, actor=None, text: str = "", from_status: str = "", to_status: str = "", at=None
+) -> AppealEvent:
     return AppealEvent.objects.create(
+        created_at=at or timezone.now(),
         appeal=appeal,
         actor=actor if actor is not None and actor.is_authenticated else None,
         kind=kind,
@@ -72,8 +75,9 @@ def _event(appeal: Appeal, kind: str, *, actor=None, text: str = "", from_status
 # --- Creating ----------------------------------------------------------------------------
 
 
-def _create(*, fields: dict, actor=None) -> tuple[Appeal, str]:
-    """Store a new appeal with a fresh reference and tracking code; returns it and the code."""
+def _create(*, fields: dict, actor=None, notify: bool = True) -> tuple[Appeal, str]:
+    """Store a new appeal with a fresh reference and tracking code; returns it and the code.
+    `notify=False` (an imported register) marks the outbox done: nobody is e-mailed."""
     salt = secrets.token_urlsafe(24)
     code = tracking_code_for(salt)
     appeal = Appeal(code_salt=salt, code_hash=hash_code(code), **fields)
@@ -97,8 +101,10 @@ def _create(*, fields: dict, actor=None) -> tuple[Appeal, str]:
         if appeal.attachment and appeal.attachment._committed:
             appeal.attachment.storage.delete(appeal.attachment.name)
         raise
-    _event(appeal, EventKind.SUBMITTED, actor=actor, to_status=appeal.status)
-    queue_on_commit("appeals.tasks.send_appeal_notifications", appeal.pk)
+    # An imported register's appeal is dated when it came, not when it was typed in.
+    _event(appeal, EventKind.SUBMITTED, actor=actor, to_status=Status.NEW, at=None if notify else appeal.received_at)
+    if notify:
+        queue_on_commit("appeals.tasks.send_appeal_notifications", appeal.pk)
     return appeal, code
 
 
@@ -172,6 +178,58 @@ def appeal_log(*, actor, channel: str, received_at: datetime.datetime, fields: d
     if channel not in Channel.values:
         raise ApplicationError(_("Unknown channel."), code="channel")
     appeal, _code = _create(fields={**fields, "channel": channel, "received_at": received_at}, actor=actor)
+    return appeal
+
+
+# Statuses a register row may carry: a duplicate needs its original, which a register lacks.
+IMPORT_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.ANSWERED, Status.CLOSED, Status.REJECTED)
+
+
+def appeal_import(
+    *,
+    actor,
+    channel: str,
+    received_at: datetime.datetime,
+    fields: dict,
+    status: str = Status.NEW,
+    answer: str = "",
+    answered_at: datetime.datetime | None = None,
+) -> Appeal:
+    """One row of a branch's appeals register (CSV/XLSX import): stored like a logged appeal,
+    already in its final state, so the figures count it exactly like a typed one. Nobody is
+    e-mailed: the member was answered at the time, by the channel they used."""
+    if channel not in Channel.values:
+        raise ApplicationError(_("Unknown channel."), code="channel")
+    if status not in IMPORT_STATUSES:
+        raise ApplicationError(_("An imported appeal cannot have the status “%(status)s”.") % {"status": Status(status).label}, code="status")
+    answer = (answer or "").strip()
+    if status == Status.ANSWERED and not answer:
+        raise ApplicationError(_("Write the answer before marking the appeal as answered."), code="answer_required")
+    if answer and answered_at is None:
+        raise ApplicationError(_("The date of the answer is missing."), code="answered_at_required")
+    if answered_at is not None and answered_at < received_at:
+        raise ApplicationError(_("The answer is dated before the appeal was received."), code="answered_before")
+    if answered_at is not None and answered_at > timezone.now() + datetime.timedelta(minutes=10):
+        raise ApplicationError(_("The date of the answer is in the future."), code="answered_future")
+    finished_at = answered_at or received_at
+    now = timezone.now()
+    final = {
+        "status": status,
+        "answer": answer,
+        "notified_at": now,
+        # An old answer is not e-mailed again.
+        "answer_sent_at": now if answer else None,
+        "answered_at": answered_at if answer else None,
+        "first_answered_at": answered_at if answer else None,
+        "closed_at": finished_at if status in FINISHED_STATUSES else None,
+    }
+    appeal, _code = _create(
+        fields={**fields, **final, "channel": channel, "received_at": received_at}, actor=actor, notify=False
+    )
+    if status != Status.NEW:
+        _event(appeal, EventKind.STATUS, actor=actor, from_status=Status.NEW, to_status=status, at=finished_at)
+    if answer:
+        _event(appeal, EventKind.ANSWERED, actor=actor, text=answer, at=answered_at)
     return appeal
 
 
