@@ -166,3 +166,27 @@ def test_a_kazakh_appeal_is_offered_the_kazakh_canned_replies_first(client, regi
     labels = [label for value, label in field.choices if value]
     assert labels[0].startswith("Б казахский") and "на казахском" in labels[0]
     assert labels[1].startswith("А русский") and "на русском" in labels[1]
+
+
+def test_another_branchs_editor_cannot_open_the_slip_or_merge(client, editor_b, branch_a):
+    first, second = AppealFactory(branch=branch_a), AppealFactory(branch=branch_a)
+    client.force_login(editor_b)
+    assert client.get(reverse("admin:appeals_appeal_slip", args=[first.pk])).status_code == 404
+    assert client.post(reverse("admin:appeals_appeal_merge", args=[second.pk, first.pk])).status_code == 404
+    second.refresh_from_db()
+    assert second.status == Status.NEW
+
+
+def test_the_change_page_with_duplicates_takes_a_constant_number_of_queries(client, regional_staff, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    appeal = AppealFactory(phone="+77015551234")
+    AppealFactory(phone="+77015551234")
+    client.force_login(regional_staff)
+    with CaptureQueriesContext(connection) as two:
+        client.get(_change_url(appeal))
+    AppealFactory.create_batch(8, phone="+77015551234")
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        response = client.get(_change_url(appeal))
+    assert len(response.context["possible_duplicates"]) == 9
