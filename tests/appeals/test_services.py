@@ -211,7 +211,7 @@ def test_the_export_is_a_zip_with_the_persons_attachments(regional_staff):
 def test_a_migration_normalises_the_phones_stored_before(regional_staff):
     import importlib
 
-    migration = importlib.import_module("appeals.migrations.0003_appeal_phone_normalised")
+    migration = importlib.import_module("appeals.migrations.0004_appeal_phone_normalised")
     typed = AppealFactory(phone="8 (701) 555-12-34")
     junk = AppealFactory(phone="звонить вечером")
     from django.apps import apps

@@ -22,6 +22,6 @@ def normalise(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("appeals", "0002_appeal_channel_telegram")]
+    dependencies = [("appeals", "0003_appeal_phone_help_text")]
 
     operations = [migrations.RunPython(normalise, migrations.RunPython.noop, elidable=True)]
