@@ -26,6 +26,7 @@ from accounts.scoping import scope_queryset, scoped_organisation_ids, user_organ
 from appeals import replies, selectors, services
 from appeals.choices import OPEN_STATUSES, STAFF_CHANNELS, Channel, Status
 from appeals.models import Appeal, AppealEvent, CannedReply, FaqEntry
+from appeals.phones import display_phone
 from appeals.workdays import add_working_days
 from unionportal.exceptions import ApplicationError
 
@@ -270,7 +271,7 @@ class AppealAdmin(BranchScopedAdmin):
             extra_context["slip_url"] = reverse("admin:appeals_appeal_slip", args=[appeal.pk])
             if appeal.status in OPEN_STATUSES:
                 extra_context["possible_duplicates"] = [
-                    (other, reverse("admin:appeals_appeal_merge", args=[appeal.pk, other.pk]))
+                    (other, reverse("admin:appeals_appeal_merge", args=[appeal.pk, other.pk]), display_phone(other.phone) if other.phone else "")
                     for other in selectors.possible_duplicates(appeal, request.user)
                 ]
             extra_context["can_merge"] = self.has_change_permission(request, appeal)
@@ -339,7 +340,7 @@ class AppealAdmin(BranchScopedAdmin):
             return "—"
         if not getattr(obj, "personal_data_visible", False):
             return gettext("hidden")
-        return " · ".join(x for x in (obj.name, obj.phone, obj.email) if x)
+        return " · ".join(x for x in (obj.name, display_phone(obj.phone) if obj.phone else "", obj.email) if x)
 
     @admin.display(description=_("attachment"))
     def attachment_link(self, obj):

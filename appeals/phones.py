@@ -52,4 +52,8 @@ def display_phone(phone: str) -> str:
         number = phonenumbers.parse(phone, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
         return phone
+    national = phonenumbers.national_significant_number(number)
+    if number.country_code == 7 and len(national) == 10 and not phonenumbers.is_valid_number(number):
+        # The library groups only the prefixes it knows; a Kazakh number reads +7 XXX XXX XXXX.
+        return f"+7 {national[:3]} {national[3:6]} {national[6:]}"
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

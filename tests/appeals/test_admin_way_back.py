@@ -125,7 +125,7 @@ def test_an_open_appeal_with_the_same_phone_from_another_channel_is_suggested_an
     AppealFactory(phone="+77015551234", email="", status=Status.CLOSED)
     client.force_login(regional_staff)
     response = client.get(_change_url(second))
-    suggested = [other for other, _url in response.context["possible_duplicates"]]
+    suggested = [other for other, _url, _phone in response.context["possible_duplicates"]]
     assert suggested == [first]
     merge = reverse("admin:appeals_appeal_merge", args=[second.pk, first.pk])
     assert merge in response.content.decode()
@@ -140,7 +140,7 @@ def test_duplicates_match_on_the_email_or_the_name_too(client, regional_staff):
     by_name = AppealFactory(phone="", email="x@example.invalid", name="Айгуль Сейтова")
     appeal = AppealFactory(phone="", email="same@example.invalid", name="айгуль сейтова")
     client.force_login(regional_staff)
-    suggested = {other for other, _url in client.get(_change_url(appeal)).context["possible_duplicates"]}
+    suggested = {other for other, _url, _phone in client.get(_change_url(appeal)).context["possible_duplicates"]}
     assert suggested == {by_email, by_name}
 
 
