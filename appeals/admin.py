@@ -277,6 +277,10 @@ class AppealAdmin(BranchScopedAdmin):
             extra_context["can_merge"] = self.has_change_permission(request, appeal)
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "received_shortcuts": [gettext("yesterday"), gettext("the day before")]}
+        return super().add_view(request, form_url, extra_context)
+
     def response_add(self, request, obj, post_url_continue=None):
         # After logging an appeal, staff land on its page: the status link and the ready
         # reply to send back are there, and any duplicate from another channel.

@@ -1,11 +1,14 @@
 """A member asks in Russian and in Kazakh, staff answer one in the admin, the member reads it."""
 
+import datetime
 import re
 import urllib.parse
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
+from appeals.models import Appeal
 from tests.accounts.factories import UserFactory
 
 
@@ -90,7 +93,11 @@ def test_staff_log_a_whatsapp_appeal_send_the_link_back_and_the_member_finds_the
     page.fill("#id_name", "Демо Участник")
     page.fill("#id_phone", "8 701 555 12 34")
     page.select_option("#id_branch", str(branch_a.pk))
+    # It came last night: one click sets the day back.
+    page.get_by_role("link", name="вчера", exact=True).click()
     page.click("input[name=_save]")
+    logged = Appeal.objects.get(question__startswith="Можно ли перенести")
+    assert timezone.localtime(logged.received_at).date() == timezone.localdate() - datetime.timedelta(days=1)
 
     # Its page has the reply to send back: a wa.me link to the member's number.
     way_back = page.get_by_test_id("way-back")
