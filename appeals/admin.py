@@ -25,10 +25,12 @@ from accounts.roles import is_regional
 from accounts.scoping import scope_queryset, scoped_organisation_ids, user_organisation_id
 from appeals import replies, selectors, services
 from appeals.choices import OPEN_STATUSES, STAFF_CHANNELS, Channel, Status
+from appeals.imports import AppealImporter
 from appeals.models import Appeal, AppealEvent, CannedReply, FaqEntry
 from appeals.phones import display_phone
 from appeals.workdays import add_working_days
 from unionportal.exceptions import ApplicationError
+from unionportal.spreadsheet_admin import SpreadsheetImportMixin
 
 CONTACT_FIELDS = ("is_anonymous", "name", "phone", "email")
 WORKFLOW_FIELDS = ("status", "answer", "duplicate_of", "canned_reply", "note")
@@ -154,8 +156,10 @@ class DueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Appeal)
-class AppealAdmin(BranchScopedAdmin):
+class AppealAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
     form = AppealAdminForm
+    # The branches' registers (CSV/XLSX) through the shared import: preview, then confirm.
+    spreadsheet_importer = AppealImporter
     list_display = ("reference", "received_at", "channel", "topic", "status_badge", "branch", "assignee", "due", "contact")
     list_filter = (
         "status",

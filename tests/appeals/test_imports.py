@@ -12,11 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appeals.choices import Channel, EventKind, Status
+from appeals.imports import AppealImporter
 from appeals.models import Appeal
-
-# The shared mechanism comes from the `sheets` branch; until it is merged these wait.
-sp = pytest.importorskip("unionportal.spreadsheets")
-from appeals.imports import AppealImporter  # noqa: E402
+from unionportal import spreadsheets as sp
 
 pytestmark = pytest.mark.django_db
 
