@@ -176,6 +176,9 @@ class AppealImporter(sp.Importer):
             f = plan["fields"]
             if self._key(plan["received_at"], f["question"], f["phone"], f["email"]) in existing:
                 row.problem(_("this appeal is already stored (the register was imported before?)"))
+        # Every row's reference, checked free in one query instead of one per row.
+        for (_row, plan), reference in zip(plans, services.free_references(len(plans)), strict=True):
+            plan["reference"] = reference
 
     def save_row(self, plan, row) -> str:
         services.appeal_import(
@@ -188,6 +191,7 @@ class AppealImporter(sp.Importer):
             answered_at=plan["answered_at"],
             # The organisation came from this import's own index of the registry.
             trusted=("branch",),
+            reference=plan.get("reference", ""),
         )
         return "created"
 

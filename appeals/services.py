@@ -51,6 +51,18 @@ def new_reference() -> str:
     return f"{chars[:4]}-{chars[4:]}"
 
 
+def free_references(count: int) -> list[str]:
+    """`count` new references, none in use and no two alike, checked in one query."""
+    chosen: set[str] = set()
+    while len(chosen) < count:
+        batch = list({new_reference() for _ in range(count - len(chosen))} - chosen)
+        taken: set[str] = set()
+        for start in range(0, len(batch), 5000):  # SQLite's limit of query parameters
+            taken |= set(Appeal.objects.filter(reference__in=batch[start : start + 5000]).values_list("reference", flat=True))
+        chosen |= set(batch) - taken
+    return list(chosen)
+
+
 def due_date_for(received_at: datetime.datetime) -> datetime.date:
     """The last day to answer: APPEAL_DUE_WORKING_DAYS working days in Kazakhstan after the
     day the appeal came (Asia/Almaty), skipping weekends, holidays and transferred days off."""
@@ -82,14 +94,21 @@ def _event(appeal: Appeal, kind: str, **kwargs) -> AppealEvent:
 
 
 def _create(
-    *, fields: dict, actor=None, notify: bool = True, trusted: tuple[str, ...] = (), history: Iterable[dict] = ()
+    *,
+    fields: dict,
+    actor=None,
+    notify: bool = True,
+    trusted: tuple[str, ...] = (),
+    history: Iterable[dict] = (),
+    reference: str = "",
 ) -> tuple[Appeal, str]:
     """Store a new appeal with a fresh reference and tracking code; returns it and the code.
 
     `notify=False` (an imported register) marks the outbox done: nobody is e-mailed.
     `trusted` names foreign keys the caller read from the database a moment ago (their
     existence check is a query per row of a 20,000-row import); `history` adds events
-    after "received", written with it in one INSERT."""
+    after "received", written with it in one INSERT; `reference`, one the caller already
+    checked is free (an import checks all of its references in one query)."""
     salt = secrets.token_urlsafe(24)
     code = tracking_code_for(salt)
     appeal = Appeal(code_salt=salt, code_hash=hash_code(code), **fields)
@@ -97,7 +116,8 @@ def _create(
         appeal.name = appeal.phone = appeal.email = ""
         appeal.user = None
     appeal.due_date = due_date_for(appeal.received_at)
-    for _attempt in range(5):
+    appeal.reference = reference
+    for _attempt in range(0 if reference else 5):
         appeal.reference = new_reference()
         if not Appeal.objects.filter(reference=appeal.reference).exists():
             break
@@ -209,6 +229,7 @@ def appeal_import(
     answer: str = "",
     answered_at: datetime.datetime | None = None,
     trusted: tuple[str, ...] = (),
+    reference: str = "",
 ) -> Appeal:
     """One row of a branch's appeals register (CSV/XLSX import): stored like a logged appeal,
     already in its final state, so the figures count it exactly like a typed one. Nobody is
@@ -250,6 +271,7 @@ def appeal_import(
         notify=False,
         trusted=trusted,
         history=history,
+        reference=reference,
     )
     return appeal
 

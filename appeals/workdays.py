@@ -21,9 +21,11 @@ def is_working_day(day: datetime.date) -> bool:
     return _calendar().is_working_day(day)
 
 
+@lru_cache(maxsize=4096)
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
     """The `days`-th working day after `start` (the day itself does not count, so an
-    appeal received on a Saturday has its first day on Monday)."""
+    appeal received on a Saturday has its first day on Monday). Cached: an imported register
+    has hundreds of appeals a day, and the calendar does not change while a process runs."""
     day = start
     remaining = days
     while remaining > 0:
