@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import is_regional
-from accounts.scoping import scoped_organisation_ids, user_organisation_id
 from appeals import services
 from appeals.choices import Channel, Status, Topic
 from appeals.models import QUESTION_MAX_LENGTH, Appeal
 from appeals.phones import normalise_phone
 from branches.models import Organisation
+from branches.scoping import user_organisation_id, visible_organisation_ids
 from unionportal import spreadsheets as sp
 
 COLUMNS = [
@@ -88,7 +88,7 @@ class AppealImporter(sp.Importer):
 
     def prepare(self):
         organisations = Organisation.objects.all()
-        ids = scoped_organisation_ids(self.user) if self.user is not None and not is_regional(self.user) else None
+        ids = visible_organisation_ids(self.user) if self.user is not None and not is_regional(self.user) else None
         if ids is not None:
             organisations = organisations.filter(pk__in=ids)
         self.organisations = sp.NameIndex(organisations, label=_("organisation"))

@@ -9,10 +9,10 @@ phone, and eight characters could be guessed.
 The tracking code itself is base64url: its case and its dashes are part of it, so only
 whitespace (a link broken over two lines of a message) is dropped from it.
 
-Limits (in the cache, Redis in production, keys hashed so no number or address is kept):
-`APPEAL_LOOKUPS_PER_HOUR` look-ups per address, and `APPEAL_LOOKUP_FAILURES_PER_NUMBER`
-wrong answers per short number, after which that number is refused for the hour whoever
-asks, so the four digits cannot be tried from many addresses. If the cache is down the
+Limits: per address through the portal's limiter (`protection.status_lookup_allowed`,
+`APPEAL_STATUS_LOOKUPS_PER_HOUR`); here, `APPEAL_LOOKUP_FAILURES_PER_NUMBER` wrong answers
+per short number (in the cache, the key hashed), after which that number is refused for the
+hour whoever asks, so the four digits cannot be tried from many addresses. If the cache is down the
 look-up is allowed (a member must be able to read their answer; the code is 144 bits).
 """
 
@@ -26,8 +26,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-
-from appeals.protection import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -86,11 +84,6 @@ def _read(key: str) -> int:
         return cache.get(key, 0)
     except Exception:  # noqa: BLE001 - as above: fail open
         return 0
-
-
-def address_limited(request) -> bool:
-    """Counts this look-up against the address; True when the address used up its hour."""
-    return _count(_key("addr", client_address(request))) > settings.APPEAL_LOOKUPS_PER_HOUR
 
 
 def reference_locked(reference: str) -> bool:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals.choices import OPEN_STATUSES, Channel, EventKind, Rating, Status, Topic
 from appeals.phones import normalise_phone
+from branches.scoping import ScopedManager
 
 # A received time this far ahead of the server's clock is a typing mistake, not a clock skew.
 RECEIVED_AT_TOLERANCE = datetime.timedelta(minutes=10)
@@ -136,6 +137,8 @@ class Appeal(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["-received_at", "-pk"]
         verbose_name = _("appeal")
@@ -150,7 +153,7 @@ class Appeal(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status=Status.DUPLICATE) | Q(duplicate_of__isnull=False),
-                name="appeal_duplicate_names_original",
+                name="appeal_duplicate_names_original", violation_error_message=_("An appeal marked as a duplicate must name the original appeal."),
             ),
         ]
 
@@ -228,7 +231,7 @@ class CannedReply(models.Model):
         ordering = ["topic", "title"]
         verbose_name = _("canned reply")
         verbose_name_plural = _("canned replies")
-        constraints = [models.UniqueConstraint(fields=["title"], name="cannedreply_unique_title")]
+        constraints = [models.UniqueConstraint(fields=["title"], name="cannedreply_unique_title", violation_error_message=_("A canned reply with this title already exists."))]
 
     def __str__(self):
         return self.title
@@ -290,7 +293,7 @@ class ReminderLog(models.Model):
         ordering = ["-day"]
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")
-        constraints = [models.UniqueConstraint(fields=["assignee", "day"], name="reminderlog_once_a_day")]
+        constraints = [models.UniqueConstraint(fields=["assignee", "day"], name="reminderlog_once_a_day", violation_error_message=_("This person has already been reminded today."))]
 
     def __str__(self):
         return f"{self.assignee_id} {self.day}"

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import staff_required
-from accounts.scoping import get_object_for_user
 from appeals import lookup, protection, selectors, services
 from appeals.choices import Topic
 from appeals.consent import consent_text
 from appeals.forms import AppealForm, RatingForm, StatusLookupForm
 from appeals.models import Appeal
+from branches.scoping import get_object_for_user
 from unionportal.exceptions import ApplicationError, DuplicateError
 
 
@@ -77,11 +77,12 @@ def submit(request):
         return _to_status_page(existing)
     if protection.filled_too_fast(elapsed):
         return _refused(request, _token_message("too_fast"), status=400)
-    if protection.rate_limited(request):
+    if not protection.reserve_submission(request):
         return _refused(request, _("Too many appeals from your address in the last hour. Please try again later."), status=429)
 
     form = AppealForm(request.POST, request.FILES)
     if not form.is_valid():
+        protection.release_submission(request)
         return _render_form(request, form)
     data = form.cleaned_data
     try:
@@ -102,25 +103,36 @@ def submit(request):
             user=request.user,
         )
     except DuplicateError as exc:
+        protection.release_submission(request)
         messages.info(request, _("Your appeal has already been received."))
         return _to_status_page(exc.extra["existing"])
     except ApplicationError as exc:
+        protection.release_submission(request)
         form.add_error(None, exc.message)
         return _render_form(request, form)
-    protection.count_submission(request)
     messages.success(request, _("Your appeal has been received. Keep the link to this page to follow it."))
     return _to_status_page(appeal)
+
+
+def _lookup_refused(request, form):
+    form.is_valid()
+    form.add_error(None, _("Too many lookups from your address in the last hour. Please try again later."))
+    response = render(request, "appeals/status_lookup.html", {"form": form}, status=429)
+    add_never_cache_headers(response)
+    return response
 
 
 def status(request):
     """Find an appeal by its link or code, or by its short number with the phone's last four
     digits or the e-mail. A wrong answer reads the same whether the number exists or not."""
     form = StatusLookupForm(request.GET or None)
-    if not (form.is_bound and form.is_valid()):
+    if not form.is_bound:
         return _render_lookup(request, form)
-    if lookup.address_limited(request):
-        form.add_error(None, _("Too many look-ups from your address. Please try again in an hour."))
-        return _render_lookup(request, form, status=429)
+    # Per address, through the portal's one limiter (unionportal/ratelimit.py).
+    if not protection.status_lookup_allowed(request):
+        return _lookup_refused(request, form)
+    if not form.is_valid():
+        return _render_lookup(request, form)
     query = lookup.read_query(form.cleaned_data["code"])
     if query.code:
         appeal = selectors.appeal_by_code(query.code)
@@ -156,6 +168,9 @@ def _render_lookup(request, form, *, status=200):
 def detail(request, code):
     appeal = selectors.appeal_by_code(code)
     if appeal is None:
+        # A wrong code in the address is a lookup too: guessing codes by URL is limited alike.
+        if not protection.status_lookup_allowed(request):
+            return _lookup_refused(request, StatusLookupForm({"code": code}))
         raise Http404
     context = {
         "appeal": appeal,

@@ -98,7 +98,7 @@ def test_wrong_answers_for_one_number_lock_it_for_the_hour_even_from_other_addre
 
 
 def test_one_address_has_a_limit_of_lookups_an_hour(client, whatsapp_appeal, settings):
-    settings.APPEAL_LOOKUPS_PER_HOUR = 2
+    settings.APPEAL_STATUS_LOOKUPS_PER_HOUR = 2
     for _ in range(2):
         assert client.get(STATUS, {"code": "x" * 24}, REMOTE_ADDR="10.0.0.5").status_code == 404
     response = client.get(STATUS, {"code": whatsapp_appeal.tracking_code}, REMOTE_ADDR="10.0.0.5")
