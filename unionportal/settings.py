@@ -310,12 +310,15 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # CELERY_BEAT_SCHEDULE lives in unionportal/schedules.py: every scheduled job in one place.
 
 # --- The union's own rules ------------------------------------------------------------
-APPEAL_DUE_DAYS = env.int("APPEAL_DUE_DAYS", default=15)
+# Working days in Kazakhstan (weekends, public holidays and transferred days off skipped).
+APPEAL_DUE_WORKING_DAYS = env.int("APPEAL_DUE_WORKING_DAYS", default=15)
 APPEAL_DUE_SOON_DAYS = env.int("APPEAL_DUE_SOON_DAYS", default=3)
 APPEAL_ANONYMISE_AFTER_DAYS = env.int("APPEAL_ANONYMISE_AFTER_DAYS", default=3 * 365)
 APPEAL_RATE_LIMIT_PER_HOUR = env.int("APPEAL_RATE_LIMIT_PER_HOUR", default=10)
 APPEAL_STATUS_LOOKUPS_PER_HOUR = env.int("APPEAL_STATUS_LOOKUPS_PER_HOUR", default=30)
 APPEAL_MIN_FILL_SECONDS = env.int("APPEAL_MIN_FILL_SECONDS", default=3)
+# Wrong answers (phone digits or e-mail) per short number per hour, from any address.
+APPEAL_LOOKUP_FAILURES_PER_NUMBER = env.int("APPEAL_LOOKUP_FAILURES_PER_NUMBER", default=5)
 GIVEAWAY_WINNER_COOLDOWN_WEEKS = env.int("GIVEAWAY_WINNER_COOLDOWN_WEEKS", default=4)
 GIVEAWAY_DRAND_URL = env("GIVEAWAY_DRAND_URL", default="")
 # Every CSV/XLSX import (unionportal/spreadsheets.py): the one row limit, and the size from
