@@ -49,6 +49,10 @@ def test_a_private_file_has_no_public_url(s3_store, branch_a):
     query = parse_qs(urlsplit(appeal.attachment.url).query)
     assert "X-Amz-Signature" in query or "Signature" in query
     assert int(query.get("X-Amz-Expires", ["0"])[0]) <= 300 or "Expires" in query
+    # Asked for without the signature, the store refuses it.
+    plain = appeal.attachment.url.split("?", 1)[0]
+    assert requests.get(plain, timeout=10).status_code == 403
+    assert requests.get(appeal.attachment.url, timeout=10).content == b"%PDF-1.4\n%test\n"
 
 
 def test_an_attachment_gone_from_the_store_is_a_404(s3_store, client, regional_staff, branch_a):
@@ -83,3 +87,14 @@ def test_a_refused_image_never_reaches_the_store(s3_store, branch_a):
         )
     assert getattr(excinfo.value, "code", None) == "not_image"
     assert keys(s3_store) == []
+
+
+def test_storage_url_names_the_store_the_bucket_and_the_keys():
+    from unionportal.storage import parse_storage_url
+
+    config = parse_storage_url("s3+http://key%2F1:se%40cret@minio.internal:9000/portal-files?private_bucket=portal-private")
+    assert config["endpoint_url"] == "http://minio.internal:9000"
+    assert (config["bucket"], config["private_bucket"]) == ("portal-files", "portal-private")
+    assert (config["access_key"], config["secret_key"]) == ("key/1", "se@cret")
+    with pytest.raises(ValueError):
+        parse_storage_url("s3://key:secret@minio.internal:9000/")
