@@ -35,4 +35,5 @@ FIGURE_SOURCES = [
     "appeals.selectors",
     "media_reports.selectors",
     "giveaways.selectors",
+    "polls.figures",
 ]

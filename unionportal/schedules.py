@@ -43,4 +43,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.settle_previous_year",
         "schedule": crontab(month_of_year=1, day_of_month=1, hour=2, minute=30),
     },
+    # Polls: rewrite the used invitation codes so their order says nothing about the answers.
+    "polls-reshuffle-invitations": {
+        "task": "polls.tasks.reshuffle_used_invitations",
+        "schedule": crontab(minute="*/10"),
+    },
 }

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "appeals",
     "media_reports",
     "giveaways",
+    "polls",
     "reports",
 ]
 
@@ -229,6 +230,10 @@ APPEAL_RATE_LIMIT_PER_HOUR = env.int("APPEAL_RATE_LIMIT_PER_HOUR", default=10)
 APPEAL_MIN_FILL_SECONDS = env.int("APPEAL_MIN_FILL_SECONDS", default=3)
 GIVEAWAY_WINNER_COOLDOWN_WEEKS = env.int("GIVEAWAY_WINNER_COOLDOWN_WEEKS", default=4)
 GIVEAWAY_DRAND_URL = env("GIVEAWAY_DRAND_URL", default="")
+# Polls: a breakdown cell with fewer answers than this is not shown (page, XLSX, DOCX).
+POLL_SMALL_CELL = env.int("POLL_SMALL_CELL", default=5)
+# Answers one address may give to one open poll in an hour (a school shares one address).
+POLL_RATE_LIMIT_PER_HOUR = env.int("POLL_RATE_LIMIT_PER_HOUR", default=60)
 LINK_CHECK_TIMEOUT_SECONDS = env.int("LINK_CHECK_TIMEOUT_SECONDS", default=10)
 LINK_CHECK_CONCURRENCY = env.int("LINK_CHECK_CONCURRENCY", default=4)
 LINK_CHECK_USER_AGENT = env(

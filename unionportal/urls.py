@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("appeal/", include("appeals.urls")),
     path("press/", include("media_reports.urls")),
     path("giveaways/", include("giveaways.urls")),
+    path("polls/", include("polls.urls")),
     path("dashboard/", include("reports.urls")),
     prefix_default_language=False,
 )

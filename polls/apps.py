@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PollsConfig(AppConfig):
+    name = "polls"
+    verbose_name = _("Polls and surveys")
