@@ -200,7 +200,7 @@ def poll_results(poll: Poll, *, threshold: int | None = None) -> PollResults:
         else:
             options = [(choice.pk, choice.label) for choice in question.choices.all()]
         totals = [sum(by_unit.get(u, {}).get(key, 0) for u in by_unit) for key, _label in options]
-        for (key, label), n in zip(options, totals, strict=True):
+        for (_key, label), n in zip(options, totals, strict=True):
             share = round(100 * n / total_answered, 1) if total_answered and not too_few else None
             result.options.append(OptionResult(label=label, count=None if too_few else n, share=share))
         if question.kind == QuestionKind.SCALE and total_answered and not too_few:

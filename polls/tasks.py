@@ -3,7 +3,6 @@
 from celery import shared_task
 
 from polls import services
-from polls.models import Poll
 
 
 @shared_task(soft_time_limit=120, time_limit=150)
