@@ -12,9 +12,16 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import Coalesce, Least
+from django.utils.translation import gettext_lazy as _
 
 from polls.models import Poll
 from unionportal.figures import TOTAL, Figure
+
+# How the dashboard and the annual report name these figures (reports.metrics reads them).
+METRIC_LABELS = {
+    "polls": _("Polls held"),
+    "poll_answers": _("Answers to polls"),
+}
 
 
 def _year_bounds(year: int):

@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from polls.figures import METRIC_LABELS as POLL_LABELS
 from unionportal.figures import Figure
 
 
@@ -156,6 +157,12 @@ METRICS = [
         _("Newspaper copies subscribed"),
         link=RecordLink(changelist="admin:media_reports_newspapersubscription_changelist", year="year__exact"),
     ),
+]
+# Polls held (closed in the year) and their answers; labels from polls' own catalog.
+_POLLS_LINK = RecordLink(changelist="admin:polls_poll_changelist", year="closes_at__year")
+METRICS += [
+    Metric("polls", POLL_LABELS["polls"], link=_POLLS_LINK),
+    Metric("poll_answers", POLL_LABELS["poll_answers"], link=_POLLS_LINK),
 ]
 METRICS_BY_KEY = {m.key: m for m in METRICS}
 

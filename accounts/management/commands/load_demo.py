@@ -13,6 +13,7 @@ DEMO_MODULES = [
     "media_reports.demo",
     "appeals.demo",
     "giveaways.demo",
+    "polls.demo",
     "reports.demo",
 ]
 
