@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Audience(models.TextChoices):
@@ -28,5 +29,5 @@ class InvitationChannel(models.TextChoices):
 
 class PollState(models.TextChoices):
     SCHEDULED = "scheduled", _("Not open yet")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("poll state", "Open")
+    CLOSED = "closed", pgettext_lazy("poll state", "Closed")

@@ -31,12 +31,12 @@ def result_sheets(results: PollResults, *, with_texts: bool) -> list[tuple[str, 
     summary = [
         [_("Poll"), poll.title],
         [_("Invited"), results.invited if results.invited is not None else ""],
-        [_("Answered"), results.answered],
+        [_("Responses"), results.answered],
         [_("How answers were counted"), _method(results)],
         [],
         [_("Question"), _("Answer"), _("Count"), _("Share, %")],
     ]
-    units = [[_("Question"), _("Branch"), _("Answered"), _("Answer"), _("Count")]]
+    units = [[_("Question"), _("Branch"), _("Responses"), _("Answer"), _("Count")]]
     for item in results.questions:
         for option in item.options:
             summary.append([item.question.text, option.label, _cell(option.count, results), option.share])
@@ -44,7 +44,7 @@ def result_sheets(results: PollResults, *, with_texts: bool) -> list[tuple[str, 
             name = row.unit.name if row.unit else _("Through the general link")
             for option, cell in zip(item.options, row.cells, strict=True):
                 units.append([item.question.text, name, _cell(row.answered, results), option.label, _cell(cell, results)])
-    days = [[_("Day"), _("Answered")]] + [[day.isoformat(), _cell(n, results)] for day, n in results.days]
+    days = [[_("Day"), _("Responses")]] + [[day.isoformat(), _cell(n, results)] for day, n in results.days]
     sheets = [(_("Results"), summary), (_("By branch"), units), (_("By day"), days)]
     if with_texts:
         texts = [[_("Question"), _("Branch"), _("Text"), _("Marked")]]
@@ -94,7 +94,7 @@ def results_docx(results: PollResults) -> bytes:
     document.add_heading(poll.title, level=1)
     for label, value in [
         (_("Invited"), results.invited),
-        (_("Answered"), results.answered),
+        (_("Responses"), results.answered),
         (_("How answers were counted"), _method(results)),
     ]:
         if value is not None:
@@ -121,7 +121,7 @@ def results_docx(results: PollResults) -> bytes:
             document.add_paragraph(_("By branch"))
             table = document.add_table(rows=1, cols=2 + len(item.options))
             table.style = "Table Grid"
-            header = [_("Branch"), _("Answered"), *[o.label for o in item.options]]
+            header = [_("Branch"), _("Responses"), *[o.label for o in item.options]]
             for cell, text in zip(table.rows[0].cells, header, strict=True):
                 cell.text = text
             for row in item.units:

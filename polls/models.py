@@ -15,7 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from branches.choices import OrganisationKind
@@ -212,8 +212,8 @@ class Choice(models.Model):
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question"))
     position = models.PositiveSmallIntegerField(_("order"), default=0)
-    label_ru = models.CharField(_("answer (Russian)"), max_length=200)
-    label_kk = models.CharField(_("answer (Kazakh)"), max_length=200, blank=True)
+    label_ru = models.CharField(_("answer option (Russian)"), max_length=200)
+    label_kk = models.CharField(_("answer option (Kazakh)"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["question", "position"]
@@ -256,7 +256,7 @@ class Response(models.Model):
     # A nonce of the form served: a second submit of the same form is the same answer.
     form_nonce = models.CharField(max_length=64, editable=False)
     # Named polls only.
-    respondent_name = models.CharField(_("name"), max_length=200, blank=True)
+    respondent_name = models.CharField(pgettext_lazy("person", "name"), max_length=200, blank=True)
     respondent_email = models.EmailField(_("e-mail"), blank=True)
     respondent_phone = models.CharField(_("phone"), max_length=40, blank=True)
 
