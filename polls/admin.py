@@ -54,8 +54,6 @@ class PollAdmin(BranchScopedAdmin):
     search_fields = ["title_ru", "title_kk", "slug"]
     list_select_related = ["organisation"]
     date_hierarchy = "opens_at"
-    prepopulated_fields = {}
-    filter_horizontal = ["audience_organisations"]
     inlines = [QuestionInline]
 
     def get_queryset(self, request):
