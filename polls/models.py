@@ -71,6 +71,11 @@ class Poll(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Bumped by every change of a question: the cached questions of the form follow it.
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    # The counts, frozen once the poll has closed (see polls.selectors.poll_freeze): the
+    # published results cannot drift, and reading them costs no count over the answers.
+    tallies = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opens_at", "pk"]

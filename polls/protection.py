@@ -20,20 +20,22 @@ class StateProblem(Exception):
     pass
 
 
-def new_state(*, unit_id: int | None, code: str = "") -> dict:
-    return {"n": secrets.token_urlsafe(24), "u": unit_id, "c": code, "v": {}}
+def new_state(*, poll_id: int, unit_id: int | None, code: str = "") -> dict:
+    return {"p": poll_id, "n": secrets.token_urlsafe(24), "u": unit_id, "c": code, "v": {}}
 
 
 def dump_state(state: dict) -> str:
     return signing.dumps(state, salt=STATE_SALT, compress=True)
 
 
-def load_state(value: str) -> dict:
+def load_state(value: str, *, poll_id: int) -> dict:
     try:
         state = signing.loads(value or "", salt=STATE_SALT, max_age=STATE_MAX_AGE)
     except signing.BadSignature as exc:  # SignatureExpired is a BadSignature
         raise StateProblem from exc
     if not isinstance(state, dict) or not isinstance(state.get("n"), str) or not isinstance(state.get("v"), dict):
+        raise StateProblem
+    if state.get("p") != poll_id:  # a form of another poll (its branch would not be this one's)
         raise StateProblem
     if not all(isinstance(k, str) and isinstance(v, list) for k, v in state["v"].items()):
         raise StateProblem
@@ -61,14 +63,15 @@ def _rate_key(request, poll) -> str:
     return f"polls:rate:{poll.pk}:{digest}:{int(time.time() // 3600)}"
 
 
-def rate_limited(request, poll) -> bool:
-    return cache.get(_rate_key(request, poll), 0) >= settings.POLL_RATE_LIMIT_PER_HOUR
-
-
-def count_answer(request, poll) -> None:
+def take_rate_slot(request, poll) -> bool:
+    """Count an answer sent from this address; False when it is over the hour's limit.
+    One round trip to the cache in the common case (the counter exists)."""
     key = _rate_key(request, poll)
-    if not cache.add(key, 1, timeout=3600):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        if cache.add(key, 1, timeout=3600):
+            count = 1
+        else:
+            count = cache.incr(key)
+    return count <= settings.POLL_RATE_LIMIT_PER_HOUR

@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -41,8 +40,24 @@ def poll_by_slug(slug: str) -> Poll | None:
     return Poll.objects.filter(slug=slug, opens_at__lte=timezone.now()).first()
 
 
+# (poll id, creation time, revision) -> questions, in this process. The poll row is read
+# fresh on every request, and any change of a question bumps its revision, so an entry is
+# never stale (the creation time guards against an id reused after a rollback);
+# each answer saves a round trip and an unpickling. Bounded: old revisions are dropped.
+_QUESTIONS: dict = {}
+_QUESTIONS_MAX = 256
+
+
 def poll_questions(poll: Poll) -> list[Question]:
-    return list(poll.questions.prefetch_related("choices"))
+    """The questions of a poll with their choices, for the form and the results."""
+    key = (poll.pk, poll.created_at, poll.revision)
+    questions = _QUESTIONS.get(key)
+    if questions is None:
+        questions = list(poll.questions.prefetch_related("choices"))
+        if len(_QUESTIONS) >= _QUESTIONS_MAX:
+            _QUESTIONS.clear()
+        _QUESTIONS[key] = questions
+    return questions
 
 
 def poll_units(poll: Poll) -> list[Organisation]:
@@ -128,14 +143,50 @@ class PollResults:
         return self.poll.access
 
 
+# No request runs longer than this (gunicorn's timeout is 30 s): an answer sent just before
+# the close is stored by then, and the counts can be frozen.
+FREEZE_AFTER = datetime.timedelta(minutes=2)
+
+
+def _from_json(data: dict) -> dict:
+    return {
+        "answers": [tuple(r) for r in data["answers"]],
+        "respondents": [tuple(r) for r in data["respondents"]],
+        "units": {(None if k == "" else int(k)): n for k, n in data["units"].items()},
+        "days": [(datetime.date.fromisoformat(d), n) for d, n in data["days"]],
+    }
+
+
+def _to_json(data: dict) -> dict:
+    return {
+        "answers": [list(r) for r in data["answers"]],
+        "respondents": [list(r) for r in data["respondents"]],
+        "units": {("" if k is None else str(k)): n for k, n in data["units"].items()},
+        "days": [[d.isoformat(), n] for d, n in data["days"]],
+    }
+
+
+def poll_freeze(poll: Poll, *, now=None) -> bool:
+    """Store the counts of a poll closed for a while; a second call changes nothing."""
+    now = now or timezone.now()
+    if poll.tallies is not None or poll.effective_close > now - FREEZE_AFTER:
+        return False
+    data = _count(poll, [q.pk for q in poll_questions(poll)])
+    frozen = Poll.objects.filter(pk=poll.pk, tallies__isnull=True).update(tallies=_to_json(data))
+    poll.tallies = _to_json(data)
+    return bool(frozen)
+
+
 def _tallies(poll: Poll, question_ids: list[int]) -> dict:
-    """The raw counts of a poll in four grouped queries. A closed poll's counts never change,
-    so they are kept in the cache."""
-    key = f"polls:tallies:{poll.pk}:{poll.effective_close.timestamp()}"
-    if poll.is_closed:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+    """The raw counts of a poll: frozen ones once it has closed, else four grouped queries."""
+    if poll.tallies is not None:
+        return _from_json(poll.tallies)
+    if poll.is_closed and poll_freeze(poll):
+        return _from_json(poll.tallies)
+    return _count(poll, question_ids)
+
+
+def _count(poll: Poll, question_ids: list[int]) -> dict:
     rows = (
         Answer.objects.filter(question_id__in=question_ids)
         .exclude(question__kind=QuestionKind.TEXT)
@@ -157,8 +208,6 @@ def _tallies(poll: Poll, question_ids: list[int]) -> dict:
         "units": dict(per_unit),
         "days": sorted(per_day),
     }
-    if poll.is_closed:
-        cache.set(key, data, timeout=24 * 3600)
     return data
 
 

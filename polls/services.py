@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,6 +76,7 @@ def question_save(*, question: Question) -> Question:
         raise ApplicationError(_("A poll has at most 20 questions."), code="too_many")
     question.full_clean()
     with transaction.atomic():
+        Poll.objects.filter(pk=question.poll_id).update(revision=F("revision") + 1)
         question.save()
         question.choices.all().delete()
         if question.has_choices:
@@ -89,7 +91,9 @@ def question_save(*, question: Question) -> Question:
 def question_delete(*, question: Question) -> None:
     if poll_has_answers(question.poll):
         raise PollLocked(_("This poll already has answers: its questions cannot be changed."), code="locked")
-    question.delete()
+    with transaction.atomic():
+        Poll.objects.filter(pk=question.poll_id).update(revision=F("revision") + 1)
+        question.delete()
 
 
 def poll_check_ready(*, poll: Poll) -> None:
@@ -141,6 +145,7 @@ def poll_create(
         raise ApplicationError(_("A poll needs 1 to 20 questions."), code="questions")
     for position, data in enumerate(questions):
         question_save(question=Question(poll=poll, position=position, **data))
+    poll.refresh_from_db(fields=["revision"])
     return poll
 
 
@@ -363,8 +368,6 @@ def response_submit(*, poll: Poll, submission: Submission, questions: list[Quest
                 validate_email(submission.email.strip())
         except ValidationError:
             _refuse(_("Enter a valid e-mail address."), "email")
-    if Response.objects.filter(poll=poll, form_nonce=submission.form_nonce).exists():
-        raise DuplicateError(_("Your answer has already been counted."), code="duplicate")
     unit_id = submission.unit_id
     try:
         with transaction.atomic():
@@ -406,3 +409,12 @@ def polls_to_reshuffle():
     """Invitation polls open now or closed in the last day."""
     now = timezone.now()
     return Poll.objects.filter(access=Access.INVITATION, opens_at__lte=now, closes_at__gt=now - datetime.timedelta(days=1))
+
+
+def polls_freeze_due() -> int:
+    """Freeze the counts of every poll closed for a while and not frozen yet."""
+    from polls import selectors
+
+    cutoff = timezone.now() - selectors.FREEZE_AFTER
+    due = Poll.objects.filter(tallies__isnull=True).filter(Q(closes_at__lte=cutoff) | Q(closed_at__lte=cutoff))
+    return sum(selectors.poll_freeze(poll) for poll in due)

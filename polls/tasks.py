@@ -15,3 +15,9 @@ def send_outcome(poll_id: int) -> int:
 def reshuffle_used_invitations() -> int:
     """Rewrite the used codes of polls open now or closed today (see the service)."""
     return sum(services.invitations_reshuffle(poll=poll) for poll in services.polls_to_reshuffle())
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def freeze_closed_polls() -> int:
+    """Store the final counts of polls that have closed (idempotent: only unfrozen ones)."""
+    return services.polls_freeze_due()

@@ -106,7 +106,8 @@ def _unit(poll, unit_slug):
 @require_http_methods(["GET", "POST"])
 def poll_answer(request, slug, unit_slug=None, code=None):
     poll = _get_poll(slug)
-    unit = _unit(poll, unit_slug)
+    # On a POST the branch comes from the signed state, checked when the form was served.
+    unit = _unit(poll, unit_slug) if request.method == "GET" else None
     state_now = poll.state()
     if state_now != PollState.OPEN:
         status = 200 if request.method == "GET" else 409
@@ -116,13 +117,14 @@ def poll_answer(request, slug, unit_slug=None, code=None):
     questions = selectors.poll_questions(poll)
 
     if request.method == "GET":
-        state = protection.new_state(unit_id=unit.pk if unit else None, code=services.normalise_code(code or ""))
+        state = protection.new_state(poll_id=poll.pk, unit_id=unit.pk if unit else None, code=services.normalise_code(code or ""))
         return _render_form(request, poll, questions, state)
 
     try:
-        state = protection.load_state(request.POST.get("state", ""))
+        state = protection.load_state(request.POST.get("state", ""), poll_id=poll.pk)
     except protection.StateProblem:
-        state = protection.new_state(unit_id=unit.pk if unit else None)
+        unit = _unit(poll, unit_slug)
+        state = protection.new_state(poll_id=poll.pk, unit_id=unit.pk if unit else None)
         return _render_form(
             request, poll, questions, state, status=400,
             error=_("The form has expired or could not be read. Please answer again."),
@@ -162,7 +164,7 @@ def poll_answer(request, slug, unit_slug=None, code=None):
         if protection.has_answered(request, poll):
             messages.info(request, _("You have already answered this poll: your answer was counted."))
             return redirect("polls:thanks", slug=poll.slug)
-        if protection.rate_limited(request, poll):
+        if not protection.take_rate_slot(request, poll):
             return _render_form(
                 request, poll, questions, state, step=step, status=429,
                 error=_("Too many answers from your address in the last hour. Please try again later."),
@@ -195,7 +197,6 @@ def poll_answer(request, slug, unit_slug=None, code=None):
             step = next((i for i, q in enumerate(questions) if str(q.pk) == field), step)
         status = 409 if exc.code in ("closed", "code_used") else 400
         return _render_form(request, poll, questions, state, step=step, error=exc.message, error_field=field, status=status)
-    protection.count_answer(request, poll)
     response = redirect("polls:thanks", slug=poll.slug)
     protection.mark_answered(response, poll)
     return response

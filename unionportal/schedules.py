@@ -48,4 +48,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "polls.tasks.reshuffle_used_invitations",
         "schedule": crontab(minute="*/10"),
     },
+    # Polls: freeze the final counts of polls that have closed.
+    "polls-freeze-closed": {
+        "task": "polls.tasks.freeze_closed_polls",
+        "schedule": crontab(minute="*/10"),
+    },
 }

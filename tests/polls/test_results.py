@@ -125,3 +125,33 @@ def test_written_answers_are_listed_for_staff_marked_first(poll, branch_a):
     services.answer_mark(answer=second, marked=True)
     assert [a.text for a in selectors.text_answers(poll)] == ["Второй", "Первый"]
     assert poll.questions.get(kind=QuestionKind.TEXT).answers.count() == 2
+
+
+def test_a_closed_poll_has_its_counts_frozen_and_read_without_counting(client, poll, branch_a, branch_b, django_assert_num_queries):
+    import datetime
+
+    from django.utils import timezone
+
+    from polls import services
+    from polls.models import Poll
+
+    _fill(poll, branch_a, branch_b)
+    close(poll)
+    Poll.objects.filter(pk=poll.pk).update(closed_at=timezone.now() - datetime.timedelta(minutes=3))
+    assert services.polls_freeze_due() == 1
+    assert services.polls_freeze_due() == 0  # once
+    url = reverse("polls:results", args=[poll.slug])
+    # The poll, the branches asked, the branches listed (the questions are in the cache since
+    # the freeze read them): no count over the answers.
+    with django_assert_num_queries(3):
+        body = client.get(url).content.decode()
+    assert 'data-fact="answered">8<' in body
+
+
+def test_counts_are_not_frozen_in_the_minutes_after_closing(poll, branch_a):
+    from polls import selectors
+
+    answer(poll, unit=branch_a)
+    close(poll)
+    assert not selectors.poll_freeze(poll)
+    assert poll.tallies is None
