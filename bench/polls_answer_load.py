@@ -336,7 +336,7 @@ def main():
     print(f"poll form GET             : {gets:8.1f} req/s  ({100 * gets / bare:.0f}% of bare)")
     print(f"answer POST               : {posts:8.1f} req/s  ({100 * posts / bare:.0f}% of bare; goal >= 30%)")
     print(f"answers sent: {len(FORMS)}, accepted: {len(accepted)}, stored: {len(stored)}, lost: {lost}, counted twice: {twice} "
-          f"(double submits sent: {len(doubles)}, accepted again: {len(double_tally.accepted)})")
+          f"(double submits sent: {len(doubles)}, told 'already counted': {len(double_tally.accepted)})")
     print(f"results, {BIG} answers: first {cold:.0f} ms (counts and freezes them), then median {statistics.median(warm):.0f} ms, "
           f"max {max(warm):.0f} ms (goal < 150 ms); 10 answers: median {statistics.median(small):.0f} ms")
     print(f"results queries: {q_big} with {BIG} answers, {q_small} with 10 (must be equal)")
