@@ -72,7 +72,10 @@ class PollAdmin(BranchScopedAdmin):
         return obj.effective_close
 
     def get_readonly_fields(self, request, obj=None):
-        # A poll with answers keeps what its members answered to.
+        # A closed poll stays closed (its counts are published, then frozen); a poll with
+        # answers keeps what its members answered to.
+        if obj is not None and obj.is_closed:
+            return [*LOCKED_FIELDS, "closes_at"]
         if obj is not None and services.poll_has_answers(obj):
             return LOCKED_FIELDS
         return []

@@ -170,3 +170,10 @@ def test_closing_a_closed_poll_says_so(client, regional_staff, poll):
     client.force_login(regional_staff)
     response = client.post(reverse("admin:polls_poll_close", args=[poll.pk]), {"confirm": "on"}, follow=True)
     assert "уже был закрыт" in response.content.decode()
+
+
+def test_a_closed_poll_cannot_be_reopened_by_moving_its_closing_date(client, regional_staff, poll):
+    close(poll)
+    client.force_login(regional_staff)
+    page = client.get(reverse("admin:polls_poll_change", args=[poll.pk]))
+    assert "closes_at" in page.context["adminform"].readonly_fields
