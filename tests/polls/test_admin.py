@@ -177,3 +177,32 @@ def test_a_closed_poll_cannot_be_reopened_by_moving_its_closing_date(client, reg
     client.force_login(regional_staff)
     page = client.get(reverse("admin:polls_poll_change", args=[poll.pk]))
     assert "closes_at" in page.context["adminform"].readonly_fields
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_staff_lists_take_the_same_queries_for_one_poll_or_many(client, regional_staff, regional_org, branch_a):
+    from polls import services
+    from polls.choices import InvitationChannel
+
+    client.force_login(regional_staff)
+    first = make_poll(organisation=regional_org, units=[branch_a], slug="p0", access=Access.INVITATION)
+    services.invitation_issue(poll=first, channel=InvitationChannel.PRINTED, unit=branch_a)
+    answer(first, unit=branch_a, code=services.invitation_issue(poll=first, channel=InvitationChannel.PRINTED)[1], text="Раз")
+    urls = [reverse("admin:polls_poll_changelist"), reverse("admin:polls_invitation_changelist"), reverse("admin:polls_poll_results", args=[first.pk])]
+    for url in urls:  # warm: the form's questions are kept in the process after the first read
+        client.get(url)
+    before = [_queries(client, url) for url in urls]
+    for i in range(1, 5):
+        poll = make_poll(organisation=regional_org, units=[branch_a], slug=f"p{i}", access=Access.INVITATION)
+        services.invitation_issue(poll=poll, channel=InvitationChannel.PRINTED, unit=branch_a)
+    for _i in range(4):
+        answer(first, unit=branch_a, code=services.invitation_issue(poll=first, channel=InvitationChannel.PRINTED)[1], text="Ещё")
+    assert [_queries(client, url) for url in urls] == before
