@@ -1,77 +1,46 @@
 """Concurrent members answering one poll through gunicorn on loopback, with production
 settings; then the results page of a poll with 50,000 answers.
 
-Starts gunicorn (DEBUG=0, its own PostgreSQL database, Redis db 7 by default) and drives it
-with client threads (requests). Each member is a fresh session: first the members open the
-poll through their branch's link (GET: the CSRF cookie and the signed form state), then all
-of them send their answers at once (POST), then every tenth sends the same form again
-without the first answer's cookie (a double click). Prints:
+Runs on `bench.harness.PortalServer` (gunicorn as deployed, sync workers; its own
+PostgreSQL database, dropped and made again; Redis db 7) and drives it with client threads
+(requests). Each member is a fresh session. A round: the members open the poll through
+their branch's link (GET: the CSRF cookie and the signed form state), then the bare view
+(GET /robots.txt, short text through the whole middleware stack) and the members' answers
+(POST, all at once) are measured as a pair, in alternating order. Three rounds; the CPU the
+gunicorn processes spent per request is read from /proc, the figure least moved by other
+load on a shared machine. Then every tenth member sends the same form again without the
+first answer's cookie (a double click). Prints:
 
-- the bare view's throughput (GET /robots.txt: short text through the whole middleware
-  stack) and the answer POST's, as a share of it (goal: at least 30%);
+- the answer POST's throughput as a share of the bare view's (goal: at least 30%), and the
+  same share in CPU per request;
 - answers accepted, stored, lost (accepted but not stored: must be 0) and counted twice
   (more stored than accepted forms: must be 0), read back by the forms' nonces;
-- the results page of a closed poll with 50,000 answers: the first render (counts from the
-  database) and the next ones (counts from the cache), median of 20 (goal: under 150 ms),
-  and its query count next to a poll with 10 answers (must be equal).
+- the results page of a closed poll with 50,000 answers: the first view (counts and freezes
+  them), then the median of 20 (goal: under 150 ms), and its query count next to a poll
+  with 10 answers (must be equal).
 
-    .venv/bin/python bench/polls_answer_load.py [--seconds 10] [--clients 8] [--workers 2]
+    .venv/bin/python bench/polls_answer_load.py [--seconds 6] [--rounds 3] [--clients 8] [--workers 3]
         [--database-url postgres://postgres@127.0.0.1:5432/wt_polls] [--redis-url redis://127.0.0.1:6379/7]
 """
 
 import argparse
 import os
 import re
-import signal
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 18701
 BASE = f"http://127.0.0.1:{PORT}"
-SECRET_KEY = "bench-only-secret-key-polls-0123456789abcdef-not-for-production"  # noqa: S105 - bench only
 BIG = 50_000
-
-
-def production_env(database_url: str, redis_url: str, static_root: str) -> dict:
-    return {
-        **os.environ,
-        "DEBUG": "0",
-        "SECRET_KEY": SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "MFA_REQUIRED_FOR_STAFF": "0",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "STATIC_ROOT": static_root,
-        "LOG_LEVEL": "WARNING",
-        # Every member comes from 127.0.0.1 here: the per-address limit is raised.
-        "POLL_RATE_LIMIT_PER_HOUR": "100000000",
-    }
-
-
-def manage(env, *args):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-
-
-def ensure_database(database_url: str) -> None:
-    import psycopg2
-
-    name = database_url.rsplit("/", 1)[1]
-    admin = psycopg2.connect(database_url.rsplit("/", 1)[0] + "/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
 
 
 def setup_django(env):
@@ -274,80 +243,113 @@ def results_queries(slug: str) -> int:
     return len(captured)
 
 
+@dataclass
+class Measure:
+    rps: float
+    cpu_ms: float  # gunicorn's CPU (all workers) per request, from /proc
+
+
+def measured(server, run) -> Measure:
+    """Run `run()` (returning (requests, seconds)) and read the server's CPU around it."""
+    before = server.cpu_seconds()
+    count, seconds = run()
+    cpu = server.cpu_seconds() - before
+    return Measure(rps=count / seconds, cpu_ms=1000 * cpu / count if count else 0.0)
+
+
+def timed_drive(seconds, clients, work):
+    def run():
+        started = time.monotonic()
+        rate, tally = drive(seconds, clients, work)
+        elapsed = time.monotonic() - started
+        run.tally = tally
+        return round(rate * elapsed), elapsed
+
+    return run
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=6)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/wt_polls")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7")
     args = parser.parse_args()
 
-    static_root = tempfile.mkdtemp(prefix="polls-bench-static-")
-    env = production_env(args.database_url, args.redis_url, static_root)
-    ensure_database(args.database_url)
-    manage(env, "migrate", "--noinput")
-    manage(env, "collectstatic", "--noinput")
-    setup_django(env)
-    started = time.monotonic()
-    make_polls()
-    print(f"setup: {BIG} answers made in {time.monotonic() - started:.1f} s")
-    import redis
+    from bench.harness import PortalServer  # noqa: PLC0415 - after the path is set
 
-    redis.Redis.from_url(args.redis_url).flushdb()  # the bench's own db
+    # Every member comes from 127.0.0.1 here: the per-address limit is raised.
+    extra = {"POLL_RATE_LIMIT_PER_HOUR": "100000000"}
+    server = PortalServer(workers=args.workers, port=PORT, database_url=args.database_url, redis_url=args.redis_url,
+                          extra_env=extra, load_demo=False)
+    bares, posts, gets, errors = [], [], [], []
+    accepted: list[str] = []
+    with server:
+        setup_django(server.env)
+        started = time.monotonic()
+        make_polls()
+        print(f"setup: {BIG} answers made in {time.monotonic() - started:.1f} s", flush=True)
+        drive(2, args.clients, get_bare)  # warm up the workers
+        for round_no in range(args.rounds):
+            FORMS.clear()
+            get = measured(server, timed_drive(args.seconds, args.clients, get_form))
+            gets.append(get)
+            forms = list(FORMS)
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "unionportal.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )
-    try:
-        for _ in range(100):
-            try:
-                requests.get(f"{BASE}/robots.txt", timeout=5)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
-        drive(2, args.clients, get_bare)  # warm up
-        time_results("small", 3)
-        bare, bare_tally = drive(args.seconds, args.clients, get_bare)
-        gets, get_tally = drive(args.seconds, args.clients, get_form)
-        posts, tally = post_forms(FORMS, args.clients, forget_cookie=False)
-        post_seconds = len(FORMS) / posts
+            def post_run(forms=forms):
+                started = time.monotonic()
+                _rate, tally = post_forms(forms, args.clients, forget_cookie=False)
+                post_run.tally = tally
+                return len(forms), time.monotonic() - started
+
+            bare_run = timed_drive(args.seconds, args.clients, get_bare)
+            # A B, then B A: neither side always gets the warmer machine.
+            for which in (("bare", "post") if round_no % 2 == 0 else ("post", "bare")):
+                if which == "bare":
+                    bares.append(measured(server, bare_run))
+                    errors.append(bare_run.tally.status_5xx)
+                else:
+                    posts.append(measured(server, post_run))
+                    accepted += post_run.tally.accepted
+                    errors.append(post_run.tally.status_5xx)
+            print(f"round {round_no + 1}: bare {bares[-1].rps:.0f} req/s, answer POST {posts[-1].rps:.0f} req/s "
+                  f"({100 * posts[-1].rps / bares[-1].rps:.0f}%), CPU {bares[-1].cpu_ms:.2f} vs {posts[-1].cpu_ms:.2f} ms/request",
+                  flush=True)
+        sent = len(accepted)
         doubles = FORMS[::10]
         _rate, double_tally = post_forms(doubles, args.clients, forget_cookie=True)
-        # The machine is shared: the bare view again, after, and the ratio to the mean of both.
-        bare_after, bare_tally_after = drive(args.seconds, args.clients, get_bare)
+        errors.append(double_tally.status_5xx)
+        time_results("small", 3)
         cold = time_results("big", 1)[0]
         warm = time_results("big", 20)
         small = time_results("small", 20)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
-    from polls.models import Response
+        from polls.models import Response
 
-    stored = set(Response.objects.filter(poll__slug="live").values_list("form_nonce", flat=True))
-    accepted = set(tally.accepted)
-    lost = len(accepted - stored)
-    twice = Response.objects.filter(poll__slug="live").count() - len(accepted)
-    q_big, q_small = results_queries("big"), results_queries("small")
-    redis.Redis.from_url(args.redis_url).flushdb()
+        stored = set(Response.objects.filter(poll__slug="live").values_list("form_nonce", flat=True))
+        lost = len(set(accepted) - stored)
+        twice = Response.objects.filter(poll__slug="live").count() - len(set(accepted))
+        q_big, q_small = results_queries("big"), results_queries("small")
 
-    bare_before = bare
-    bare = (bare_before + bare_after) / 2
-    fivexx = bare_tally_after.status_5xx + bare_tally.status_5xx + get_tally.status_5xx + tally.status_5xx + double_tally.status_5xx
-    print(f"clients: {args.clients}, gunicorn workers: {args.workers}, {args.seconds:.0f} s per phase, {args.database_url.split(':')[0]}")
-    print(f"bare view GET /robots.txt : {bare:8.1f} req/s  (before {bare_before:.1f}, after {bare_after:.1f})")
-    print(f"poll form GET             : {gets:8.1f} req/s  ({100 * gets / bare:.0f}% of bare)")
-    print(f"answer POST               : {posts:8.1f} req/s  ({100 * posts / bare:.0f}% of bare; goal >= 30%; {post_seconds:.1f} s)")
-    print(f"answers sent: {len(FORMS)}, accepted: {len(accepted)}, stored: {len(stored)}, lost: {lost}, counted twice: {twice} "
+    share = statistics.median(p.rps / b.rps for p, b in zip(posts, bares, strict=True))
+    cpu_share = statistics.median(b.cpu_ms / p.cpu_ms for p, b in zip(posts, bares, strict=True) if p.cpu_ms)
+    get_share = statistics.median(g.rps / b.rps for g, b in zip(gets, bares, strict=True))
+    print(f"clients: {args.clients}, gunicorn workers: {args.workers}, {args.rounds} rounds, load average {os.getloadavg()[0]:.1f}")
+    print(f"bare view GET /robots.txt : {statistics.median(b.rps for b in bares):8.1f} req/s, {statistics.median(b.cpu_ms for b in bares):.2f} ms CPU/request")
+    print(f"poll form GET             : {statistics.median(g.rps for g in gets):8.1f} req/s ({100 * get_share:.0f}% of bare), "
+          f"{statistics.median(g.cpu_ms for g in gets):.2f} ms CPU/request")
+    print(f"answer POST               : {statistics.median(p.rps for p in posts):8.1f} req/s ({100 * share:.0f}% of bare; goal >= 30%), "
+          f"{statistics.median(p.cpu_ms for p in posts):.2f} ms CPU/request ({100 * cpu_share:.0f}% of bare's)")
+    print(f"answers accepted: {sent}, stored: {len(stored)}, lost: {lost}, counted twice: {twice} "
           f"(double submits sent: {len(doubles)}, told 'already counted': {len(double_tally.accepted)})")
     print(f"results, {BIG} answers: first {cold:.0f} ms (counts and freezes them), then median {statistics.median(warm):.0f} ms, "
           f"max {max(warm):.0f} ms (goal < 150 ms); 10 answers: median {statistics.median(small):.0f} ms")
     print(f"results queries: {q_big} with {BIG} answers, {q_small} with 10 (must be equal)")
-    print(f"4xx: {bare_tally.other + get_tally.other + tally.other + double_tally.other}, 5xx: {fivexx} (must be 0)")
-    ok = fivexx == 0 and lost == 0 and twice == 0 and len(accepted) == len(FORMS) and q_big == q_small
-    ok = ok and posts >= 0.3 * bare and statistics.median(warm) < 150
+    print(f"5xx: {sum(errors)} (must be 0)")
+    ok = sum(errors) == 0 and lost == 0 and twice == 0 and sent > 0 and q_big == q_small
+    ok = ok and share >= 0.3 and statistics.median(warm) < 150
     print("OK" if ok else "FAILED")
     sys.exit(0 if ok else 1)
 
