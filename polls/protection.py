@@ -42,6 +42,18 @@ def load_state(value: str, *, poll_id: int) -> dict:
     return state
 
 
+def unit_of_expired(value: str, *, poll_id: int) -> int | None:
+    """The branch of a form whose state has expired but is genuine, so that a member who
+    answers again still counts for the branch of their link."""
+    try:
+        state = signing.loads(value or "", salt=STATE_SALT)
+    except signing.BadSignature:
+        return None
+    if isinstance(state, dict) and state.get("p") == poll_id and isinstance(state.get("u"), int):
+        return state["u"]
+    return None
+
+
 def cookie_name(poll) -> str:
     return f"poll-{poll.pk}"
 

@@ -123,8 +123,8 @@ def poll_answer(request, slug, unit_slug=None, code=None):
     try:
         state = protection.load_state(request.POST.get("state", ""), poll_id=poll.pk)
     except protection.StateProblem:
-        unit = _unit(poll, unit_slug)
-        state = protection.new_state(poll_id=poll.pk, unit_id=unit.pk if unit else None)
+        unit_id = protection.unit_of_expired(request.POST.get("state", ""), poll_id=poll.pk)
+        state = protection.new_state(poll_id=poll.pk, unit_id=unit_id)
         return _render_form(
             request, poll, questions, state, status=400,
             error=_("The form has expired or could not be read. Please answer again."),

@@ -152,7 +152,9 @@ def test_an_invitation_link_carries_the_code_and_a_reused_code_is_refused(client
     url = services.invitation_url(poll=invitation_poll, code=code).split("127.0.0.1:8000", 1)[-1]
     page = client.get(url)
     assert 'name="code"' not in page.content.decode()
-    assert client.post(url, _form_data(invitation_poll, page)).status_code == 302
+    # The form is sent to the plain address: the code is in the signed state, not the URL.
+    assert f'action="/polls/{invitation_poll.slug}/"' in page.content.decode()
+    assert client.post(f"/polls/{invitation_poll.slug}/", _form_data(invitation_poll, page)).status_code == 302
     client.cookies.clear()
     again = _answer(client, invitation_poll, url=url)
     assert again.status_code == 409
@@ -238,3 +240,20 @@ def test_the_qr_code_of_a_branch_link_is_an_svg(client, poll, branch_a):
     response = client.get(reverse("polls:unit_qr", args=[poll.slug, branch_a.slug]))
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     assert b"<svg" in response.content
+
+
+def test_an_expired_form_is_refused_and_the_new_one_keeps_the_branch(client, poll, branch_b):
+    import time as time_module
+    from unittest import mock
+
+    url = reverse("polls:unit", args=[poll.slug, branch_b.slug])
+    page = client.get(url)
+    data = _form_data(poll, page)
+    later = time_module.time() + 2 * 24 * 3600
+    with mock.patch("time.time", return_value=later):
+        refused = client.post(f"/polls/{poll.slug}/", data)
+    assert refused.status_code == 400 and "устарела" in refused.content.decode()
+    assert Response.objects.count() == 0
+    data["state"] = _state(refused)
+    assert client.post(f"/polls/{poll.slug}/", data).status_code == 302
+    assert Response.objects.get().unit == branch_b
