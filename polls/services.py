@@ -61,11 +61,6 @@ def poll_has_answers(poll: Poll) -> bool:
     return poll.pk is not None and poll.responses.exists()
 
 
-def poll_check_audience(*, poll: Poll, organisations) -> None:
-    """Raise ValidationError when the audience does not fit (see `Poll.clean_audience`)."""
-    poll.clean_audience(organisations)
-
-
 def question_save(*, question: Question) -> Question:
     """Save a question and rebuild its offered answers from its lines. Refused once the
     poll has answers: an answer counted must stay an answer to the question asked."""
