@@ -301,3 +301,22 @@ def outcome_telegram_recipients(poll: Poll) -> list[int]:
         .values_list("telegram_subscriber_id", flat=True)
         .order_by("telegram_subscriber_id")
     )
+
+
+def telegram_poll_payload(poll: Poll) -> dict | None:
+    """What the bot needs to send a poll of one choice question as a native Telegram poll
+    (sendPoll: a question of up to 300 characters, 2 to 10 options of up to 100), in the
+    active language; None when the poll must go out as a link instead."""
+    questions = poll_questions(poll)
+    if len(questions) != 1 or not questions[0].has_choices:
+        return None
+    question = questions[0]
+    options = [choice.label for choice in question.choices.all()]
+    if not 2 <= len(options) <= 10 or len(question.text) > 300 or any(len(o) > 100 for o in options):
+        return None
+    return {
+        "question": question.text,
+        "options": options,
+        "allows_multiple_answers": question.kind == QuestionKind.MULTIPLE,
+        "is_anonymous": False,  # a bot hears answers only of non-anonymous polls; the code keeps them apart
+    }

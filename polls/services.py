@@ -4,6 +4,7 @@ member's answer, closing a poll, marking a free-text answer, publishing and send
 
 import datetime
 import hashlib
+import hmac
 import logging
 import random
 import secrets
@@ -441,3 +442,54 @@ def polls_freeze_due() -> int:
     cutoff = timezone.now() - selectors.FREEZE_AFTER
     due = Poll.objects.filter(tallies__isnull=True).filter(Q(closes_at__lte=cutoff) | Q(closed_at__lte=cutoff))
     return sum(selectors.poll_freeze(poll) for poll in due)
+
+
+# --- Telegram (for the messaging app's bot) ------------------------------------------------
+
+
+def telegram_code(*, poll: Poll, subscriber_id: int) -> str:
+    """The one-time code of a Telegram subscriber for a poll, derived (keyed) rather than
+    kept: the bot need not store it, and the answer from a native Telegram poll spends it."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"poll-telegram:{poll.pk}:{subscriber_id}".encode(), hashlib.sha256
+    ).digest()
+    return "".join(CODE_ALPHABET[b % len(CODE_ALPHABET)] for b in digest[:CODE_LENGTH])
+
+
+def invitation_issue_telegram(*, poll: Poll, subscriber_id: int, unit=None) -> tuple[Invitation, str]:
+    """The invitation of one Telegram subscriber (made once; a second call returns it)."""
+    if poll.access != Access.INVITATION:
+        raise ApplicationError(_("This poll is open to everyone: it needs no codes."), code="open_poll")
+    code = telegram_code(poll=poll, subscriber_id=subscriber_id)
+    invitation, _created = Invitation.objects.get_or_create(
+        code_hash=code_hash(code),
+        defaults={"poll": poll, "channel": InvitationChannel.TELEGRAM, "telegram_subscriber_id": subscriber_id, "unit": unit},
+    )
+    return invitation, code
+
+
+def response_submit_telegram(*, poll: Poll, subscriber_id: int, option_ids: list[int], language: str = "") -> Response | None:
+    """Count the answer of a native Telegram poll (`poll_answer.option_ids`, 0-based, in the
+    order of `polls.selectors.telegram_poll_payload`). Telegram may deliver an update twice:
+    the second finds the code spent and returns None, counting nothing."""
+    from polls import selectors
+
+    questions = selectors.poll_questions(poll)
+    question = questions[0] if len(questions) == 1 else None
+    if question is None or not question.has_choices:
+        raise ApplicationError(_("This poll cannot be answered in Telegram: answer it through its link."), code="not_native")
+    choices = list(question.choices.all())
+    if any(not isinstance(i, int) or not 0 <= i < len(choices) for i in option_ids):
+        _refuse(_("This answer is not one of those offered."), "bad_choice")
+    submission = Submission(
+        values={str(question.pk): [str(choices[i].pk) for i in option_ids]},
+        form_nonce=secrets.token_urlsafe(24),
+        code=telegram_code(poll=poll, subscriber_id=subscriber_id),
+        language=language,
+    )
+    try:
+        return response_submit(poll=poll, submission=submission, questions=questions)
+    except ApplicationError as exc:
+        if exc.code == "code_used":
+            return None
+        raise

@@ -246,3 +246,32 @@ def test_the_scheduled_reshuffle_covers_open_invitation_polls(invitation_poll, p
     invitation_poll.save()
     assert list(services.polls_to_reshuffle()) == []
     assert Access.INVITATION == invitation_poll.access
+
+
+def test_a_one_question_poll_goes_to_telegram_as_a_native_poll_and_its_answer_counts_once(regional_org, branch_a):
+    from polls import selectors
+
+    poll = make_poll(
+        organisation=regional_org, units=[branch_a], slug="tg", access=Access.INVITATION,
+        questions=[{"kind": QuestionKind.SINGLE, "text_ru": "Удобен ли бот?", "choices_ru": "Да\nНет"}],
+    )
+    payload = selectors.telegram_poll_payload(poll)
+    assert payload["options"] == ["Да", "Нет"] and not payload["allows_multiple_answers"]
+    invitation, _code = services.invitation_issue_telegram(poll=poll, subscriber_id=777, unit=branch_a)
+    assert services.invitation_issue_telegram(poll=poll, subscriber_id=777)[0] == invitation  # once
+    response = services.response_submit_telegram(poll=poll, subscriber_id=777, option_ids=[1])
+    assert response.unit == branch_a
+    assert response.answers.get().choice.label_ru == "Нет"
+    assert services.response_submit_telegram(poll=poll, subscriber_id=777, option_ids=[0]) is None  # a resent update
+    with pytest.raises(ApplicationError):
+        services.response_submit_telegram(poll=poll, subscriber_id=888, option_ids=[0])  # never invited
+    assert Response.objects.count() == 1
+    from polls.selectors import outcome_telegram_recipients
+
+    assert outcome_telegram_recipients(poll) == [777]
+
+
+def test_a_longer_poll_goes_to_telegram_as_a_link(poll):
+    from polls import selectors
+
+    assert selectors.telegram_poll_payload(poll) is None
