@@ -53,4 +53,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "polls.tasks.freeze_closed_polls",
         "schedule": crontab(minute="*/10"),
     },
+    # Imports: uploaded spreadsheets are deleted after SPREADSHEET_UPLOAD_KEEP_HOURS.
+    "spreadsheets-purge-uploads": {
+        "task": "unionportal.tasks.purge_spreadsheet_uploads",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
