@@ -54,31 +54,12 @@ def result_sheets(results: PollResults, *, with_texts: bool) -> list[tuple[str, 
     return sheets
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def write_xlsx(sheets: list[tuple[str, list[list]]]) -> bytes:
-    """The one place a poll's workbook is written. It follows the exports already in the
-    code (branches.imports): a cell that starts like a formula is written as text. Switch
-    this body to `unionportal.spreadsheets` when that shared writer is on main."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    """The one place a poll's workbook is written: the portal's shared writer, which types
+    every text cell as text, so an answer starting with "=" never runs as a formula."""
+    from unionportal.spreadsheets import write_xlsx as shared_write_xlsx
 
-    workbook = Workbook(write_only=True)
-    for name, rows in sheets:
-        sheet = workbook.create_sheet(name[:31])
-        for row in rows:
-            out = []
-            for value in row:
-                if isinstance(value, str):
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                    if value.startswith(FORMULA_STARTS):
-                        value = "'" + value
-                out.append(value)
-            sheet.append(out)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return shared_write_xlsx({name: (rows[0], rows[1:]) for name, rows in sheets}, widths={"A": 40, "B": 30})
 
 
 def results_xlsx(results: PollResults, *, with_texts: bool = True) -> bytes:
