@@ -11,9 +11,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_mixins import BranchScopedAdmin
 from accounts.roles import is_regional
-from accounts.scoping import scope_queryset, user_organisation_id
+from branches.admin_base import BranchScopedAdmin
+from branches.scoping import user_organisation_id
 from polls import exports, selectors, services
 from polls.choices import Access, PollState
 from polls.forms import CloseForm, CodesForm, OutcomeForm, PollAdminForm
@@ -250,7 +250,7 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ["poll", "unit"]
 
     def get_queryset(self, request):
-        return scope_queryset(super().get_queryset(request), request.user)
+        return super().get_queryset(request).for_user(request.user)
 
     def has_add_permission(self, request):
         return False

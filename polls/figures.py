@@ -15,13 +15,7 @@ from django.db.models.functions import Coalesce, Least
 from django.utils.translation import gettext_lazy as _
 
 from polls.models import Poll
-from unionportal.figures import TOTAL, Figure
-
-# How the dashboard and the annual report name these figures (reports.metrics reads them).
-METRIC_LABELS = {
-    "polls": _("Polls held"),
-    "poll_answers": _("Answers to polls"),
-}
+from unionportal.figures import TOTAL, Figure, FigureSource, Metric, RecordLink
 
 
 def _year_bounds(year: int):
@@ -49,3 +43,15 @@ def yearly_figures(*, year: int) -> list[Figure]:
             Figure(org, "poll_answers", TOTAL, row["n_answers"]),
         ]
     return figures
+
+
+_POLLS = RecordLink(changelist="admin:polls_poll_changelist", year="closes_at__year")
+
+SOURCE = FigureSource(
+    name="polls",
+    metrics=(
+        Metric("polls", _("Polls held"), link=_POLLS),
+        Metric("poll_answers", _("Answers to polls"), link=_POLLS),
+    ),
+    count=yearly_figures,
+)

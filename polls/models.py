@@ -19,6 +19,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from branches.choices import OrganisationKind
+from branches.scoping import ScopedManager
 from polls.choices import Access, Audience, InvitationChannel, PollState, QuestionKind
 
 MAX_QUESTIONS = 20
@@ -76,6 +77,8 @@ class Poll(models.Model):
     # The counts, frozen once the poll has closed (see polls.selectors.poll_freeze): the
     # published results cannot drift, and reading them costs no count over the answers.
     tallies = models.JSONField(null=True, blank=True, editable=False)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-opens_at", "pk"]
@@ -178,6 +181,8 @@ class Question(models.Model):
     )
     is_required = models.BooleanField(_("required"), default=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["poll", "position", "pk"]
         verbose_name = _("question")
@@ -219,6 +224,8 @@ class Choice(models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     label_ru = models.CharField(_("answer option (Russian)"), max_length=200)
     label_kk = models.CharField(_("answer option (Kazakh)"), max_length=200, blank=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["question", "position"]
@@ -265,6 +272,8 @@ class Response(models.Model):
     respondent_email = models.EmailField(_("e-mail"), blank=True)
     respondent_phone = models.CharField(_("phone"), max_length=40, blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["poll", "submitted_on"]
         verbose_name = _("response")
@@ -298,6 +307,8 @@ class Answer(models.Model):
     scale = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
     text = models.TextField(_("text"), blank=True)
     is_marked = models.BooleanField(_("marked"), default=False, help_text=_("Staff marked this text as worth acting on."))
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["question", "pk"]
@@ -346,6 +357,8 @@ class Invitation(models.Model):
     telegram_subscriber_id = models.PositiveBigIntegerField(_("Telegram subscriber"), null=True, blank=True)
     batch = models.CharField(_("batch"), max_length=100, blank=True)
     is_used = models.BooleanField(_("used"), default=False)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["poll", "pk"]
