@@ -5,6 +5,7 @@ download XLSX and DOCX, close a poll, write "you said, we did"."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -12,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_regional
-from branches.admin_base import BranchScopedAdmin
+from branches.admin_base import BranchScopedAdmin, BranchScopedStackedInline
 from branches.scoping import user_organisation_id
 from polls import exports, selectors, services
 from polls.choices import Access, PollState
@@ -23,8 +24,17 @@ from unionportal.exceptions import ApplicationError
 LOCKED_FIELDS = ["organisation", "slug", "audience", "audience_organisations", "access", "is_anonymous", "opens_at"]
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # The hidden id of each row names only this poll's questions, not every poll's.
+        if "id" in form.fields:
+            form.fields["id"].queryset = Question.objects.filter(poll=self.instance) if self.instance.pk else Question.objects.none()
+
+
+class QuestionInline(BranchScopedStackedInline):
     model = Question
+    formset = QuestionFormSet
     extra = 0
     max_num = 20
     fields = [("position", "kind", "is_required"), "text_ru", "text_kk", ("choices_ru", "choices_kk"), ("max_choices", "max_length")]
@@ -240,7 +250,7 @@ class PollAdmin(BranchScopedAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(BranchScopedAdmin):
     """A read-only list of the codes issued: how many, by which way, how many used."""
 
     list_display = ["poll", "channel", "unit", "batch", "is_used"]
@@ -248,9 +258,6 @@ class InvitationAdmin(admin.ModelAdmin):
     fields = ["poll", "channel", "unit", "batch", "is_used"]
     readonly_fields = fields
     list_select_related = ["poll", "unit"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_user(request.user)
 
     def has_add_permission(self, request):
         return False
