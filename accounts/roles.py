@@ -17,7 +17,7 @@ from django.apps import apps as global_apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-DOMAIN_APPS = ("branches", "publications", "appeals", "media_reports", "giveaways", "messaging", "reports")
+DOMAIN_APPS = ("branches", "publications", "appeals", "media_reports", "giveaways", "messaging", "polls", "reports")
 
 
 class Role(models.TextChoices):

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "media_reports",
     "giveaways",
     "messaging",
+    "polls",
     "reports",
     "portal",
 ]
@@ -321,6 +322,10 @@ APPEAL_MIN_FILL_SECONDS = env.int("APPEAL_MIN_FILL_SECONDS", default=3)
 APPEAL_LOOKUP_FAILURES_PER_NUMBER = env.int("APPEAL_LOOKUP_FAILURES_PER_NUMBER", default=5)
 GIVEAWAY_WINNER_COOLDOWN_WEEKS = env.int("GIVEAWAY_WINNER_COOLDOWN_WEEKS", default=4)
 GIVEAWAY_DRAND_URL = env("GIVEAWAY_DRAND_URL", default="")
+# Polls: a breakdown cell with fewer answers than this is not shown (page, XLSX, DOCX).
+POLL_SMALL_CELL = env.int("POLL_SMALL_CELL", default=5)
+# Answers one address may give to one open poll in an hour (a school shares one address).
+POLL_RATE_LIMIT_PER_HOUR = env.int("POLL_RATE_LIMIT_PER_HOUR", default=60)
 # Every CSV/XLSX import (unionportal/spreadsheets.py): the one row limit, and the size from
 # which the admin checks and imports a file in a Celery task, showing its progress.
 SPREADSHEET_MAX_ROWS = env.int("SPREADSHEET_MAX_ROWS", default=20_000)

@@ -33,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("press/", include("media_reports.urls")),
     path("giveaways/", include("giveaways.urls")),
     path("telegram/", include("messaging.urls")),
+    path("polls/", include("polls.urls")),
     path("dashboard/", include("reports.urls")),
     prefix_default_language=False,
 )
