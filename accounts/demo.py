@@ -1,5 +1,6 @@
 """Demo logins, one per role, so a newcomer can see the portal as each person sees it."""
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 
 from accounts.models import User
@@ -34,6 +35,8 @@ def load(*, stdout=None) -> None:
             else:
                 user.set_unusable_password()
             user.save()
+        # Verification is mandatory; the demo addresses are taken as confirmed.
+        EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         user_assign_role(user=user, role=role, organisation=Organisation.objects.get(slug=org_slug))
     if stdout:
         password = DEMO_PASSWORD if settings.DEBUG else "none: set one with manage.py changepassword"
