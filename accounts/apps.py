@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self):
-        from accounts import signals
+        from accounts import checks, signals  # noqa: F401 - checks register themselves
         from accounts.models import User
         from accounts.roles import sync_role_permissions
 

@@ -74,6 +74,9 @@ def record_second_factor_change(sender, request, user, **kwargs):
     from accounts.services import user_record_security_change
 
     user_record_security_change(user=user, change="second_factor")
+    if request is not None and hasattr(request, "session"):
+        # The middleware remembers "has a second factor" for the session; ask again.
+        request.session.pop("mfa_checked_for", None)
 
 
 def connect_allauth_receivers():

@@ -38,3 +38,13 @@ def test_a_password_reset_answers_the_same_for_an_unknown_address(member):
     unknown = Client().post("/accounts/password/reset/", {"email": "stranger@example.kz"})
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"]
+
+
+def test_a_deployment_that_makes_verification_optional_is_warned(settings):
+    from accounts.checks import check_signup_does_not_enumerate
+
+    settings.ACCOUNT_EMAIL_VERIFICATION = "optional"
+    settings.ACCOUNT_ALLOW_REGISTRATION = True
+    assert [w.id for w in check_signup_does_not_enumerate(None)] == ["accounts.W001"]
+    settings.ACCOUNT_ALLOW_REGISTRATION = False
+    assert check_signup_does_not_enumerate(None) == []

@@ -293,3 +293,42 @@ def test_an_administrator_changing_a_staff_address_tells_the_old_one(superuser, 
     assert response.status_code == 302, response.content.decode()[:3000]
     assert [m.to for m in mail.outbox] == [[old]]
     assert "changed@example.kz" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_turning_the_second_factor_off_closes_the_staff_area_again(mfa_required, regional_staff):
+    authenticator = _enrolled(regional_staff)
+    client = Client()
+    client.force_login(regional_staff)
+    assert client.get("/admin/").status_code == 200
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.post(reverse("mfa_deactivate_totp"), {})
+    assert not Authenticator.objects.filter(pk=authenticator.pk).exists()
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+@pytest.mark.django_db
+def test_an_administrator_setting_a_staff_password_tells_the_owner(superuser, regional_staff):
+    client = Client()
+    client.force_login(superuser)
+    url = reverse("admin:auth_user_password_change", args=[regional_staff.pk])  # the name Django gives it
+    mail.outbox.clear()
+    response = client.post(url, {"password1": "a-new-long-pass-987", "password2": "a-new-long-pass-987", "usable_password": "true"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert [m.to for m in mail.outbox] == [[regional_staff.email]]
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_staff_status_to_who_got_a_role_through_groups_before(regional_org):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    user = UserFactory(username="old_chair")
+    user.groups.add(Group.objects.get(name=Role.CHAIR))
+    type(user).objects.filter(pk=user.pk).update(is_staff=False)
+    import_module("accounts.migrations.0003_role_holders_are_staff").role_holders_are_staff(apps, None)
+    user.refresh_from_db()
+    assert user.is_staff
