@@ -42,4 +42,4 @@ if settings.DEBUG:
 
     # Uploads with the headers every upload is served with (nosniff; attachment unless a
     # checked image); nginx does the same in production.
-    urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", serve_media, name="media")]
+    urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", serve_media)]
