@@ -88,6 +88,7 @@ INSTAGRAM_NOT_HANDLES = {"explore", "accounts", "direct", "about", "developer", 
 INSTAGRAM_POST_PREFIXES = {"p", "reel", "reels", "tv"}
 FACEBOOK_NOT_HANDLES = {"groups", "pages", "watch", "events", "photo", "photo.php", "story.php", "permalink.php", "people", "share", "sharer", "sharer.php", "login", "profile.php", "hashtag", "reel"}
 # A vanity name like "asem.aitzhanova.7": first.last plus a number is what Facebook gives people.
+_FACEBOOK_P_ID = re.compile(r"(?:^|-)(\d{6,})$")
 FACEBOOK_PERSONAL = re.compile(r"^[a-z]+(?:\.[a-z]+)+\.\d+$")
 HANDLE_CHARS = re.compile(r"^[\w.\-]+$")
 TRAILING_JUNK = ".,;:!?)]}»\"'"
@@ -234,6 +235,13 @@ def _parse_facebook(host, segments, query, port):
     if first in ("photo.php", "photo", "watch", "reel", "events", "hashtag"):
         kept = [(k, params[k]) for k in ("fbid", "v", "set") if k in params]
         return _link(_build(host, path, kept), Platform.FACEBOOK, "", LinkKind.POST)
+    if first == "p" and len(segments) >= 2:
+        # Facebook's newer page address: /p/<Page-Name>-<number>/; the number is the page.
+        page_id = _FACEBOOK_P_ID.search(segments[1])
+        if page_id:
+            return _link(_build(host, "/profile.php", [("id", page_id.group(1))]), Platform.FACEBOOK, page_id.group(1), LinkKind.PROFILE)
+        vanity = segments[1].lower()
+        return _link(_build(host, f"/p/{vanity}/"), Platform.FACEBOOK, vanity, LinkKind.PROFILE)
     if first == "people" and len(segments) >= 3 and segments[2].isdigit():
         return _link(_build(host, "/profile.php", [("id", segments[2])]), Platform.FACEBOOK, segments[2], LinkKind.PROFILE)
     if first == "groups" and len(segments) >= 2:

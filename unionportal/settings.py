@@ -151,6 +151,8 @@ LANGUAGES = [
 # allauth ships no Kazakh and Django's Kazakh is incomplete: vendored catalogs fill the gaps.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "vendor_locale" / "allauth" / "locale", BASE_DIR / "vendor_locale" / "django" / "locale"]
 TIME_ZONE = "Asia/Almaty"
+# Our own format modules: Kazakh dates as Kazakh writes them, 24-hour clocks, «1 358».
+FORMAT_MODULE_PATH = ["unionportal.formats"]
 USE_I18N = True
 USE_TZ = True
 
