@@ -1,10 +1,12 @@
+from allauth.mfa import admin as allauth_mfa_admin
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile, User
 from accounts.roles import is_staff_member
-from accounts.services import user_notify_security_change, user_sync_staff_status
+from accounts.services import user_notify_security_change, user_record_security_change, user_sync_staff_status
 
 
 class ProfileInline(admin.StackedInline):
@@ -75,3 +77,30 @@ def _primary_email(user) -> str:
     from allauth.account.models import EmailAddress
 
     return EmailAddress.objects.get_primary_email(user) or user.email
+
+
+class AuthenticatorAdmin(allauth_mfa_admin.AuthenticatorAdmin):
+    """allauth's list of authenticators; a deletion (e.g. of one an intruder enrolled) is
+    e-mailed to the owner and written to the owner's history like a change they made."""
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _second_factor_removed(request, obj.user)
+
+    def delete_queryset(self, request, queryset):
+        owners = {authenticator.user for authenticator in queryset.select_related("user")}
+        super().delete_queryset(request, queryset)
+        for owner in owners:
+            _second_factor_removed(request, owner)
+
+
+def _second_factor_removed(request, user) -> None:
+    user_record_security_change(user=user, change="second_factor", actor=request.user)
+    if is_staff_member(user):
+        user_notify_security_change(
+            request=request, user=user, template_prefix="mfa/email/totp_deactivated", email=_primary_email(user)
+        )
+
+
+admin.site.unregister(Authenticator)
+admin.site.register(Authenticator, AuthenticatorAdmin)

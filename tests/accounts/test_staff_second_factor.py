@@ -332,3 +332,16 @@ def test_the_migration_gives_staff_status_to_who_got_a_role_through_groups_befor
     import_module("accounts.migrations.0003_role_holders_are_staff").role_holders_are_staff(apps, None)
     user.refresh_from_db()
     assert user.is_staff
+
+
+@pytest.mark.django_db
+def test_an_authenticator_deleted_in_the_admin_is_told_to_its_owner_and_kept_in_the_history(superuser, regional_staff):
+    authenticator = _enrolled(regional_staff)
+    client = Client()
+    client.force_login(superuser)
+    mail.outbox.clear()
+    url = reverse("admin:mfa_authenticator_delete", args=[authenticator.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Authenticator.objects.filter(pk=authenticator.pk).exists()
+    assert [m.to for m in mail.outbox] == [[regional_staff.email]]
+    assert LogEntry.objects.filter(object_id=str(regional_staff.pk), change_message__contains="second factor").exists()
