@@ -1,5 +1,6 @@
 """Demo appeals: the 1,358 questions, messages and appeals the apparatus and branches
-handled in 2023 (the report: many by WhatsApp), a few hundred in 2022 and 2024, a few
+handled in 2023 (the report: many by WhatsApp), a few hundred in 2022 and 2024 and in every
+year after it up to today (the last ten days' still open), a few
 frequent questions and canned replies. Personal data is obviously fake (example.invalid,
 +7 000 … numbers, «Демо» names). Idempotent: appeals are keyed on their DEMO- references."""
 
@@ -13,6 +14,9 @@ from appeals.choices import Channel, EventKind, Rating, Status, Topic
 from appeals.models import Appeal, AppealEvent, CannedReply, FaqEntry, hash_code, tracking_code_for
 
 YEAR_COUNTS = {2022: 412, 2023: 1358, 2024: 486}
+# After the report, up to today: a year's worth each, of which only those received by now are
+# kept (each year from its own seed, so the report's years stay exactly as they are).
+LATER_YEAR_COUNT = 520
 
 CHANNEL_WEIGHTS = {
     Channel.WHATSAPP: 38,
@@ -125,7 +129,8 @@ def _weighted(rng, weights: dict):
 
 
 def _status_for(rng, year: int, received: datetime.datetime) -> str:
-    if year == 2024 and received.month == 12 and received.day > 20:
+    recent = year > 2024 and received > timezone.now() - datetime.timedelta(days=10)
+    if (year == 2024 and received.month == 12 and received.day > 20) or recent:
         return rng.choice([Status.NEW, Status.IN_PROGRESS, Status.ANSWERED])
     roll = rng.random()
     if roll < 0.03:
@@ -212,15 +217,33 @@ def load(*, stdout=None) -> None:
             question_ru=q_ru,
             defaults={"topic": topic, "answer_ru": a_ru, "question_kk": q_kk, "answer_kk": a_kk, "is_published": True, "position": position},
         )
-    if Appeal.objects.filter(reference__startswith="DEMO-").exists():
-        return
-
     orgs = {o.slug: o for o in Organisation.objects.filter(slug__in=BRANCH_SLUGS)}
     workplaces = list(Organisation.objects.filter(kind="primary")[:200])
-    rng = random.Random(2023)
-    appeals = []
-    for year, count in YEAR_COUNTS.items():
-        appeals.extend(_make_year(rng, year, count, orgs, workplaces))
+    if not Appeal.objects.filter(reference__startswith="DEMO-22-").exists():
+        rng = random.Random(2023)
+        appeals = []
+        for year, count in YEAR_COUNTS.items():
+            appeals.extend(_make_year(rng, year, count, orgs, workplaces))
+        _save(rng, appeals)
+        if stdout:
+            stdout.write(f"  appeals: {len(appeals)} demo appeals ({', '.join(f'{y}: {c}' for y, c in YEAR_COUNTS.items())})\n")
+    now = timezone.now()
+    existing = set(Appeal.objects.filter(reference__startswith="DEMO-").values_list("reference", flat=True))
+    for year in range(max(YEAR_COUNTS) + 1, timezone.localdate().year + 1):
+        rng = random.Random(2023 + year)
+        later = _make_year(rng, year, LATER_YEAR_COUNT, orgs, workplaces)
+        # Only what has happened by now: received, and answered or closed, before this moment.
+        later = [
+            a
+            for a in later
+            if a.reference not in existing and all(t is None or t <= now for t in (a.received_at, a.answered_at, a.closed_at))
+        ]
+        _save(rng, later)
+        if stdout and later:
+            stdout.write(f"  appeals: {len(later)} demo appeals added for {year}\n")
+
+
+def _save(rng, appeals: list[Appeal]) -> None:
     # A duplicate names its original: the appeal just before it (saved first, so it has a pk).
     originals = [a for a in appeals if a.status != Status.DUPLICATE]
     duplicates = [a for a in appeals if a.status == Status.DUPLICATE]
@@ -230,12 +253,10 @@ def load(*, stdout=None) -> None:
         for a in originals:
             a.pk = by_ref[a.reference]
     for dup in duplicates:
-        dup.duplicate_of = rng.choice(originals)
+        dup.duplicate_of = rng.choice(originals) if originals else None
     Appeal.objects.bulk_create(duplicates, batch_size=500)
     if not all(a.pk for a in duplicates):
         by_ref = dict(Appeal.objects.filter(reference__startswith="DEMO-").values_list("reference", "pk"))
         for a in duplicates:
             a.pk = by_ref[a.reference]
     AppealEvent.objects.bulk_create([e for a in appeals for e in _events(a)], batch_size=1000)
-    if stdout:
-        stdout.write(f"  appeals: {len(appeals)} demo appeals ({', '.join(f'{y}: {c}' for y, c in YEAR_COUNTS.items())})\n")

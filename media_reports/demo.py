@@ -1,11 +1,13 @@
-"""Demo data of the media part, from the 2022–2024 report.
+"""Demo data of the media part, from the 2022–2024 report, and after it up to today.
 
 - the report's four TV and YouTube appearances, exactly as listed;
 - articles in the republican papers «Қазақстан кәсіподағы» and «Білімді ел – Образованная
   страна»: 24 in 2022, 27 in 2023 and 10 in 2024 (the report's figures);
 - a few articles in regional and district papers and reposts by a social partner, which do
   not touch the republican counts;
-- yearly subscriptions of every organisation to both republican papers.
+- yearly subscriptions of every organisation to both republican papers;
+- after 2024, up to today: 14 republican articles a year, the same regional and district
+  papers, and two broadcasts a year (nothing dated after today).
 
 Кашенова М. and Хамитова Э., "chairs of district branches" in the report, are attached to the
 Абайский (abai) and Шетский (shet) district branches. Idempotent: rows are keyed on their
@@ -91,6 +93,13 @@ BROADCASTS = [
 
 # Publications in republican papers per year, split between the two papers (the report's totals).
 REPUBLICAN_SPLIT = {2022: (14, 10), 2023: (15, 12), 2024: (6, 4)}
+# After the report, up to today (an article or broadcast is added once its date has come).
+LATER_REPUBLICAN_SPLIT = (8, 6)
+LATER_BROADCASTS = [
+    # (month, day, outlet, programme, kind, title, speakers): every year after the report.
+    (5, 15, KARAGANDA_1, "Вадут", AppearanceKind.TV_BROADCAST, "Права молодых педагогов", ["Ракишева А."]),
+    (11, 20, FPRK_YOUTUBE, "Приоритеты", AppearanceKind.VIDEO, "Нагрузка и оплата труда педагогов", []),
+]
 
 TOPICS = [
     "Защита трудовых прав педагогов",
@@ -122,6 +131,17 @@ LOCAL_PRESS = [
 YEARS = (2022, 2023, 2024)
 
 
+def _years() -> range:
+    """The report's years and every one after it up to the current one."""
+    return range(YEARS[0], max(YEARS[-1], date_today().year) + 1)
+
+
+def date_today() -> date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
 def _article_date(year: int, index: int) -> date:
     """Spread the articles over the year; distinct for each index below 36."""
     return date(year, index % 12 + 1, 3 + (index // 12) * 9)
@@ -129,10 +149,11 @@ def _article_date(year: int, index: int) -> date:
 
 def _articles(orgs: dict[str, Organisation], outlets: dict[str, Outlet]) -> list[dict]:
     rows = []
-    for year in YEARS:
+    for year in _years():
+        split = REPUBLICAN_SPLIT.get(year, LATER_REPUBLICAN_SPLIT)
         for outlet_name, count, language, shift in (
-            (KAZ_KASIPODAGY, REPUBLICAN_SPLIT[year][0], Language.KAZAKH, 0),
-            (BILIMDI_EL, REPUBLICAN_SPLIT[year][1], Language.BOTH, 5),
+            (KAZ_KASIPODAGY, split[0], Language.KAZAKH, 0),
+            (BILIMDI_EL, split[1], Language.BOTH, 5),
         ):
             for i in range(count):
                 rows.append(
@@ -199,7 +220,22 @@ def load(*, stdout=None) -> None:
         }
         for when, outlet_name, programme, kind, title, link, _speakers in BROADCASTS
     ]
+    for year in range(YEARS[-1] + 1, date_today().year + 1):
+        for month, day, outlet_name, programme, kind, title, _speakers in LATER_BROADCASTS:
+            rows.append(
+                {
+                    "date": date(year, month, day),
+                    "outlet": outlets[outlet_name],
+                    "programme": programmes[programme],
+                    "kind": kind,
+                    "title": title,
+                    "organisation": orgs["regional"],
+                    "language": Language.RUSSIAN,
+                }
+            )
     rows += _articles(orgs, outlets)
+    today = date_today()
+    rows = [row for row in rows if row["date"] <= today]
     existing = set(MediaAppearance.objects.values_list("outlet_id", "date", "title"))
     new = [MediaAppearance(**row) for row in rows if (row["outlet"].pk, row["date"], row["title"]) not in existing]
     MediaAppearance.objects.bulk_create(new)
@@ -207,13 +243,19 @@ def load(*, stdout=None) -> None:
     # The speakers of the broadcasts; the through table's unique pair makes a rerun a no-op.
     Through = MediaAppearance.speakers.through
     links = []
-    for when, outlet_name, _programme, _kind, title, _link, names in BROADCASTS:
+    later = [
+        (date(year, month, day), outlet_name, None, kind, title, None, names)
+        for year in range(YEARS[-1] + 1, today.year + 1)
+        for month, day, outlet_name, _programme, kind, title, names in LATER_BROADCASTS
+        if date(year, month, day) <= today
+    ]
+    for when, outlet_name, _programme, _kind, title, _link, names in BROADCASTS + later:
         appearance = MediaAppearance.objects.get(outlet=outlets[outlet_name], date=when, title=title)
         links += [Through(mediaappearance_id=appearance.pk, speaker_id=speakers[n].pk) for n in names]
     Through.objects.bulk_create(links, ignore_conflicts=True)
 
     subscriptions = []
-    for year in YEARS:
+    for year in _years():
         for org in orgs.values():
             if org.kind not in ("regional", "branch"):
                 continue

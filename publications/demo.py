@@ -1,4 +1,5 @@
-"""Demo publications reproducing the report's totals: 76 in 2022, 120 in 2023, 103 in 2024.
+"""Demo publications reproducing the report's totals: 76 in 2022, 120 in 2023, 103 in 2024,
+and after it about 110 a year up to today.
 
 Spread over the regional organisation and the twelve branches, on the pages the registry's
 demo loads (looked up by organisation slug and platform; none are created here), with the
@@ -13,12 +14,17 @@ import datetime as dt
 import random
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from branches.models import Organisation, SocialPage
 from publications.choices import Channel, Language
 from publications.models import Publication, Repost, Rubric, Topic
 
 ALMATY = ZoneInfo("Asia/Almaty")
 YEAR_TOTALS = {2022: 76, 2023: 120, 2024: 103}
+# After the report, up to today: a year's worth each, of which only the days gone by are kept
+# (each year from its own seed, so the report's years stay exactly as they are).
+LATER_YEAR_TOTAL = 110
 
 BRANCH_SLUGS = [
     "kazybek-bi",
@@ -277,6 +283,10 @@ def load(*, stdout=None) -> None:
     for year, total in YEAR_TOTALS.items():
         reserved = sum(1 for post in REPORT_POSTS if post["published_at"].year == year)
         rows.extend(_generate(rng, year, total, reserved))
+    now = timezone.now()
+    for year in range(max(YEAR_TOTALS) + 1, timezone.localdate().year + 1):
+        later = _generate(random.Random(20240101 + year), year, LATER_YEAR_TOTAL, 0)
+        rows.extend(row for row in later if row["published_at"] <= now)
     for post in REPORT_POSTS:
         rows.append(
             {

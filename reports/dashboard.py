@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from reports.charts import bar_chart, column_chart
 from reports.formatting import fmt
 from reports.metrics import FACET_LABELS, METRICS, metric
-from reports.selectors import FigureBook, ranked_branches
+from reports.ranking import regional_and_branches
+from reports.selectors import FigureBook
 
 SUMMARY_ALWAYS = ["publications", "press_republican", "appeals", "media_appearances"]
 BRANCH_COLUMNS = [
@@ -65,15 +66,19 @@ def summary_rows(book: FigureBook) -> list[Row]:
     return rows
 
 
-def branch_rows(book: FigureBook, year: int):
-    rows = []
-    for rank, org, activity in ranked_branches(book, year):
-        cells = []
-        for key in BRANCH_COLUMNS:
-            spec = metric(key)
-            cells.append(Cell(book.value(org.pk, key, year), book.url(key, year, org=org), spec.unit))
-        rows.append({"rank": rank, "organisation": org, "cells": cells, "activity": activity})
-    return rows
+def _organisation_row(book: FigureBook, year: int, rank, org, activity) -> dict:
+    cells = []
+    for key in BRANCH_COLUMNS:
+        spec = metric(key)
+        cells.append(Cell(book.value(org.pk, key, year), book.url(key, year, org=org), spec.unit))
+    return {"rank": rank, "organisation": org, "cells": cells, "activity": activity, "activity_text": fmt(activity)}
+
+
+def branch_rows(book: FigureBook, year: int) -> tuple[dict | None, list[dict]]:
+    """(the regional organisation's own row or None, the branches ranked by activity)."""
+    regional, ranked = regional_and_branches(book, year)
+    rows = [_organisation_row(book, year, rank, org, activity) for rank, org, activity in ranked]
+    return (_organisation_row(book, year, None, *regional) if regional else None), rows
 
 
 def breakdowns(book: FigureBook) -> list[dict]:
@@ -126,10 +131,11 @@ def charts(book: FigureBook, year: int, ranked: list[dict], tables: list[dict]) 
 
 
 def dashboard_context(book: FigureBook, year: int) -> dict:
-    ranked = branch_rows(book, year)
+    regional, ranked = branch_rows(book, year)
     tables = breakdowns(book)
     return {
         "summary": summary_rows(book),
+        "regional": regional,
         "branches": ranked,
         "branch_columns": [metric(k) for k in BRANCH_COLUMNS],
         "breakdowns": tables,

@@ -1,375 +1,326 @@
 """The annual information report as a Word document, in Russian or Kazakh.
 
-It follows the organisation's own report (`shared/domain/information-work-report.ru.txt`):
-the narrative paragraphs (as staff edited them for the year, or the report's wording), with
-the figures of the chosen year and the two before it put in from the rollups, the list of
-TV, radio and YouTube appearances from the media log, and Appendix 1, the table of the
-branches' pages. A branch editor gets the report of their own branch only.
+Laid out like the report the union writes by hand: A4, Times New Roman 14 pt with justified
+paragraphs and a first-line indent, tables in 12 pt, the title block centred, the signature
+«Кәсіподақтың Қарағанды облыстық ұйымы» under the text, page numbers in the footer.
+Every table has its column widths set from its content (the grid and every cell, with a
+fixed layout: Word and LibreOffice ignore widths otherwise), its header row repeated on
+each page, and a table of more than six columns gets a landscape page of its own. Links
+show the account's name, with the full address behind it as a hyperlink.
+
+The content comes from `reports.report_content`, which the PDF uses too.
 """
 
 import io
-import re
 
-from django.utils import translation
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor, Twips
+from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
-from reports.choices import NarrativeSection as S
-from reports.formatting import fmt
-from reports.metrics import metric
-from reports.selectors import (
-    broadcast_appearances,
-    compared_years,
-    figure_book,
-    narrative_texts,
-    ranked_branches,
-    social_pages_by_organisation,
-)
+from reports.report_content import Heading, Link, PageBreak, Paragraph, Table, build_blocks
 
-SIGNATURE = "Кәсіподақтың Қарағанды облыстық ұйымы"
-PRINTED_CHANNELS = (
-    "memo",
-    "brochure",
-    "leaflet",
-    "poster",
-    "booklet",
-    "bulletin",
-    "express_info",
-    "methodical",
-    "stand",
-)
-SUMMARY_METRICS = [
-    "publications",
-    "press_republican",
-    "media_appearances",
-    "appeals",
-    "giveaways",
-    "giveaway_entries",
-    "giveaway_winners",
-    "followers_gained",
-    "outreach_visits",
-    "subscriptions_copies",
-]
-
-
-# Characters XML 1.0 cannot hold: python-docx refuses them with a ValueError, so one stray
-# control character pasted into a paragraph or a programme's name would make the report a 500.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_text(text) -> str:
-    return _NOT_XML.sub("", str(text))
+FONT = "Times New Roman"
+BODY_PT = 14
+TABLE_PT = 12
+A4 = (Cm(21.0), Cm(29.7))
+# Margins of an official letter in Kazakhstan: 3 cm left (for the binding), 1.5 cm right, 2 cm
+# top and bottom; a landscape page keeps 2 cm all round.
+PORTRAIT_MARGINS = (Cm(3.0), Cm(1.5), Cm(2.0), Cm(2.0))
+LANDSCAPE_MARGINS = (Cm(2.0), Cm(2.0), Cm(2.0), Cm(2.0))
+PORTRAIT_TEXT_CM = 21.0 - 3.0 - 1.5
+# Estimated widths of text, in em: a Cyrillic letter or a digit of Times is at most about half
+# an em on average (most are narrower), a bold one a little more. The estimate errs wide, so
+# a word never breaks inside.
+EM_PER_CHAR = 0.5
+EM_PER_BOLD_CHAR = 0.55
+CELL_PADDING_CM = 0.19 * 2 + 0.1  # Word's default cell margins, and a little air
+TWIPS_PER_CM = 567
+# A column is given at most this many characters' width before its text wraps.
+LONGEST_LINE = 36
 
 
 def build_report(*, user, year: int, language: str) -> bytes:
-    with translation.override(language):
-        return _Report(user=user, year=year, language=language).render()
+    blocks = build_blocks(user=user, year=year, language=language)
+    return DocxWriter().write(blocks)
 
 
-class _Report:
-    def __init__(self, *, user, year, language):
-        self.user = user
-        self.year = year
-        self.language = language
-        self.years = compared_years(year)
-        self.book = figure_book(user=user, years=self.years)
-        self.texts = narrative_texts(year=year, language=language)
-        self.doc = Document()
-        style = self.doc.styles["Normal"]
-        style.font.name = "Times New Roman"
-        style.font.size = Pt(12)
-        for section in self.doc.sections:
-            section.left_margin = Cm(2.5)
-            section.right_margin = Cm(1.5)
-        self.bullet_style_id = self.doc.styles["List Bullet"].style_id
+def text_width_cm(text: str, *, size_pt: float, bold: bool = False) -> float:
+    em = EM_PER_BOLD_CHAR if bold else EM_PER_CHAR
+    return len(text) * em * size_pt * 2.54 / 72
 
-    # --- Building blocks ---------------------------------------------------------------------
 
-    def heading(self, text, level=2):
-        self.doc.add_heading(text, level=level)
+def _longest_word(text: str) -> str:
+    return max(text.split() or [""], key=len)
 
-    def narrative(self, section):
-        """A paragraph of the report; blank lines part paragraphs, "- " starts a list item."""
-        for block in self.texts.get(section, "").split("\n\n"):
-            lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
-            text_lines = []
+
+def least_widths(table: Table, *, size_pt: float = TABLE_PT) -> list[float]:
+    """Per column, the width of its longest word (bold in the header row), with the padding."""
+    least = [text_width_cm(_longest_word(title), size_pt=size_pt, bold=True) for title in table.header]
+    for row in table.rows:
+        for index, lines in enumerate(row):
             for line in lines:
-                if line.startswith("- "):
-                    if text_lines:
-                        self._justified(" ".join(text_lines))
-                        text_lines = []
-                    self.bullet(line[2:])
-                else:
-                    text_lines.append(line)
-            if text_lines:
-                self._justified(" ".join(text_lines))
+                least[index] = max(least[index], text_width_cm(_longest_word(str(line)), size_pt=size_pt))
+    return [w + CELL_PADDING_CM for w in least]
 
-    def bullet(self, text):
-        # Set the style by id: python-docx's lookup by name scans every style each time,
-        # which made a report with a thousand appearances take seconds.
-        paragraph = self.doc.add_paragraph(xml_text(text))
-        paragraph._p.style = self.bullet_style_id
-        return paragraph
 
-    def _justified(self, text):
-        paragraph = self.doc.add_paragraph(xml_text(text))
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        paragraph.paragraph_format.first_line_indent = Cm(1.25)
-        return paragraph
+def column_widths(table: Table, available_cm: float, *, size_pt: float = TABLE_PT) -> list[float]:
+    """Widths in cm from the content: never narrower than the longest word of a column (at
+    the font size); a column of figures no wider than that, and the rest of the line shared
+    out among the text columns by how much text they hold (names wide, numbers narrow)."""
+    least = least_widths(table, size_pt=size_pt)
+    wanted = list(least)
+    for row in table.rows:
+        for index, lines in enumerate(row):
+            if index in table.numeric:
+                continue
+            for line in lines:
+                width = text_width_cm(str(line)[:LONGEST_LINE], size_pt=size_pt) + CELL_PADDING_CM
+                wanted[index] = max(wanted[index], width)
+    text_columns = [i for i in range(len(least)) if i not in table.numeric] or list(range(len(least)))
+    if sum(wanted) <= available_cm:
+        spare = available_cm - sum(wanted)
+        share = sum(wanted[i] for i in text_columns)
+        return [w + (spare * w / share if i in text_columns else 0) for i, w in enumerate(wanted)]
+    if sum(least) >= available_cm:
+        return least
+    # Too little room: every column keeps its longest word, the text columns shrink in proportion.
+    ratio = (available_cm - sum(least)) / (sum(wanted) - sum(least))
+    return [lw + (w - lw) * ratio for w, lw in zip(wanted, least, strict=True)]
 
-    def table(self, header, rows, *, caption=None):
-        if caption:
-            paragraph = self.doc.add_paragraph()
-            paragraph.add_run(caption).italic = True
-        # All rows at once, filled through the XML: python-docx's add_row and cell lookups
-        # cost a scan of the table each, which a list of a thousand appearances feels.
-        table = self.doc.add_table(rows=len(rows) + 1, cols=len(header))
-        table.style = "Table Grid"
-        for index, (tr, values) in enumerate(zip(table._tbl.tr_lst, [header, *rows], strict=True)):
-            for tc, text in zip(tr.tc_lst, values, strict=True):
-                run = Run(tc.p_lst[0].add_r(), table)
-                run.text = xml_text(text)
-                run.bold = index == 0 or None
-        self.doc.add_paragraph()
-        return table
 
-    def by_year(self, metric_key, dimension="total"):
-        return [self.book.total(metric_key, y, dimension) for y in self.years]
+class DocxWriter:
+    def __init__(self):
+        self.doc = Document()
+        self._styles()
+        section = self.doc.sections[0]
+        self._page(section, landscape=False)
+        self._page_number(section)
+        self.landscape = False
 
-    def year_list(self, metric_key):
-        """ "2022 – 76, 2023 – 120, 2024 – 103" for the years that have the figure."""
-        parts = [
-            _("%(year)s – %(value)s") % {"year": y, "value": fmt(v)}
-            for y, v in zip(self.years, self.by_year(metric_key), strict=True)
-            if v is not None
-        ]
-        return ", ".join(parts)
+    # --- Page and styles ---------------------------------------------------------------------
 
-    def year_table(self, metric_key, facet, *, caption):
-        values = self.book.facet_values(metric_key, facet)
-        if not values:
+    def _styles(self):
+        styles = self.doc.styles
+        normal = styles["Normal"]
+        self._font(normal.font, BODY_PT)
+        normal.paragraph_format.space_after = Pt(0)
+        normal.paragraph_format.space_before = Pt(0)
+        normal.paragraph_format.line_spacing = 1.0
+        for name in ("Heading 2", "List Bullet", "Table Grid"):
+            style = styles[name]
+            self._font(style.font, TABLE_PT if name == "Table Grid" else BODY_PT)
+        heading = styles["Heading 2"]
+        heading.font.bold = True
+        heading.font.italic = False
+        heading.font.color.rgb = RGBColor(0, 0, 0)
+        heading.paragraph_format.space_before = Pt(12)
+        heading.paragraph_format.space_after = Pt(6)
+        heading.paragraph_format.keep_with_next = True
+        bullet = styles["List Bullet"]
+        bullet.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        self.bullet_style_id = bullet.style_id
+        self.heading_style_id = heading.style_id
+
+    @staticmethod
+    def _font(font, size):
+        font.name = FONT
+        font.size = Pt(size)
+        # Cyrillic is set in the "complex" and East Asian slots too by some Word versions.
+        rpr = font.element.get_or_add_rPr()
+        fonts = rpr.find(qn("w:rFonts"))
+        if fonts is None:
+            fonts = OxmlElement("w:rFonts")
+            rpr.insert(0, fonts)
+        for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(slot), FONT)
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+            fonts.attrib.pop(qn(theme), None)
+
+    @staticmethod
+    def _page(section, *, landscape: bool):
+        width, height = A4
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = (height, width) if landscape else (width, height)
+        left, right, top, bottom = LANDSCAPE_MARGINS if landscape else PORTRAIT_MARGINS
+        section.left_margin, section.right_margin = left, right
+        section.top_margin, section.bottom_margin = top, bottom
+        section.footer_distance = Cm(1.0)
+
+    def _page_number(self, section):
+        """The page number, centred in the footer, as a PAGE field (Word counts it itself)."""
+        paragraph = section.footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run()
+        run.font.size = Pt(TABLE_PT)
+        for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
+            if kind:
+                element = OxmlElement("w:fldChar")
+                element.set(qn("w:fldCharType"), kind)
+            elif text == "PAGE":
+                element = OxmlElement("w:instrText")
+                element.set(qn("xml:space"), "preserve")
+                element.text = " PAGE "
+            else:
+                element = OxmlElement("w:t")
+                element.text = text
+            run._r.append(element)
+
+    def _orientation(self, landscape: bool):
+        if landscape == self.landscape:
             return
-        rows = []
-        for value in values:
-            dimension = f"{facet}:{value}"
-            rows.append(
-                [
-                    self.book.dimension_label(metric_key, facet, value),
-                    *(fmt(v) for v in self.by_year(metric_key, dimension)),
-                ]
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        self._page(section, landscape=landscape)
+        self.landscape = landscape
+
+    def available_cm(self) -> float:
+        section = self.doc.sections[-1]
+        return (section.page_width - section.left_margin - section.right_margin) / 360000
+
+    # --- Blocks ------------------------------------------------------------------------------
+
+    @staticmethod
+    def orientations(blocks) -> list[bool]:
+        """Landscape or not, per block: a table of more than six columns, or whose words cannot
+        fit across a portrait page, and the headings just before it (they go with it)."""
+        landscape = [
+            isinstance(b, Table) and (b.is_wide or sum(least_widths(b)) > PORTRAIT_TEXT_CM) for b in blocks
+        ]
+        for index in range(len(blocks) - 1, 0, -1):
+            before = blocks[index - 1]
+            leads_in = isinstance(before, (Heading, PageBreak)) or (
+                isinstance(before, Paragraph) and before.kind == "appendix-mark"
             )
-        rows.sort(key=lambda r: r[0])
-        self.table([_("Name"), *self.years], rows, caption=caption)
+            if landscape[index] and leads_in:
+                landscape[index - 1] = True
+        return landscape
 
-    # --- The report ------------------------------------------------------------------------------
-
-    def render(self) -> bytes:
-        self.title()
-        self.narrative(S.INTRO)
-        self.channels()
-        self.publications()
-        self.followers()
-        self.appeals()
-        self.giveaways()
-        self.rubrics()
-        self.press()
-        self.media()
-        self.printed()
-        self.outreach()
-        self.tasks()
-        self.appendix()
+    def write(self, blocks) -> bytes:
+        landscape = self.orientations(blocks)
+        for index, block in enumerate(blocks):
+            if isinstance(block, PageBreak):
+                following = landscape[index + 1] if index + 1 < len(blocks) else self.landscape
+                if following != self.landscape:
+                    continue  # the new section starts a new page by itself
+            self._orientation(landscape[index])
+            if isinstance(block, Table):
+                self.table(block)
+            elif isinstance(block, Heading):
+                paragraph = self.doc.add_paragraph(block.text)
+                paragraph._p.style = self.heading_style_id
+            elif isinstance(block, PageBreak):
+                self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+            elif isinstance(block, Paragraph):
+                self.paragraph(block)
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return buffer.getvalue()
 
-    def title(self):
+    def paragraph(self, block: Paragraph):
         paragraph = self.doc.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(_("INFORMATION"))
-        run.bold = True
-        run.font.size = Pt(14)
-        paragraph = self.doc.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.add_run(
-            _("on the organisation of information work in the Karaganda regional organisation of the Trade Union")
-        ).bold = True
-        paragraph = self.doc.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.add_run(_("%(first)s–%(last)s") % {"first": self.years[0], "last": self.years[-1]})
-        if len(self.book.organisations) == 1:
-            paragraph = self.doc.add_paragraph()
+        kind = block.kind
+        if kind == "bullet":
+            # Set the style by id: python-docx's lookup by name scans every style each time,
+            # which made a report with a thousand appearances take seconds.
+            paragraph._p.style = self.bullet_style_id
+        elif kind == "body":
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            paragraph.paragraph_format.first_line_indent = Cm(1.25)
+        elif kind in ("title", "subtitle", "centered"):
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            paragraph.add_run(xml_text(self.book.organisations[0].name)).italic = True
+            if kind == "centered":
+                paragraph.paragraph_format.space_after = Pt(12)
+        elif kind in ("signature", "appendix-mark"):
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if kind == "appendix-mark" else WD_ALIGN_PARAGRAPH.LEFT
+            paragraph.paragraph_format.space_before = Pt(24 if kind == "signature" else 0)
+        elif kind == "caption":
+            paragraph.paragraph_format.keep_with_next = True
+        for part in block.parts:
+            run = self.add(paragraph, part)
+            if kind in ("title", "subtitle", "signature", "appendix-mark"):
+                run.bold = True
+            if kind == "caption":
+                run.italic = True
+        return paragraph
 
-    def channels(self):
-        self.heading(_("The channels of information work"))
-        self.narrative(S.CHANNELS)
-        self.year_table("publications", "channel", caption=_("Publications by channel"))
+    def add(self, paragraph, part, *, size=None):
+        """A run of text, or a hyperlink showing `part.text` that opens `part.url`."""
+        if not isinstance(part, Link):
+            run = paragraph.add_run(part)
+            if size:
+                run.font.size = Pt(size)
+            return run
+        rel_id = paragraph.part.relate_to(part.url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+        hyperlink = OxmlElement("w:hyperlink")
+        hyperlink.set(qn("r:id"), rel_id)
+        paragraph._p.append(hyperlink)
+        r = OxmlElement("w:r")
+        hyperlink.append(r)
+        run = Run(r, paragraph)
+        run.text = part.text
+        run.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
+        run.font.underline = True
+        if size:
+            run.font.size = Pt(size)
+        return run
 
-    def publications(self):
-        self.heading(_("Publications"))
-        self.narrative(S.PUBLICATIONS)
-        listed = self.year_list("publications")
-        if listed:
-            self._justified(_("Materials published in %(list)s.") % {"list": listed})
-        rows = []
-        for key in SUMMARY_METRICS:
-            values = self.by_year(key)
-            if key in ("publications", "press_republican", "appeals") or any(v is not None for v in values):
-                rows.append([str(metric(key).label), *(fmt(v) for v in values)])
-        self.table([_("Indicator"), *self.years], rows, caption=_("Table 1. The figures of information work"))
-        if len(self.book.organisations) > 1:
-            keys = ["publications", "press_republican", "media_appearances", "appeals", "outreach_visits"]
-            rows = [
-                [str(rank), org.name, *(fmt(self.book.value(org.pk, k, self.year)) for k in keys), fmt(activity)]
-                for rank, org, activity in ranked_branches(self.book, self.year)
-            ]
-            self.table(
-                ["№", _("Organisation"), *(str(metric(k).label) for k in keys), _("Activity")],
-                rows,
-                caption=_("Table 2. The branches in %(year)s, by activity") % {"year": self.year},
-            )
+    def table(self, block: Table):
+        if block.caption:
+            caption = self.doc.add_paragraph()
+            caption.paragraph_format.keep_with_next = True
+            caption.paragraph_format.space_before = Pt(6)
+            caption.add_run(block.caption).italic = True
+        widths = column_widths(block, self.available_cm())
+        twips = [round(w * TWIPS_PER_CM) for w in widths]
+        # All rows at once, filled through the XML: python-docx's add_row and cell lookups
+        # cost a scan of the table each, which a list of a thousand appearances feels.
+        table = self.doc.add_table(rows=len(block.rows) + 1, cols=len(block.header))
+        table.style = "Table Grid"
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        tbl = table._tbl
+        tbl_pr = tbl.tblPr
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        tbl_pr.append(layout)
+        width = tbl_pr.find(qn("w:tblW"))
+        if width is None:
+            width = OxmlElement("w:tblW")
+            tbl_pr.append(width)
+        width.set(qn("w:type"), "dxa")
+        width.set(qn("w:w"), str(sum(twips)))
+        for grid_col, w in zip(tbl.tblGrid.gridCol_lst, twips, strict=True):
+            grid_col.w = Twips(w)
+        rows = [[[h] for h in block.header], *block.rows]
+        for index, (tr, values) in enumerate(zip(tbl.tr_lst, rows, strict=True)):
+            tr_pr = tr.get_or_add_trPr()
+            no_split = OxmlElement("w:cantSplit")  # a row stays on one page
+            no_split.set(qn("w:val"), "true")
+            tr_pr.append(no_split)
+            if index == 0:
+                header = OxmlElement("w:tblHeader")  # repeated at the top of every page
+                header.set(qn("w:val"), "true")
+                tr_pr.append(header)
+            for column, (tc, lines) in enumerate(zip(tr.tc_lst, values, strict=True)):
+                cell_width = tc.get_or_add_tcPr().get_or_add_tcW()
+                cell_width.type, cell_width.w = "dxa", twips[column]
+                self._cell(tc, table, lines, bold=index == 0, centred=index == 0 or column in block.numeric)
+        # A little air after the table (an empty paragraph in the table's font).
+        after = self.doc.add_paragraph()
+        after.paragraph_format.space_after = Pt(6)
+        return table
 
-    def followers(self):
-        self.heading(_("Followers"))
-        self.narrative(S.FOLLOWERS)
-        gained = self.book.total("followers_gained", self.year)
-        if gained:
-            self._justified(
-                _("In %(year)s the pages gained %(value)s followers.") % {"year": self.year, "value": fmt(gained)}
-            )
-        self.year_table("followers_gained", "platform", caption=_("Followers gained by platform"))
-
-    def appeals(self):
-        self.heading(_("Feedback and appeals"))
-        self.narrative(S.FEEDBACK)
-        for year, value in zip(self.years, self.by_year("appeals"), strict=True):
-            if value:
-                self._justified(
-                    _(
-                        "In %(year)s the staff of the regional organisation and its branches handled %(value)s "
-                        "questions, messages and appeals, WhatsApp included."
-                    )
-                    % {"year": year, "value": fmt(value)}
-                )
-        if len(self.book.organisations) == 1:
-            org = self.book.organisations[0]
-            for key in ("appeals_median_hours", "appeals_satisfaction_pct"):
-                value = self.book.value(org.pk, key, self.year)
-                if value is not None:
-                    self._justified(f"{metric(key).label}: {fmt(value, unit=metric(key).unit)}")
-        self.year_table("appeals", "channel", caption=_("Appeals by channel"))
-        self.year_table("appeals", "topic", caption=_("Appeals by topic"))
-
-    def giveaways(self):
-        self.heading(_("The Friday giveaways"))
-        self.narrative(S.GIVEAWAYS)
-        held = self.book.total("giveaways", self.year)
-        if held:
-            self._justified(
-                _("In %(year)s %(held)s giveaways were held, with %(entries)s entries and %(winners)s winners.")
-                % {
-                    "year": self.year,
-                    "held": fmt(held),
-                    "entries": fmt(self.book.total("giveaway_entries", self.year) or 0),
-                    "winners": fmt(self.book.total("giveaway_winners", self.year) or 0),
-                }
-            )
-
-    def rubrics(self):
-        self.heading(_("Rubrics"))
-        self.narrative(S.RUBRICS)
-        self.year_table("publications", "rubric", caption=_("Publications by rubric"))
-
-    def press(self):
-        self.heading(_("Publications in republican and regional papers"))
-        self.narrative(S.PRESS)
-        listed = self.year_list("press_republican")
-        if listed:
-            self._justified(_("Publications in republican papers: %(list)s.") % {"list": listed})
-        self.year_table("media_appearances", "level", caption=_("Media appearances by outlet level"))
-
-    def media(self):
-        self.heading(_("TV, radio and YouTube"))
-        self.narrative(S.MEDIA)
-        appearances = broadcast_appearances(user=self.user, years=self.years)
-        for appearance in appearances:
-            self.bullet(self.appearance_line(appearance))
-        if appearances:
-            rows = [
-                [
-                    date_format(a.date, "d.m.Y"),
-                    a.outlet.name,
-                    a.programme.name if a.programme_id else "—",
-                    ", ".join(s.name for s in a.speakers.all()) or "—",
-                    a.title,
-                    a.link or "—",
-                ]
-                for a in appearances
-            ]
-            self.table(
-                [_("Date"), _("Outlet"), _("Programme"), _("Speakers"), _("Topic"), _("Link")],
-                rows,
-                caption=_("TV, radio and YouTube appearances"),
-            )
-
-    def appearance_line(self, appearance) -> str:
-        when = date_format(appearance.date, "j E Y")
-        if self.language == "kk":
-            when = when.lower()  # Kazakh writes month names in lower case: «18 сәуір 2023 ж.»
-        parts = [_("%(date)s, «%(outlet)s»") % {"date": when, "outlet": appearance.outlet.name}]
-        if appearance.programme_id:
-            parts.append(_("programme «%(programme)s»") % {"programme": appearance.programme.name})
-        speakers = ", ".join(s.name for s in appearance.speakers.all())
-        if speakers:
-            parts.append(speakers)
-        parts.append(f"«{appearance.title}»")
-        if appearance.link:
-            parts.append(appearance.link)
-        return "; ".join(parts)
-
-    def printed(self):
-        self.heading(_("Printed matter"))
-        self.narrative(S.PRINTED)
-        rows = []
-        for channel in PRINTED_CHANNELS:
-            values = self.by_year("publications", f"channel:{channel}")
-            if any(values):
-                rows.append([self.book.dimension_label("publications", "channel", channel), *(fmt(v) for v in values)])
-        if rows:
-            self.table([_("Name"), *self.years], rows, caption=_("Printed matter and stands"))
-
-    def outreach(self):
-        self.heading(_("Outreach visits"))
-        self.narrative(S.OUTREACH)
-        listed = self.year_list("outreach_visits")
-        if listed:
-            self._justified(_("Visits to primary organisations: %(list)s.") % {"list": listed})
-
-    def tasks(self):
-        self.heading(_("The tasks ahead"))
-        self.narrative(S.TASKS)
-        self.narrative(S.CLOSING)
-        paragraph = self.doc.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        paragraph.add_run(SIGNATURE).bold = True
-
-    def appendix(self):
-        self.doc.add_page_break()
-        paragraph = self.doc.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        paragraph.add_run(_("Appendix 1")).bold = True
-        self.heading(_("Pages of the regional organisation and its branches in social networks"), level=2)
-        rows = []
-        for number, (org, pages) in enumerate(
-            social_pages_by_organisation(user=self.user, organisations=self.book.organisations), 1
-        ):
-            instagram = "\n".join(p.url for p in pages if p.platform == "instagram") or "—"
-            facebook = "\n".join(p.url for p in pages if p.platform == "facebook") or "—"
-            others = "\n".join(p.url for p in pages if p.platform not in ("instagram", "facebook")) or "—"
-            rows.append([f"{number}.", org.name, instagram, facebook, others])
-        self.table(["№", _("Organisation"), "Instagram", "Facebook", _("Other pages")], rows)
+    def _cell(self, tc, table, lines, *, bold, centred):
+        for number, line in enumerate(lines):
+            p = tc.p_lst[0] if number == 0 else tc.add_p()
+            paragraph = DocxParagraph(p, table)
+            if centred:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = self.add(paragraph, line, size=TABLE_PT)
+            if bold:
+                run.bold = True

@@ -246,3 +246,17 @@ def social_pages_by_organisation(
     for page in pages.order_by("organisation_id", "platform", "pk"):
         grouped[page.organisation_id].append(page)
     return [(org, grouped.get(org.pk, [])) for org in organisations]
+
+
+def rolled_up_years() -> dict[int, tuple[object, int]]:
+    """{year: (when its figures were computed, how many it stored)}, newest first: one query."""
+    rows = Rollup.objects.filter(computed_at__isnull=False).order_by("-year")
+    return {year: (computed_at, count) for year, computed_at, count in rows.values_list("year", "computed_at", "row_count")}
+
+
+def latest_year_with_figures(years: dict[int, tuple[object, int]]) -> int:
+    """The newest year up to this one whose rollup stored figures: the dashboard opens on it,
+    never on a page of dashes (a year rolled up before anything was logged stores none)."""
+    this_year = timezone.localdate().year
+    filled = [y for y, (_when, count) in years.items() if count and y <= this_year]
+    return max(filled) if filled else default_year(years)

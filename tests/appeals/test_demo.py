@@ -33,3 +33,22 @@ def test_the_demo_has_the_reports_1358_appeals_in_2023_mostly_by_whatsapp_with_f
     emails = set(Appeal.objects.exclude(email="").values_list("email", flat=True))
     assert emails and all(e.endswith("@example.invalid") for e in emails)
     assert all(p.startswith("+7 000") for p in Appeal.objects.exclude(phone="").values_list("phone", flat=True))
+
+
+def test_the_demo_runs_up_to_today_with_the_last_days_still_open(registry):
+    import datetime
+
+    from django.utils import timezone
+
+    from appeals.choices import Status
+
+    demo.load()
+    this_year = timezone.localdate().year
+    years = set(Appeal.objects.values_list("received_at__year", flat=True))
+    assert years == set(range(2022, this_year + 1))
+    now = timezone.now()
+    assert not Appeal.objects.filter(received_at__gt=now).exists()
+    assert not Appeal.objects.filter(closed_at__gt=now).exists()
+    recent = Appeal.objects.filter(received_at__gt=now - datetime.timedelta(days=10))
+    assert recent.exists()
+    assert not recent.filter(status=Status.CLOSED).exists()

@@ -10,6 +10,7 @@ URL_CASES = [
     UrlCase("reports:dashboard", roles=STAFF, query="year=2023"),
     UrlCase("reports:report_docx", kwargs=lambda w: {"year": 2024}, roles=STAFF),
     UrlCase("reports:report_docx", kwargs=lambda w: {"year": 2024}, roles=STAFF, query="lang=kk"),
+    UrlCase("reports:report_pdf", kwargs=lambda w: {"year": 2024}, roles=STAFF),
     UrlCase("reports:figures_xlsx", kwargs=lambda w: {"year": 2024}, roles=STAFF),
     # The report's text is the regional organisation's: regional staff edit it.
     UrlCase("reports:narrative_edit", kwargs=lambda w: {"year": 2024}, roles=frozenset({REGIONAL_STAFF})),

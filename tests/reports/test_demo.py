@@ -60,7 +60,9 @@ def check_the_dashboard_shows_the_reports_figures(client):
         "10",
     ]
     assert row_of(response, "summary", "Обработано обращений")[2] == "1 358"
-    assert len(response.context["branches"]) == 13
+    # The twelve branches ranked, the regional organisation apart.
+    assert len(response.context["branches"]) == 12
+    assert response.context["regional"]["organisation"].name == "Карагандинская областная организация профсоюза"
 
 
 def check_the_report_shows_the_reports_figures_and_appendix_1(client):
@@ -87,7 +89,12 @@ def check_the_report_shows_the_reports_figures_and_appendix_1(client):
     assert [row[0] for row in broadcasts[1:]] == ["15.12.2022", "18.04.2023", "14.12.2023", "30.08.2024"]
     appendix = tables[-1]
     assert len(appendix) - 1 == 13
-    assert appendix[1][2].startswith("https://www.instagram.com/profsoyuz310krg")
+    # Links show the account, with the full address behind it.
+    assert appendix[1][2] == "@profsoyuz310krg"
+    assert appendix[1][3] == "id 100041669981308"
+    targets = {r.target_ref for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")}
+    assert "https://www.instagram.com/profsoyuz310krg/" in targets
+    assert "https://youtu.be/q7xQNHFiueU" in targets
 
 
 def check_the_kazakh_report_has_the_same_figures(client):

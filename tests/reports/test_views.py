@@ -90,8 +90,55 @@ def test_branches_are_ranked_by_activity(client, chair, figures, regional_org, b
     response = client.get(DASHBOARD, {"year": 2024})
 
     ranking = [row["organisation"].pk for row in response.context["branches"]]
-    assert ranking == [regional_org.pk, branch_a.pk, branch_b.pk]
-    assert row_of(response, "branches", branch_b.name)[0] == "3"
+    assert ranking == [branch_a.pk, branch_b.pk]
+    assert row_of(response, "branches", branch_b.name)[:3] == ["2", branch_b.name, "26"]
+    # The regional organisation's own figures stand apart, outside the ranking and its chart.
+    assert response.context["regional"]["organisation"].pk == regional_org.pk
+    assert row_of(response, "regional", "1 052")[0] == "1 052"
+    assert regional_org.name not in re.search(r'<svg[^>]*id="chart-branches".*?</svg>', response.content.decode(), re.S).group(0)
+
+
+def test_a_branch_without_figures_has_no_activity_rather_than_zero(client, chair, figures, regional_org):
+    silent = OrganisationFactory(parent=regional_org, name_ru="Филиал без данных")
+    client.force_login(chair)
+
+    response = client.get(DASHBOARD, {"year": 2024})
+
+    assert row_of(response, "branches", silent.name)[:3] == ["—", silent.name, "—"]
+    chart = re.search(r'<svg[^>]*id="chart-branches".*?</svg>', response.content.decode(), re.S).group(0)
+    silent_bar = re.search(r"<g><title>Филиал без данных: (.*?)</title>(.*?)</g>", chart, re.S)
+    assert silent_bar.group(1) == "нет данных"
+    assert "<rect" not in silent_bar.group(2)
+
+
+def test_the_dashboard_opens_on_the_latest_year_with_figures(client, chair, figures, regional_org):
+    # A later year rolled up before anything was logged: the dashboard does not open on its dashes.
+    stored_rollup(2025, {})
+    client.force_login(chair)
+
+    response = client.get(DASHBOARD)
+
+    assert response.context["year"] == 2024
+    assert 2025 in response.context["switcher_years"]
+    assert "Информационная работа в 2024 году" in text_of(response)
+
+
+def test_the_current_year_is_said_to_be_unfinished_and_young_early_on(client, chair, regional_org, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    for year in (2025, 2026):
+        stored_rollup(year, {(regional_org, "publications", "total"): 5})
+    client.force_login(chair)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 2, 10))
+
+    response = client.get(DASHBOARD)
+
+    assert response.context["year"] == 2026
+    note = text_of(response)
+    assert "Год 2026 не закончился: это его показатели на 10 февраля 2026" in note
+    assert "сравните с 2025 годом целиком" in note
 
 
 def test_medians_are_shown_per_branch_and_never_summed(client, chair, figures, branch_a):
@@ -128,7 +175,7 @@ def test_the_dashboard_reads_rollups_in_a_handful_of_queries(
     with django_assert_max_num_queries(9):
         response = client.get(DASHBOARD, {"year": 2024})
 
-    assert len(response.context["branches"]) == 33
+    assert len(response.context["branches"]) == 32
 
 
 def test_a_year_without_figures_says_so(client, chair, regional_org):
@@ -198,14 +245,14 @@ def test_the_report_lists_every_branchs_pages_in_appendix_1(client, chair, figur
     from tests.branches.factories import SocialPageFactory
 
     SocialPageFactory(organisation=branch_a, handle="branch_a_page")
-    SocialPageFactory(organisation=branch_a, platform="facebook", url="https://www.facebook.com/profile.php?id=1")
+    SocialPageFactory(organisation=branch_a, platform="facebook", handle="1", url="https://www.facebook.com/profile.php?id=1")
     client.force_login(chair)
 
     _text, tables = docx_text(client.get(reverse("reports:report_docx", args=[2024])))
 
     appendix = tables[-1]
     assert [row[1] for row in appendix[1:]] == [regional_org.name, branch_a.name, branch_b.name]
-    assert appendix[2][2:4] == ["https://www.instagram.com/branch_a_page/", "https://www.facebook.com/profile.php?id=1"]
+    assert appendix[2][2:4] == ["@branch_a_page", "id 1"]
 
 
 def test_a_branch_editors_report_and_figures_hold_only_their_branch(client, editor_a, figures, branch_a, branch_b):
