@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Profile, User
 from accounts.roles import is_staff_member
 from accounts.services import user_notify_security_change, user_record_security_change, user_sync_staff_status
+from unionportal.admin_base import StrictLookupsMixin
 
 
 class ProfileInline(admin.StackedInline):
@@ -17,7 +18,7 @@ class ProfileInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(StrictLookupsMixin, DjangoUserAdmin):
     inlines = [ProfileInline]
     list_display = ["username", "email", "first_name", "last_name", "organisation", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "groups"]
@@ -79,7 +80,7 @@ def _primary_email(user) -> str:
     return EmailAddress.objects.get_primary_email(user) or user.email
 
 
-class AuthenticatorAdmin(allauth_mfa_admin.AuthenticatorAdmin):
+class AuthenticatorAdmin(StrictLookupsMixin, allauth_mfa_admin.AuthenticatorAdmin):
     """allauth's list of authenticators; a deletion (e.g. of one an intruder enrolled) is
     e-mailed to the owner and written to the owner's history like a change they made."""
 

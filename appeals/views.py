@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import staff_required
-from accounts.scoping import get_object_for_user
 from appeals import protection, selectors, services
 from appeals.choices import Topic
 from appeals.consent import consent_text
 from appeals.forms import AppealForm, RatingForm, StatusLookupForm
 from appeals.models import Appeal
+from branches.scoping import get_object_for_user
 from unionportal.exceptions import ApplicationError, DuplicateError
 from unionportal.uploads import upload_response
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "media_reports",
     "giveaways",
     "reports",
+    "portal",
 ]
 
 MIDDLEWARE = [
