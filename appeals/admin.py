@@ -209,7 +209,7 @@ class AppealAdmin(BranchScopedAdmin):
     @admin.display(description=_("due date"), ordering="due_date")
     def due(self, obj):
         if obj.is_overdue:
-            return format_html('<strong class="appeal-overdue" style="color:#b3261e">{} ⚠ {}</strong>', obj.due_date, gettext("overdue"))
+            return format_html('<strong class="appeal-overdue">{} ⚠ {}</strong>', obj.due_date, gettext("overdue"))
         return obj.due_date
 
     @admin.display(description=_("member"))
