@@ -4,7 +4,7 @@ the one staff view (an attachment download)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
@@ -19,6 +19,7 @@ from appeals.forms import AppealForm, RatingForm, StatusLookupForm
 from appeals.models import Appeal
 from branches.scoping import get_object_for_user
 from unionportal.exceptions import ApplicationError, DuplicateError
+from unionportal.uploads import upload_response
 
 
 def _token_message(code: str) -> str:
@@ -222,9 +223,5 @@ def attachment(request, pk):
         raise PermissionDenied
     if not appeal.attachment:
         raise Http404
-    try:
-        handle = appeal.attachment.open("rb")
-    except FileNotFoundError:
-        # The row outlived its file (a restore without the private files): nothing to serve.
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=appeal.attachment.name.rsplit("/", 1)[-1])
+    # Http404 too when the row outlived its file (a restore without the private files).
+    return upload_response(appeal.attachment)
