@@ -268,6 +268,9 @@ OUTSIDE_USAGE_PAUSE_SECONDS = env.float("OUTSIDE_USAGE_PAUSE_SECONDS", default=1
 SOCIAL_TOKEN_WARN_DAYS = env.int("SOCIAL_TOKEN_WARN_DAYS", default=7)
 SOCIAL_TOKEN_REFRESH_DAYS = env.int("SOCIAL_TOKEN_REFRESH_DAYS", default=10)
 SOCIAL_POSTS_MAX_PAGES = env.int("SOCIAL_POSTS_MAX_PAGES", default=4)
+# When the posts are read (crontab fields): by default at :10 of every hour.
+SOCIAL_POSTS_MINUTE = env("SOCIAL_POSTS_MINUTE", default="10")
+SOCIAL_POSTS_HOURS = env("SOCIAL_POSTS_HOURS", default="*")
 
 LOGGING = {
     "version": 1,
@@ -277,3 +280,10 @@ LOGGING = {
 }
 
 from unionportal.schedules import CELERY_BEAT_SCHEDULE  # noqa: E402,F401
+
+# How often posts are read is the union's choice (docs/social-intake.md).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["publications-fetch-social-posts"]["schedule"] = crontab(
+    minute=SOCIAL_POSTS_MINUTE, hour=SOCIAL_POSTS_HOURS
+)
