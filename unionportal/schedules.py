@@ -67,4 +67,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "branches.tasks.refresh_social_tokens",
         "schedule": crontab(hour=5, minute=0),
     },
+    "media-reports-read-youtube": {
+        "task": "media_reports.tasks.read_youtube_feeds",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }

@@ -268,6 +268,11 @@ OUTSIDE_USAGE_PAUSE_SECONDS = env.float("OUTSIDE_USAGE_PAUSE_SECONDS", default=1
 SOCIAL_TOKEN_WARN_DAYS = env.int("SOCIAL_TOKEN_WARN_DAYS", default=7)
 SOCIAL_TOKEN_REFRESH_DAYS = env.int("SOCIAL_TOKEN_REFRESH_DAYS", default=10)
 SOCIAL_POSTS_MAX_PAGES = env.int("SOCIAL_POSTS_MAX_PAGES", default=4)
+# A video of an outlet's channel is offered when its title or description has one of these.
+YOUTUBE_UNION_WORDS = env.list(
+    "YOUTUBE_UNION_WORDS",
+    default=["профсоюз", "кәсіподақ", "кәсіподағы", "профсоюзн", "Ракишева", "profsoyuz"],
+)
 # When the posts are read (crontab fields): by default at :10 of every hour.
 SOCIAL_POSTS_MINUTE = env("SOCIAL_POSTS_MINUTE", default="10")
 SOCIAL_POSTS_HOURS = env("SOCIAL_POSTS_HOURS", default="*")
