@@ -18,7 +18,16 @@ from django.utils.translation import gettext as _
 
 from giveaways import eligibility, parsing, verify_draw
 from giveaways.choices import DrawTrigger, FollowerSource, GiveawayStatus
-from giveaways.models import EntryImport, FetchedComment, Follower, Giveaway, GiveawayDraw, GiveawayEntry, Redraw, Winner
+from giveaways.models import (
+    EntryImport,
+    FetchedComment,
+    Follower,
+    Giveaway,
+    GiveawayDraw,
+    GiveawayEntry,
+    Redraw,
+    Winner,
+)
 from unionportal.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)

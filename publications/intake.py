@@ -206,6 +206,15 @@ def read_connection(connection) -> int:
 
     client = outside.graph_client(social_connection_token(connection))
     items = _media_items(client, connection)
+    offered = offer_media_items(social_page=connection.social_page, items=items, client=client)
+    if items:
+        type(connection).objects.filter(pk=connection.pk).update(last_media_id=str(items[0].get("id")))
+    return offered
+
+
+def offer_media_items(*, social_page, items: list[dict], client: outside.Client | None = None) -> int:
+    """Offer media items as the Graph API returns them (newest first); the demo passes
+    recorded responses here with no client, so no image is downloaded."""
     offered = 0
     # Oldest first, so a run cut short resumes where it stopped.
     for item in reversed(items):
@@ -213,16 +222,18 @@ def read_connection(connection) -> int:
         url = item.get("permalink") or item.get("permalink_url") or ""
         published = _parse_time(item.get("timestamp") or item.get("created_time"))
         if not external_id or not isinstance(url, str) or not url or published is None:
-            logger.warning("post skipped: incomplete fields from the account %s", connection.pk)
+            logger.warning("post skipped: incomplete fields from page %s", social_page.pk)
             continue
         if IncomingPost.objects.filter(external_id=external_id).exists():
             continue
         image_url = item.get("thumbnail_url") if item.get("media_type") == "VIDEO" else None
         image_url = image_url or item.get("media_url") or item.get("full_picture") or ""
-        image, problem = _fetch_image(client, image_url if isinstance(image_url, str) else "")
+        image, problem = (None, "")
+        if client is not None:
+            image, problem = _fetch_image(client, image_url if isinstance(image_url, str) else "")
         try:
             post = incoming_post_offer(
-                social_page=connection.social_page,
+                social_page=social_page,
                 external_id=external_id,
                 url=url,
                 published_at=published,
@@ -232,11 +243,9 @@ def read_connection(connection) -> int:
                 image_problem=problem,
             )
         except ValidationError as exc:
-            logger.warning("post %s of account %s refused: %s", external_id, connection.pk, exc.messages)
+            logger.warning("post %s of page %s refused: %s", external_id, social_page.pk, exc.messages)
             continue
         offered += post is not None
-    if items:
-        type(connection).objects.filter(pk=connection.pk).update(last_media_id=str(items[0].get("id")))
     return offered
 
 

@@ -284,10 +284,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
-from unionportal.schedules import CELERY_BEAT_SCHEDULE  # noqa: E402,F401
-
 # How often posts are read is the union's choice (docs/social-intake.md).
 from celery.schedules import crontab  # noqa: E402
+
+from unionportal.schedules import CELERY_BEAT_SCHEDULE  # noqa: E402,F401
 
 CELERY_BEAT_SCHEDULE["publications-fetch-social-posts"]["schedule"] = crontab(
     minute=SOCIAL_POSTS_MINUTE, hour=SOCIAL_POSTS_HOURS

@@ -9,7 +9,7 @@ from django.utils import timezone
 from branches import intake
 from branches.choices import ConnectionStatus, Platform
 from branches.models import FollowerCount, SocialConnection
-from branches.services import social_connections_refresh, social_connection_set_token, social_connection_token
+from branches.services import social_connection_set_token, social_connection_token, social_connections_refresh
 from tests.branches.factories import SocialPageFactory
 from tests.intake.conftest import IG_ID
 from unionportal.exceptions import ApplicationError

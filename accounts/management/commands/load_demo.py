@@ -14,6 +14,9 @@ DEMO_MODULES = [
     "appeals.demo",
     "giveaways.demo",
     "reports.demo",
+    # The review queues of the social intake, from recorded responses (no token, no network).
+    "publications.intake_demo",
+    "media_reports.intake_demo",
 ]
 
 
