@@ -162,7 +162,7 @@ class IncomingPostAdmin(BranchScopedAdmin):
 
     list_display = ["thumb", "title", "social_page", "published_at", "suggested_rubric", "status", "decide"]
     list_filter = [IncomingStatusFilter, "social_page__platform"]
-    list_select_related = ["social_page__organisation", "suggested_rubric"]
+    list_select_related = ["social_page__organisation", "suggested_rubric", "publication"]
     search_fields = ["caption", "url"]
     fields = ["social_page", "url", "published_at", "caption", "image", "image_problem", "suggested_rubric",
               "status", "publication", "decided_by", "decided_at"]
