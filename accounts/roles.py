@@ -7,7 +7,7 @@ data migration:
 - chair: views everything;
 - regional staff: adds, changes, deletes and views everything in the domain apps;
 - branch editor: everything on the records that belong to an organisation (models with
-  `BRANCH_SCOPE_FIELD`), restricted to their branch by `accounts.scoping`; view only on the
+  `BRANCH_SCOPE_FIELD`), restricted to their branch by `Model.objects.for_user` (`branches.scoping`); view only on the
   shared reference data (outlets, rubrics …).
 
 A model may override this with a `ROLE_PERMISSIONS = {"branch_editor": {"view"}, …}` attribute.

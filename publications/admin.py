@@ -5,9 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_mixins import BranchScopedAdmin
-from accounts.roles import is_regional
-from accounts.scoping import scoped_organisation_ids
+from branches.admin_base import BranchScopedAdmin, BranchScopedTabularInline
 from branches.choices import OrganisationKind
 from branches.models import Organisation
 from publications import services
@@ -15,12 +13,13 @@ from publications.forms import PublicationImageForm
 from publications.imports import PublicationImporter
 from publications.models import IncomingPost, Publication, PublicationImage, Repost, Rubric, Topic
 from publications.selectors import organisation_filter
+from unionportal.admin_base import PortalAdmin
 from unionportal.exceptions import AccessDenied, ApplicationError
 from unionportal.spreadsheet_admin import SpreadsheetImportMixin
 
 
 @admin.register(Rubric)
-class RubricAdmin(admin.ModelAdmin):
+class RubricAdmin(PortalAdmin):
     list_display = ["name", "slug", "position", "is_active"]
     list_editable = ["position", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
@@ -28,20 +27,20 @@ class RubricAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(PortalAdmin):
     list_display = ["name_ru", "name_kk", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name_ru", "name_kk", "slug"]
 
 
-class PublicationImageInline(admin.TabularInline):
+class PublicationImageInline(BranchScopedTabularInline):
     model = PublicationImage
     form = PublicationImageForm
     extra = 1
     fields = ["image", "caption", "position"]
 
 
-class RepostInline(admin.TabularInline):
+class RepostInline(BranchScopedTabularInline):
     model = Repost
     extra = 0
     fields = ["partner_name", "url", "reposted_on"]
@@ -55,9 +54,7 @@ class BranchFilter(admin.SimpleListFilter):
     parameter_name = "branch"
 
     def lookups(self, request, model_admin):
-        qs = Organisation.objects.filter(kind__in=[OrganisationKind.REGIONAL, OrganisationKind.BRANCH])
-        if not is_regional(request.user):
-            qs = qs.filter(pk__in=scoped_organisation_ids(request.user))
+        qs = Organisation.objects.filter(kind__in=[OrganisationKind.REGIONAL, OrganisationKind.BRANCH]).for_user(request.user)
         return [(o.slug, o.name) for o in qs]
 
     def queryset(self, request, queryset):

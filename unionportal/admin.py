@@ -3,12 +3,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from unionportal.admin_base import PortalAdmin
 from unionportal.connectors import next_run
 from unionportal.models import ConnectorState
 
 
 @admin.register(ConnectorState)
-class ConnectorStateAdmin(admin.ModelAdmin):
+class ConnectorStateAdmin(PortalAdmin):
     list_display = ["name", "last_success_at", "last_error_at", "short_error", "last_summary", "next_run_at"]
     readonly_fields = ["name", "last_run_at", "last_success_at", "last_error_at", "last_error", "last_summary"]
 

@@ -20,7 +20,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "giveaways.tasks.create_next_giveaways",
         "schedule": crontab(hour=6, minute=0),
     },
-    # Appeals: remind assignees every working morning, anonymise old closed appeals nightly.
+    # Appeals: drain the e-mail outbox every minute (what a broker outage held back goes out
+    # within minutes of its return), remind assignees every working morning, anonymise
+    # appeals past the retention period nightly.
+    "appeals-send-pending": {
+        "task": "appeals.tasks.send_pending_notifications",
+        "schedule": crontab(minute="*"),
+        # A drain not picked up within a minute is superseded by the next one.
+        "options": {"expires": 55},
+    },
     "appeals-overdue-reminders": {
         "task": "appeals.tasks.send_overdue_reminders",
         "schedule": crontab(hour=8, minute=30),

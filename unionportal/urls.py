@@ -21,10 +21,11 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    path("", include("portal.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("branches/", include("branches.urls")),
+    # The registry's pages and a branch's page, assembled in `portal` (namespace "branches").
+    path("branches/", include("portal.branch_urls")),
     path("news/", include("publications.urls")),
     path("appeal/", include("appeals.urls")),
     path("press/", include("media_reports.urls")),

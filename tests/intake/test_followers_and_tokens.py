@@ -94,7 +94,7 @@ def test_an_expiring_token_warns_by_mail_and_on_the_admin_index(
     with django_capture_on_commit_callbacks(execute=True):
         assert social_connections_refresh()["warned"] == 1
         assert social_connections_refresh()["warned"] == 0  # once per token
-    assert len(mailoutbox) == 1 and "expires soon" in mailoutbox[0].subject
+    assert len(mailoutbox) == 1 and "скоро истекает" in mailoutbox[0].subject
     client = Client()
     client.force_login(superuser)
     index = client.get("/admin/").content.decode()

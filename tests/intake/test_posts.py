@@ -87,7 +87,7 @@ def test_an_image_over_the_limit_is_left_out_and_the_post_still_comes_in(connect
     intake.fetch_social_posts()
     post = IncomingPost.objects.get()
     assert not post.image
-    assert "limit" in post.image_problem
+    assert "размера" in post.image_problem
 
 
 def test_a_revoked_token_stops_the_connector_and_says_so(
@@ -102,7 +102,7 @@ def test_a_revoked_token_stops_the_connector_and_says_so(
     assert connection.status == ConnectionStatus.REVOKED
     assert "190" in connection.last_error
     assert "190" in result["errors"][0]
-    assert mailoutbox and "no longer read" in mailoutbox[0].subject
+    assert mailoutbox and "больше не может читать" in mailoutbox[0].subject
     # Stopped: the next run does not call Meta for this account.
     calls = len(fake_graph.state.requests)
     intake.fetch_social_posts()

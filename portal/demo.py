@@ -1,4 +1,7 @@
-"""Demo logins, one per role, so a newcomer can see the portal as each person sees it."""
+"""Demo logins, one per role, so a newcomer can see the portal as each person sees it.
+
+Here at the top rather than in `accounts`: a login of a branch editor names a branch of
+the registry, which `accounts` (below `branches`) does not know."""
 
 from django.conf import settings
 

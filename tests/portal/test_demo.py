@@ -2,8 +2,8 @@
 
 import pytest
 
-from accounts import demo
 from accounts.models import User
+from portal import demo
 from tests.branches.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
