@@ -157,7 +157,9 @@ class IncomingStatusFilter(admin.SimpleListFilter):
 class IncomingPostAdmin(BranchScopedAdmin):
     """The review queue: posts that came in by themselves. One click accepts or rejects."""
 
-    list_display = ["thumb", "title", "social_page", "published_at", "suggested_rubric", "status", "decide"]
+    # The buttons come first, so they are in sight on a narrow screen too.
+    list_display = ["decide", "short_title", "social_page", "published_at", "suggested_rubric", "thumb"]
+    list_display_links = ["short_title"]
     list_filter = [IncomingStatusFilter, "social_page__platform"]
     list_select_related = ["social_page__organisation", "suggested_rubric", "publication"]
     search_fields = ["caption", "url"]
@@ -170,6 +172,11 @@ class IncomingPostAdmin(BranchScopedAdmin):
     def has_add_permission(self, request):
         return False
 
+    @admin.display(description=_("title"))
+    def short_title(self, obj):
+        title = obj.title
+        return title if len(title) <= 90 else title[:89] + "…"
+
     @admin.display(description=_("image"))
     def thumb(self, obj):
         if not obj.image:
@@ -181,7 +188,7 @@ class IncomingPostAdmin(BranchScopedAdmin):
         from publications.choices import IncomingStatus
 
         if obj.status != IncomingStatus.PENDING:
-            return obj.publication or ""
+            return f"{obj.get_status_display()}: {obj.publication}" if obj.publication_id else obj.get_status_display()
         # The buttons submit the change list's own form (it carries the CSRF token) to our URLs.
         return format_html(
             '<button type="submit" class="button" formmethod="post" formaction="{}">{}</button> '
