@@ -295,7 +295,11 @@ class FetchedComment(models.Model):
         verbose_name = _("comment read from Instagram")
         verbose_name_plural = _("comments read from Instagram")
         constraints = [
-            models.UniqueConstraint(fields=["giveaway", "comment_id"], name="giveaway_fetched_comment_once"),
+            models.UniqueConstraint(
+                fields=["giveaway", "comment_id"],
+                name="giveaway_fetched_comment_once",
+                violation_error_message=_("This comment has already been read for this giveaway."),
+            ),
         ]
 
     def __str__(self):
