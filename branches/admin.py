@@ -13,7 +13,7 @@ from branches.charts import follower_chart_svg
 from branches.choices import LinkProblem, Platform
 from branches.imports import RegistryImporter
 from branches.linkcheck import DEAD_AFTER_FAILURES
-from branches.models import FollowerCount, Organisation, OutreachVisit, SocialPage
+from branches.models import FollowerCount, Organisation, OutreachVisit, SocialConnection, SocialPage
 from branches.normalise import normalise_social_url
 from unionportal.exceptions import ApplicationError
 from unionportal.spreadsheet_admin import SpreadsheetImportMixin
@@ -261,3 +261,78 @@ class OutreachVisitAdmin(BranchScopedAdmin):
             return obj.visited_organisation.name
         return obj.place or (gettext("online") if obj.is_online else "—")
 
+
+
+class SocialConnectionForm(forms.ModelForm):
+    """The token is pasted here and never shown again: the field is always empty."""
+
+    new_token = forms.CharField(
+        label=_("long-lived access token"),
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"size": 80, "autocomplete": "off"}),
+        help_text=_(
+            "Paste the token from the Graph API Explorer (see docs/social-intake.md). It is stored encrypted "
+            "and never shown again; leave empty to keep the stored one."
+        ),
+    )
+
+    class Meta:
+        model = SocialConnection
+        fields = ["social_page", "external_id", "is_enabled"]
+
+    def clean_external_id(self):
+        value = (self.cleaned_data.get("external_id") or "").strip()
+        if not value.isdigit():
+            raise ValidationError(gettext("The account id is a number, e.g. 17841400000000001."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        page = data.get("social_page")
+        if page is not None and page.platform not in (Platform.INSTAGRAM, Platform.FACEBOOK):
+            self.add_error("social_page", gettext("Only an Instagram or Facebook page can be connected."))
+        if not self.instance.pk and not data.get("new_token"):
+            self.add_error("new_token", gettext("Paste the token to connect the account."))
+        if data.get("new_token"):
+            from unionportal import outside
+
+            try:
+                outside.token_encrypt("check")
+            except ApplicationError as exc:
+                self.add_error("new_token", exc.message)
+        return data
+
+
+@admin.register(SocialConnection)
+class SocialConnectionAdmin(BranchScopedAdmin):
+    form = SocialConnectionForm
+    list_display = ["social_page", "status", "token_expires_at", "last_success_at", "last_error_at", "is_enabled"]
+    list_filter = ["status", "is_enabled"]
+    list_select_related = ["social_page__organisation"]
+    readonly_fields = ["status", "token_set_at", "token_expires_at", "last_success_at", "last_error_at", "last_error"]
+    fields = ["social_page", "external_id", "is_enabled", "new_token", *readonly_fields]
+
+    def save_model(self, request, obj, form, change):
+        token = form.cleaned_data.get("new_token")
+        super().save_model(request, obj, form, change)
+        if token:
+            try:
+                services.social_connection_set_token(connection=obj, token=token)
+            except ApplicationError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                self.message_user(request, gettext("The token is stored encrypted; it will not be shown again."))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        from django.conf import settings
+
+        if not settings.MEDIA_TOKEN_KEY:
+            # Said before anyone pastes a token that could not be stored.
+            self.message_user(
+                request,
+                gettext("MEDIA_TOKEN_KEY is not set on the server: tokens cannot be stored until it is."),
+                messages.WARNING,
+            )
+        return form

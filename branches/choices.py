@@ -49,3 +49,12 @@ class LinkProblem(models.TextChoices):
     SHARED_ACCOUNT = "shared_account", _("The same account is registered for another organisation")
     DEAD_LINK = "dead_link", _("The link was dead on two checks in a row")
 
+
+
+class ConnectionStatus(models.TextChoices):
+    """Whether a connected account can be read."""
+
+    ACTIVE = "active", _("working")
+    NO_TOKEN = "no_token", _("no token")
+    EXPIRED = "expired", _("token expired")
+    REVOKED = "revoked", _("token revoked or invalid")

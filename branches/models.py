@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from branches.choices import LinkKind, LinkProblem, OrganisationKind, Platform, PrimaryKind
+from branches.choices import ConnectionStatus, LinkKind, LinkProblem, OrganisationKind, Platform, PrimaryKind
 from branches.linkcheck import LinkCheckFields
 from branches.scoping import ScopedManager, ScopedQuerySet
 from unionportal.validators import validate_multiline_text, validate_sane_date, validate_single_line
@@ -267,6 +267,60 @@ class FollowerCount(models.Model):
 
     def __str__(self):
         return f"{self.social_page}: {self.count} ({self.date})"
+
+
+class SocialConnection(models.Model):
+    """A union account the portal reads through Meta's Graph API (an Instagram professional
+    account or a Facebook page), with its long-lived token stored encrypted.
+
+    The token is written only by `branches.services.social_connection_set_token`; it is
+    never shown again, never logged and never put in a Celery message.
+    """
+
+    BRANCH_SCOPE_FIELD = "social_page__organisation"
+    # Tokens are the regional office's: a branch editor sees the account's state only.
+    ROLE_PERMISSIONS = {"branch_editor": {"view"}}
+
+    social_page = models.OneToOneField(
+        SocialPage, on_delete=models.PROTECT, related_name="connection", verbose_name=_("social page")
+    )
+    external_id = models.CharField(
+        _("account id in Meta"),
+        max_length=40,
+        help_text=_("The Instagram user id (17841…) or the Facebook page id, as the Graph API Explorer shows it."),
+    )
+    is_enabled = models.BooleanField(_("read automatically"), default=True)
+    token_encrypted = models.TextField(_("token (encrypted)"), blank=True, editable=False)
+    token_set_at = models.DateTimeField(_("token pasted"), null=True, blank=True, editable=False)
+    token_expires_at = models.DateTimeField(_("token expires"), null=True, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ConnectionStatus.choices, default=ConnectionStatus.NO_TOKEN, editable=False
+    )
+    warned_at = models.DateTimeField(_("staff warned"), null=True, blank=True, editable=False)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True, editable=False)
+    last_error_at = models.DateTimeField(_("last error"), null=True, blank=True, editable=False)
+    last_error = models.TextField(_("what went wrong"), blank=True, editable=False)
+    # The newest post already read: the next run stops paging when it meets it again.
+    last_media_id = models.CharField(max_length=60, blank=True, editable=False)
+
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["social_page__organisation__position", "social_page__platform"]
+        verbose_name = _("connected account")
+        verbose_name_plural = _("connected accounts")
+
+    def __str__(self):
+        return str(self.social_page)
+
+    @property
+    def platform(self) -> str:
+        return self.social_page.platform
+
+    @property
+    def can_be_read(self) -> bool:
+        return self.is_enabled and self.status == ConnectionStatus.ACTIVE and bool(self.token_encrypted)
 
 
 DEFAULT_CAMPAIGN = "Как живешь, первичка?"

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from branches.choices import LinkKind, OrganisationKind
 from branches.models import FollowerCount, Organisation, OutreachVisit, SocialPage
@@ -126,3 +126,25 @@ def yearly_figures(*, year: int) -> list[Figure]:
     for row in visits:
         figures.append(Figure(row["branch_id"], "outreach_visits", TOTAL, row["n"]))
     return figures
+
+
+def connections_needing_attention(*, now=None) -> list:
+    """Connected accounts whose token is revoked, expired or expires within the warning days."""
+    import datetime
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from branches.choices import ConnectionStatus
+    from branches.models import SocialConnection
+
+    now = now or timezone.now()
+    soon = now + datetime.timedelta(days=settings.SOCIAL_TOKEN_WARN_DAYS)
+    return list(
+        SocialConnection.objects.filter(is_enabled=True)
+        .filter(
+            Q(status__in=[ConnectionStatus.REVOKED, ConnectionStatus.EXPIRED, ConnectionStatus.NO_TOKEN])
+            | Q(status=ConnectionStatus.ACTIVE, token_expires_at__lte=soon)
+        )
+        .select_related("social_page__organisation")
+    )

@@ -29,3 +29,22 @@ def check_all_links(model_label: str | None = None, ids: list[int] | None = None
 @shared_task(soft_time_limit=600, time_limit=660)
 def check_link_batch_task(model_label: str, ids: list[int]) -> int:
     return len(check_link_batch(model=apps.get_model(model_label), ids=ids))
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def snapshot_followers() -> dict:
+    """Daily: today's follower count of every connected and every discoverable page."""
+    from branches.intake import snapshot_followers as run
+
+    return {k: v for k, v in run().items() if k != "errors"}
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def refresh_social_tokens() -> dict:
+    """Daily: refresh tokens nearing their 60 days; warn staff 7 days before expiry."""
+    from branches.services import social_connections_refresh
+    from unionportal.connectors import connector_ran
+
+    result = social_connections_refresh()
+    connector_ran("tokens", errors=[], summary=f"{result['refreshed']} refreshed, {result['warned']} warned")
+    return result

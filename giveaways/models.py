@@ -55,6 +55,8 @@ class Giveaway(models.Model):
     drawn_at = models.DateTimeField(_("drawn at"), null=True, blank=True, editable=False)
     drand_round = models.PositiveBigIntegerField(_("drand round"), null=True, blank=True, editable=False)
     drand_randomness = models.CharField(_("drand randomness"), max_length=64, blank=True, editable=False)
+    # The post's id in Meta, found once from `post_url`, so its comments can be read.
+    post_media_id = models.CharField(_("post id in Meta"), max_length=60, blank=True, editable=False)
     previous = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("made from")
     )
@@ -271,3 +273,34 @@ class EntryImport(models.Model):
 
     def __str__(self):
         return f"{self.giveaway} · {self.created_at:%d.%m.%Y %H:%M}" if self.created_at else str(self.giveaway)
+
+
+class FetchedComment(models.Model):
+    """A comment already read from the giveaway's Instagram post through the Graph API, so
+    re-reading the post until entries close never counts a comment twice."""
+
+    BRANCH_SCOPE_FIELD = "giveaway__organisation"
+
+    giveaway = models.ForeignKey(
+        Giveaway, on_delete=models.CASCADE, related_name="fetched_comments", verbose_name=_("giveaway")
+    )
+    comment_id = models.CharField(_("comment id in Meta"), max_length=60)
+    fetched_at = models.DateTimeField(_("read at"), auto_now_add=True)
+
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["giveaway", "fetched_at"]
+        verbose_name = _("comment read from Instagram")
+        verbose_name_plural = _("comments read from Instagram")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["giveaway", "comment_id"],
+                name="giveaway_fetched_comment_once",
+                violation_error_message=_("This comment has already been read for this giveaway."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.comment_id

@@ -18,7 +18,16 @@ from django.utils.translation import gettext as _
 
 from giveaways import eligibility, parsing, verify_draw
 from giveaways.choices import DrawTrigger, FollowerSource, GiveawayStatus
-from giveaways.models import EntryImport, Follower, Giveaway, GiveawayDraw, GiveawayEntry, Redraw, Winner
+from giveaways.models import (
+    EntryImport,
+    FetchedComment,
+    Follower,
+    Giveaway,
+    GiveawayDraw,
+    GiveawayEntry,
+    Redraw,
+    Winner,
+)
 from unionportal.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -279,10 +288,31 @@ def entries_import(*, giveaway: Giveaway, text: str, file_name: str = "", user=N
     giveaway = Giveaway.objects.select_for_update().get(pk=giveaway.pk)
     _check_accepts_entries(giveaway)
     result = parsing.parse_comments(text)
+    new, merged = _merge_comments(giveaway, result.comments)
+    record = EntryImport(
+        giveaway=giveaway,
+        file_name=file_name[:255],
+        lines=result.lines,
+        comments=len(result.comments),
+        entries_added=len(new),
+        entries_merged=merged,
+        problems=[
+            {"line": p.line_no, "text": _printable(p.line[:300]), "code": p.code, "detail": _printable(p.detail)}
+            for p in result.problems
+        ],
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+    record.full_clean()
+    record.save()
+    return record
+
+
+def _merge_comments(giveaway: Giveaway, comments: list) -> tuple[dict, int]:
+    """Merge parsed comments into the giveaway's entries (one per author) and judge them."""
     existing = {e.author: e for e in giveaway.entries.all()}
     new: dict[str, GiveawayEntry] = {}
     merged = 0
-    for comment in result.comments:
+    for comment in comments:
         entry = existing.get(comment.author) or new.get(comment.author)
         if entry is None:
             new[comment.author] = GiveawayEntry(
@@ -304,18 +334,44 @@ def entries_import(*, giveaway: Giveaway, text: str, file_name: str = "", user=N
     GiveawayEntry.objects.bulk_update(
         touched, ["text", "tagged_handles", "comment_count", "is_eligible", "ineligible_reasons"], batch_size=2000
     )
+    return new, merged
+
+
+@transaction.atomic
+def entries_add_fetched(*, giveaway: Giveaway, comments: list[dict]) -> EntryImport | None:
+    """Comments read from the Instagram post (`{"id", "username", "text"}`) become entries
+    through the same rules as pasted ones; a comment read before is skipped, so the post
+    can be read again and again until entries close. None when nothing was new."""
+    giveaway = Giveaway.objects.select_for_update().get(pk=giveaway.pk)
+    _check_accepts_entries(giveaway)
+    known = set(giveaway.fetched_comments.values_list("comment_id", flat=True))
+    fresh, problems = [], []
+    for index, comment in enumerate(comments, start=1):
+        comment_id = str(comment.get("id") or "")
+        if not comment_id or comment_id in known:
+            continue
+        known.add(comment_id)
+        author = parsing.normalise_handle(str(comment.get("username") or ""))
+        text = _printable(str(comment.get("text") or ""))[:5000]
+        if author is None:
+            problems.append({"line": index, "text": text[:300], "code": parsing.BROKEN_LINE, "detail": ""})
+            continue
+        tags, _bad = parsing.extract_tags(text)
+        fresh.append((comment_id, parsing.ParsedComment(line_no=index, author=author, text=text, tags=tags)))
+    if not fresh and not problems:
+        return None
+    new, merged = _merge_comments(giveaway, [c for _id, c in fresh])
+    FetchedComment.objects.bulk_create(
+        [FetchedComment(giveaway=giveaway, comment_id=cid) for cid, _c in fresh], batch_size=2000
+    )
     record = EntryImport(
         giveaway=giveaway,
-        file_name=file_name[:255],
-        lines=result.lines,
-        comments=len(result.comments),
+        file_name="Instagram Graph API",
+        lines=len(fresh) + len(problems),
+        comments=len(fresh),
         entries_added=len(new),
         entries_merged=merged,
-        problems=[
-            {"line": p.line_no, "text": _printable(p.line[:300]), "code": p.code, "detail": _printable(p.detail)}
-            for p in result.problems
-        ],
-        created_by=user if user is not None and user.is_authenticated else None,
+        problems=problems,
     )
     record.full_clean()
     record.save()

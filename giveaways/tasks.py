@@ -22,3 +22,12 @@ def draw_due_giveaways() -> list[int]:
 @shared_task(soft_time_limit=60, time_limit=90)
 def create_next_giveaways() -> list[int]:
     return [g.pk for g in services.giveaways_create_next()]
+
+
+@shared_task(soft_time_limit=600, time_limit=660)
+def fetch_giveaway_comments() -> int:
+    """Every 30 minutes: new comments of open giveaways' posts become entries. Idempotent:
+    a comment id is read once per giveaway (a unique constraint)."""
+    from giveaways.intake import fetch_giveaway_comments as run
+
+    return run()["added"]

@@ -9,7 +9,7 @@ from branches.admin_base import BranchScopedAdmin
 from branches.linkcheck import DEAD_AFTER_FAILURES
 from media_reports.forms import MediaAppearanceAdminForm
 from media_reports.imports import AppearanceImporter, SubscriptionImporter
-from media_reports.models import MediaAppearance, NewspaperSubscription, Outlet, Programme, Speaker
+from media_reports.models import IncomingVideo, MediaAppearance, NewspaperSubscription, Outlet, Programme, Speaker
 from unionportal.admin_base import PortalAdmin
 from unionportal.spreadsheet_admin import SpreadsheetImportMixin
 
@@ -103,3 +103,45 @@ class NewspaperSubscriptionAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
 
             kwargs["queryset"] = Outlet.objects.filter(kind__in=PRINT_KINDS)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(IncomingVideo)
+class IncomingVideoAdmin(PortalAdmin):
+    """Videos of the outlets' channels that mention the union; accepting records an appearance
+    for the regional organisation (change its organisation on the appearance if needed)."""
+
+    list_display = ["title", "outlet", "published_at", "status", "link"]
+    list_filter = ["status", "outlet"]
+    list_select_related = ["outlet"]
+    readonly_fields = ["outlet", "video_id", "title", "description", "link", "published_at", "status", "appearance"]
+    actions = ["accept_selected", "reject_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Record the selected videos as media appearances"), permissions=["change"])
+    def accept_selected(self, request, queryset):
+        from django.contrib import messages
+
+        from branches.choices import OrganisationKind
+        from branches.models import Organisation
+        from media_reports import intake
+        from unionportal.exceptions import ApplicationError
+
+        regional = Organisation.objects.filter(kind=OrganisationKind.REGIONAL).first()
+        for video in queryset:
+            try:
+                intake.incoming_video_accept(video=video, organisation=regional)
+            except ApplicationError as exc:
+                self.message_user(request, f"{video}: {exc.message}", messages.ERROR)
+
+    @admin.action(description=_("Reject the selected videos"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        from media_reports import intake
+        from unionportal.exceptions import ApplicationError
+
+        for video in queryset:
+            try:
+                intake.incoming_video_reject(video=video)
+            except ApplicationError:
+                continue

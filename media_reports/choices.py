@@ -42,3 +42,10 @@ class Language(models.TextChoices):
     KAZAKH = "kk", _("Kazakh")
     BOTH = "ru_kk", _("Russian and Kazakh")
     OTHER = "other", _("Other")
+
+
+class IncomingVideoStatus(models.TextChoices):
+    PENDING = "pending", _("came in automatically; check it")
+    ACCEPTED = "accepted", _("accepted")
+    MATCHED = "matched", _("already recorded by hand")
+    REJECTED = "rejected", _("rejected")

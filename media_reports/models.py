@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.linkcheck import LinkCheckFields
 from branches.scoping import ScopedManager
-from media_reports.choices import BROADCAST_KINDS, PRINT_KINDS, AppearanceKind, Language, OutletKind, OutletLevel
+from media_reports.choices import (
+    BROADCAST_KINDS,
+    PRINT_KINDS,
+    AppearanceKind,
+    IncomingVideoStatus,
+    Language,
+    OutletKind,
+    OutletLevel,
+)
 from media_reports.validators import validate_clipping
 from media_reports.video import parse_video
 from unionportal.validators import validate_sane_date, validate_single_line
@@ -22,6 +30,12 @@ class Outlet(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=OutletKind.choices, db_index=True)
     level = models.CharField(_("level"), max_length=20, choices=OutletLevel.choices, db_index=True)
     url = models.URLField(_("website"), max_length=500, blank=True)
+    youtube_channel_id = models.CharField(
+        _("YouTube channel id"),
+        max_length=40,
+        blank=True,
+        help_text=_("UC… from the channel's address; its feed is read daily for videos about the union."),
+    )
 
     class Meta:
         ordering = ["level", "name"]
@@ -202,3 +216,32 @@ class NewspaperSubscription(models.Model):
     def clean(self):
         if self.outlet_id and self.outlet.kind not in PRINT_KINDS:
             raise ValidationError({"outlet": _("Only newspapers and magazines can be subscribed to.")})
+
+
+class IncomingVideo(models.Model):
+    """A video of an outlet's YouTube channel that mentions the union, waiting for review;
+    accepting it records a MediaAppearance. One row per video, so it is offered once."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="incoming_videos", verbose_name=_("outlet"))
+    video_id = models.CharField(_("video id"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    link = models.URLField(_("link"), max_length=200)
+    published_at = models.DateTimeField(_("published"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=IncomingVideoStatus.choices, default=IncomingVideoStatus.PENDING,
+        db_index=True,
+    )
+    appearance = models.ForeignKey(
+        MediaAppearance, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("media appearance"),
+    )
+    created_at = models.DateTimeField(_("came in"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("video to review")
+        verbose_name_plural = _("videos to review")
+
+    def __str__(self):
+        return self.title

@@ -1,5 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from branches.admin_base import BranchScopedAdmin, BranchScopedTabularInline
@@ -8,10 +11,10 @@ from branches.models import Organisation
 from publications import services
 from publications.forms import PublicationImageForm
 from publications.imports import PublicationImporter
-from publications.models import Publication, PublicationImage, Repost, Rubric, Topic
+from publications.models import IncomingPost, Publication, PublicationImage, Repost, Rubric, Topic
 from publications.selectors import organisation_filter
 from unionportal.admin_base import PortalAdmin
-from unionportal.exceptions import AccessDenied
+from unionportal.exceptions import AccessDenied, ApplicationError
 from unionportal.spreadsheet_admin import SpreadsheetImportMixin
 
 
@@ -124,3 +127,132 @@ class PublicationAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
                 obj._state.adding = False
         except AccessDenied as exc:
             raise PermissionDenied from exc
+
+
+class IncomingStatusFilter(admin.SimpleListFilter):
+    """The queue opens on what is still to review."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        from publications.choices import IncomingStatus
+
+        return [*IncomingStatus.choices, ("all", _("All"))]
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "pending") == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or "pending"
+        return queryset if value == "all" else queryset.filter(status=value)
+
+
+@admin.register(IncomingPost)
+class IncomingPostAdmin(BranchScopedAdmin):
+    """The review queue: posts that came in by themselves. One click accepts or rejects."""
+
+    # The buttons come first, so they are in sight on a narrow screen too.
+    list_display = ["decide", "short_title", "social_page", "published_at", "suggested_rubric", "thumb"]
+    list_display_links = ["short_title"]
+    list_filter = [IncomingStatusFilter, "social_page__platform"]
+    list_select_related = ["social_page__organisation", "suggested_rubric", "publication"]
+    search_fields = ["caption", "url"]
+    fields = ["social_page", "url", "published_at", "caption", "image", "image_problem", "suggested_rubric",
+              "status", "publication", "decided_by", "decided_at"]
+    readonly_fields = ["social_page", "url", "published_at", "caption", "image", "image_problem", "status",
+                       "publication", "decided_by", "decided_at"]
+    actions = ["accept_selected", "reject_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("title"))
+    def short_title(self, obj):
+        title = obj.title
+        return title if len(title) <= 90 else title[:89] + "…"
+
+    @admin.display(description=_("image"))
+    def thumb(self, obj):
+        if not obj.image:
+            return ""
+        return format_html('<img src="{}" alt="" style="max-width:64px;max-height:64px">', obj.image.url)
+
+    @admin.display(description=_("decide"))
+    def decide(self, obj):
+        from publications.choices import IncomingStatus
+
+        if obj.status != IncomingStatus.PENDING:
+            return f"{obj.get_status_display()}: {obj.publication}" if obj.publication_id else obj.get_status_display()
+        # The buttons submit the change list's own form (it carries the CSRF token) to our URLs.
+        return format_html(
+            '<button type="submit" class="button" formmethod="post" formaction="{}">{}</button> '
+            '<button type="submit" class="button" formmethod="post" formaction="{}">{}</button>',
+            reverse("admin:publications_incomingpost_accept", args=[obj.pk]),
+            _("Accept"),
+            reverse("admin:publications_incomingpost_reject", args=[obj.pk]),
+            _("Reject"),
+        )
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/accept/", self.admin_site.admin_view(self.accept_view), name="publications_incomingpost_accept"),
+            path("<int:pk>/reject/", self.admin_site.admin_view(self.reject_view), name="publications_incomingpost_reject"),
+            *super().get_urls(),
+        ]
+
+    def _decide(self, request, pk, accept: bool):
+        from django.http import HttpResponseNotAllowed
+        from django.shortcuts import get_object_or_404, redirect
+
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        post = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, post):
+            raise PermissionDenied
+        self._decide_one(request, post, accept)
+        return redirect(request.META.get("HTTP_REFERER") or reverse("admin:publications_incomingpost_changelist"))
+
+    def _decide_one(self, request, post, accept: bool) -> bool:
+        from publications import intake
+
+        try:
+            if accept:
+                publication = intake.incoming_post_accept(post=post, user=request.user)
+                self.message_user(request, gettext("Logged as a publication: %(title)s") % {"title": publication.title})
+            else:
+                intake.incoming_post_reject(post=post, user=request.user)
+                self.message_user(request, gettext("Rejected; it will not be offered again: %(title)s") % {"title": post.title})
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return False
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return False
+        return True
+
+    def accept_view(self, request, pk):
+        return self._decide(request, pk, True)
+
+    def reject_view(self, request, pk):
+        return self._decide(request, pk, False)
+
+    @admin.action(description=_("Accept the selected posts"), permissions=["change"])
+    def accept_selected(self, request, queryset):
+        for post in queryset:
+            self._decide_one(request, post, True)
+
+    @admin.action(description=_("Reject the selected posts"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        for post in queryset:
+            self._decide_one(request, post, False)
+
+    def save_model(self, request, obj, form, change):
+        # Only the suggested rubric can be corrected before accepting.
+        obj.save(update_fields=["suggested_rubric"])

@@ -56,3 +56,12 @@ class Language(models.TextChoices):
     RU = "ru", _("Russian")
     KK = "kk", _("Kazakh")
     BOTH = "both", _("Russian and Kazakh")
+
+
+class IncomingStatus(models.TextChoices):
+    """Where a post that came in by itself stands in the review queue."""
+
+    PENDING = "pending", _("came in automatically; check the rubric and topic")
+    ACCEPTED = "accepted", _("accepted")
+    MATCHED = "matched", _("already logged by hand")
+    REJECTED = "rejected", _("rejected")

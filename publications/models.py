@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from branches.scoping import ScopedManager
-from publications.choices import Channel, Language
+from publications.choices import Channel, IncomingStatus, Language
 from unionportal.validators import validate_multiline_text, validate_sane_date, validate_single_line
 
 
@@ -195,3 +195,63 @@ class Repost(models.Model):
 
     def __str__(self):
         return self.partner_name
+
+
+def _incoming_image_path(instance, filename):
+    return f"publications/incoming/{filename}"
+
+
+class IncomingPost(models.Model):
+    """A post read from a connected account, waiting in the review queue.
+
+    One row per post of the platform (its id is unique), so a post reaches the queue once
+    and a rejected post is never offered again. Accepting it logs a Publication through
+    `publications.services`; a post already logged by hand is matched to that record.
+    """
+
+    BRANCH_SCOPE_FIELD = "social_page__organisation"
+
+    social_page = models.ForeignKey(
+        "branches.SocialPage", on_delete=models.PROTECT, related_name="incoming_posts", verbose_name=_("page")
+    )
+    external_id = models.CharField(_("post id in Meta"), max_length=60, unique=True)
+    url = models.URLField(_("link"), max_length=500)
+    published_at = models.DateTimeField(_("published"))
+    caption = models.TextField(_("caption"), blank=True)
+    media_type = models.CharField(_("kind of post"), max_length=30, blank=True)
+    image = models.ImageField(_("image"), upload_to=_incoming_image_path, blank=True)
+    image_problem = models.CharField(_("why there is no image"), max_length=300, blank=True)
+    suggested_rubric = models.ForeignKey(
+        Rubric, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("suggested rubric")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=IncomingStatus.choices, default=IncomingStatus.PENDING, db_index=True
+    )
+    publication = models.ForeignKey(
+        Publication, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("publication")
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("came in"), auto_now_add=True)
+
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("post to review")
+        verbose_name_plural = _("posts to review")
+        indexes = [models.Index(fields=["status", "-published_at"], name="incomingpost_status_newest")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The caption's first line, as the publication's title will be."""
+        from publications.intake import caption_title
+
+        return caption_title(self.caption) or str(_("Post without a caption"))

@@ -52,3 +52,23 @@ class SpreadsheetUpload(models.Model):
         return self.status in (
             UploadStatus.CHECK_QUEUED, UploadStatus.CHECKING, UploadStatus.IMPORT_QUEUED, UploadStatus.IMPORTING
         )
+
+
+class ConnectorState(models.Model):
+    """What one connector to the outside world (posts, followers, comments, YouTube) did
+    last: the admin shows it, so staff see at a glance what works and what does not."""
+
+    name = models.CharField(_("connector"), max_length=50, unique=True)
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    last_error_at = models.DateTimeField(_("last error"), null=True, blank=True)
+    last_error = models.TextField(_("what went wrong"), blank=True)
+    last_summary = models.CharField(_("last result"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("connector")
+        verbose_name_plural = _("connectors")
+
+    def __str__(self):
+        return self.name

@@ -89,4 +89,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "unionportal.tasks.purge_spreadsheet_uploads",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Social intake (docs/social-intake.md): posts hourly, comments every half hour while a
+    # giveaway is open, followers and tokens daily.
+    "publications-fetch-social-posts": {
+        "task": "publications.tasks.fetch_social_posts",
+        # Hourly by default; settings.py applies SOCIAL_POSTS_MINUTE / SOCIAL_POSTS_HOURS.
+        "schedule": crontab(minute=10),
+    },
+    "giveaways-fetch-comments": {
+        "task": "giveaways.tasks.fetch_giveaway_comments",
+        "schedule": crontab(minute="*/30"),
+    },
+    "branches-snapshot-followers": {
+        "task": "branches.tasks.snapshot_followers",
+        "schedule": crontab(hour=23, minute=30),
+    },
+    "branches-refresh-tokens": {
+        "task": "branches.tasks.refresh_social_tokens",
+        "schedule": crontab(hour=5, minute=0),
+    },
+    "media-reports-read-youtube": {
+        "task": "media_reports.tasks.read_youtube_feeds",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }

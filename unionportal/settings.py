@@ -388,6 +388,34 @@ LINK_CHECK_USER_AGENT = env(
     "LINK_CHECK_USER_AGENT", default=f"UnionPortalLinkChecker/1.0 (+{PORTAL_BASE_URL})"
 )
 
+# Social intake (docs/social-intake.md): the outside-world client and the connectors.
+GRAPH_API_BASE_URL = env("GRAPH_API_BASE_URL", default="https://graph.facebook.com")
+GRAPH_API_VERSION = env("GRAPH_API_VERSION", default="v21.0")
+YOUTUBE_FEED_BASE_URL = env("YOUTUBE_FEED_BASE_URL", default="https://www.youtube.com")
+# Fernet key (`Fernet.generate_key()`) that encrypts stored access tokens; none, none stored.
+MEDIA_TOKEN_KEY = env("MEDIA_TOKEN_KEY", default="")
+# With the Meta app's id and secret the portal checks (debug_token) and refreshes
+# (fb_exchange_token) tokens; without them it counts 60 days from the paste.
+META_APP_ID = env("META_APP_ID", default="")
+META_APP_SECRET = env("META_APP_SECRET", default="")
+OUTSIDE_TIMEOUT_SECONDS = env.float("OUTSIDE_TIMEOUT_SECONDS", default=15)
+OUTSIDE_RETRIES = env.int("OUTSIDE_RETRIES", default=3)
+OUTSIDE_BACKOFF_SECONDS = env.float("OUTSIDE_BACKOFF_SECONDS", default=2)
+# Above this share of Meta's quota (X-App-Usage, X-Business-Use-Case-Usage) calls pause.
+OUTSIDE_USAGE_SLOWDOWN_PERCENT = env.int("OUTSIDE_USAGE_SLOWDOWN_PERCENT", default=75)
+OUTSIDE_USAGE_PAUSE_SECONDS = env.float("OUTSIDE_USAGE_PAUSE_SECONDS", default=10)
+SOCIAL_TOKEN_WARN_DAYS = env.int("SOCIAL_TOKEN_WARN_DAYS", default=7)
+SOCIAL_TOKEN_REFRESH_DAYS = env.int("SOCIAL_TOKEN_REFRESH_DAYS", default=10)
+SOCIAL_POSTS_MAX_PAGES = env.int("SOCIAL_POSTS_MAX_PAGES", default=4)
+# A video of an outlet's channel is offered when its title or description has one of these.
+YOUTUBE_UNION_WORDS = env.list(
+    "YOUTUBE_UNION_WORDS",
+    default=["профсоюз", "кәсіподақ", "кәсіподағы", "профсоюзн", "Ракишева", "profsoyuz"],
+)
+# When the posts are read (crontab fields): by default at :10 of every hour.
+SOCIAL_POSTS_MINUTE = env("SOCIAL_POSTS_MINUTE", default="10")
+SOCIAL_POSTS_HOURS = env("SOCIAL_POSTS_HOURS", default="*")
+
 # Every handler carries the filter that redacts members' tracking codes (unionportal/log.py),
 # and the loggers Django configures itself ("django", "django.server") are redefined here so
 # that none keeps a handler without it. "django" propagates to the root's console.
@@ -422,4 +450,11 @@ LOGGING = {
     },
 }
 
+# How often posts are read is the union's choice (docs/social-intake.md).
+from celery.schedules import crontab  # noqa: E402
+
 from unionportal.schedules import CELERY_BEAT_SCHEDULE  # noqa: E402,F401
+
+CELERY_BEAT_SCHEDULE["publications-fetch-social-posts"]["schedule"] = crontab(
+    minute=SOCIAL_POSTS_MINUTE, hour=SOCIAL_POSTS_HOURS
+)

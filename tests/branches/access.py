@@ -1,4 +1,4 @@
-from branches.models import FollowerCount, OutreachVisit, SocialPage
+from branches.models import FollowerCount, OutreachVisit, SocialConnection, SocialPage
 from tests.access import BRANCH_EDITOR, CHAIR, REGIONAL_STAFF, UrlCase
 from tests.branches.factories import FollowerCountFactory, OutreachVisitFactory, SocialPageFactory
 
@@ -13,4 +13,7 @@ ADMIN_RECORDS = {
     SocialPage: lambda org: SocialPageFactory(organisation=org),
     FollowerCount: lambda org: FollowerCountFactory(social_page=SocialPageFactory(organisation=org)),
     OutreachVisit: lambda org: OutreachVisitFactory(branch=org),
+    SocialConnection: lambda org: SocialConnection.objects.create(
+        social_page=SocialPageFactory(organisation=org), external_id="17841400000000001"
+    ),
 }

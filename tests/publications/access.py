@@ -1,4 +1,6 @@
-from publications.models import Publication
+import itertools
+
+from publications.models import IncomingPost, Publication
 from tests.access import BRANCH_EDITOR, CHAIR, REGIONAL_STAFF, UrlCase
 
 STAFF = frozenset({BRANCH_EDITOR, REGIONAL_STAFF, CHAIR})
@@ -33,4 +35,21 @@ def _make_publication(org):
     return PublicationFactory(organisation=org)
 
 
-ADMIN_RECORDS = {Publication: _make_publication}
+_POST_IDS = itertools.count(1)
+
+
+def _make_incoming_post(org):
+    import datetime as dt
+
+    from tests.branches.factories import SocialPageFactory
+
+    n = next(_POST_IDS)
+    return IncomingPost.objects.create(
+        social_page=SocialPageFactory(organisation=org),
+        external_id=f"1790000000{n:07d}",
+        url=f"https://www.instagram.com/p/MATRIX{n}/",
+        published_at=dt.datetime(2024, 3, 8, 9, tzinfo=dt.UTC),
+    )
+
+
+ADMIN_RECORDS = {Publication: _make_publication, IncomingPost: _make_incoming_post}

@@ -11,10 +11,12 @@ from appeals import demo as appeals_demo
 from branches import demo as branches_demo
 from giveaways import demo as giveaways_demo
 from media_reports import demo as media_reports_demo
+from media_reports import intake_demo as videos_intake_demo
 from messaging import demo as messaging_demo
 from polls import demo as polls_demo
 from portal import demo as logins_demo
 from publications import demo as publications_demo
+from publications import intake_demo as posts_intake_demo
 from reports import demo as reports_demo
 
 # Order matters: later parts refer to the organisations and pages of the registry, and
@@ -29,6 +31,9 @@ DEMO_MODULES = [
     ("messaging", messaging_demo),
     ("polls", polls_demo),
     ("reports", reports_demo),
+    # The review queues of the social intake, from recorded responses (no token, no network).
+    ("posts to review", posts_intake_demo),
+    ("videos to review", videos_intake_demo),
 ]
 
 
