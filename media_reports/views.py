@@ -6,18 +6,20 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from accounts.decorators import staff_required
 from accounts.roles import Role
 from media_reports import imports, selectors
 from media_reports.forms import AppearanceFilterForm, ImportForm
+from unionportal.caching import cache_public_page
 from unionportal.exceptions import ApplicationError
 
 PAGE_SIZE = 20
 
 
-@require_GET
+@require_safe
+@cache_public_page("media", "branches")
 def appearance_list(request):
     form = AppearanceFilterForm(request.GET or None, years=selectors.appearance_years())
     filters = form.filters() if request.GET else {}
@@ -31,7 +33,8 @@ def appearance_list(request):
     )
 
 
-@require_GET
+@require_safe
+@cache_public_page("media", "branches")
 def appearance_detail(request, pk: int):
     appearance = get_object_or_404(selectors.appearance_list(), pk=pk)
     return render(request, "media_reports/appearance_detail.html", {"appearance": appearance})
