@@ -165,6 +165,19 @@ class PortalServer:
             self.process.wait(timeout=15)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each gunicorn worker now, in MB (VmRSS from /proc)."""
+        assert self.process is not None
+        sizes = []
+        for pid in _children(self.process.pid):
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except FileNotFoundError:
+                continue
+            kb = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
+            sizes.append(kb / 1024)
+        return sizes
+
     def cpu_seconds(self) -> float:
         """User + system CPU of the gunicorn master and its workers so far."""
         assert self.process is not None

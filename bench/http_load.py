@@ -75,9 +75,12 @@ def main():
         pages = [p for p in pages_for(server) if args.only in p.name]
         head = head_status(server)
         results = measure_pages(server, pages, rounds=args.rounds, duration=args.duration, connections=args.connections)
+        served = sum(run.requests for result in results for run in (*result.runs, *result.bare))
+        rss = server.worker_rss_mb()
     title = f"gunicorn {args.workers} sync workers, wrk 2 threads × {args.connections} connections, {args.rounds} rounds × {args.duration} s per side"
-    text = print_report(results, title=title, goals=GOALS) + f"\nHEAD / answered {head}"
-    print(f"HEAD / answered {head}")
+    memory = f"worker memory after {served:,} requests ({served // max(len(rss), 1):,} a worker): " + ", ".join(f"{mb:.0f} MB" for mb in rss) + " (goal < 120 MB)"
+    text = print_report(results, title=title, goals=GOALS) + f"\nHEAD / answered {head}\n{memory}"
+    print(f"HEAD / answered {head}\n{memory}")
     if args.save:
         print(f"saved to {save_result('http_load', text)}")
 

@@ -160,7 +160,16 @@ def main():
     from django.test import Client
 
     call_command("migrate", verbosity=0)
-    call_command("load_demo", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from branches.models import Organisation
+    from media_reports.models import Outlet
+
+    # A registry of the region's size (no demo data: the small size must really be small).
+    regional = Organisation.objects.create(kind="regional", slug="region", name_ru="Областной совет")
+    for n in range(13):
+        Organisation.objects.create(kind="branch", slug=f"branch-{n}", name_ru=f"Филиал {n}", parent=regional, position=n)
+    for n, (kind, level) in enumerate([("newspaper", "regional"), ("newspaper", "district"), ("tv_channel", "regional"), ("youtube_channel", "republican")]):
+        Outlet.objects.create(name=f"Издание {n}", kind=kind, level=level)
     from django.contrib.auth import get_user_model
 
     admin_user = get_user_model().objects.create_superuser("bench-admin", "bench@example.invalid", "x")
