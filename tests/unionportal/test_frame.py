@@ -115,3 +115,13 @@ def test_the_server_error_page_speaks_the_visitors_language(rf):
         response = server_error(rf.get("/kk/"))
     assert response.status_code == 500
     assert "Бірдеңе дұрыс болмады" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_language_links_lead_to_the_same_page_with_its_filters_in_each_language():
+    body = Client().get("/kk/news/?channel=instagram").content.decode()
+    assert 'href="/news/?channel=instagram" lang="ru"' in body
+    assert 'href="/kk/news/?channel=instagram" lang="kk" hreflang="kk" aria-current="true"' in body
+    assert 'href="/en/news/?channel=instagram" lang="en"' in body
+    home = Client().get("/").content.decode()
+    assert 'href="/kk/" lang="kk"' in home and 'href="/" lang="ru"' in home
