@@ -86,7 +86,7 @@ class MediaAppearanceAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
             return "—"
         if obj.link_is_dead:
             return format_html(
-                '<strong class="dead-link" style="color:#a3201b" title="{}">⚠ {}</strong>', obj.link_error, _("dead link")
+                '<strong class="dead-link" title="{}">⚠ {}</strong>', obj.link_error, _("dead link")
             )
         return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', obj.link, _("open"))
 

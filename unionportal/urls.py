@@ -18,6 +18,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("i18n/setlang/", set_language, name="set_language"),
+    # Telegram posts here; no language prefix, no CSRF (checked by the secret-token header).
+    path("telegram/", include("messaging.webhook_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -30,11 +32,19 @@ urlpatterns += i18n_patterns(
     path("appeal/", include("appeals.urls")),
     path("press/", include("media_reports.urls")),
     path("giveaways/", include("giveaways.urls")),
+    path("telegram/", include("messaging.urls")),
+    path("polls/", include("polls.urls")),
     path("dashboard/", include("reports.urls")),
     prefix_default_language=False,
 )
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    import re
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    from django.urls import re_path
+
+    from unionportal.uploads import serve_media
+
+    # Uploads with the headers every upload is served with (nosniff; attachment unless a
+    # checked image); nginx does the same in production.
+    urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", serve_media)]
