@@ -29,7 +29,7 @@ from appeals.phones import display_phone
 from appeals.workdays import add_working_days
 from branches.admin_base import BranchLevelFilter, BranchScopedAdmin, BranchScopedTabularInline
 from branches.scoping import user_organisation_id, visible_organisation_ids
-from unionportal.admin_base import PortalAdmin, StaffRelatedFilter, period_filter
+from unionportal.admin_base import BoundedCountPaginator, PortalAdmin, StaffRelatedFilter, period_filter
 from unionportal.exceptions import ApplicationError
 from unionportal.spreadsheet_admin import SpreadsheetImportMixin
 
@@ -178,6 +178,7 @@ class AppealAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
     # No `date_hierarchy` (it reads every distinct date of the table) and one count a page:
     # the list costs the same at 1,000 appeals and at 200,000 (docs/performance.md).
     show_full_result_count = False
+    paginator = BoundedCountPaginator
     inlines = [AppealEventInline]
     actions = ["make_faq", "export_personal_data", "erase_personal_data"]
     list_per_page = 50

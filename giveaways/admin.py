@@ -18,7 +18,7 @@ from giveaways import services
 from giveaways.choices import DrawTrigger, GiveawayStatus, ParseProblem
 from giveaways.forms import CommentsImportForm, FollowersImportForm, GiveawayAdminForm, ReasonForm, RedrawForm
 from giveaways.models import EntryImport, Follower, Giveaway, GiveawayEntry, Redraw, Winner
-from unionportal.admin_base import period_filter
+from unionportal.admin_base import BoundedCountPaginator, period_filter
 from unionportal.exceptions import ApplicationError
 
 
@@ -294,8 +294,9 @@ class GiveawayEntryAdmin(BranchScopedAdmin):
         ("giveaway__organisation", BranchLevelFilter),
         period_filter("giveaway__draw_date", _("draw date")),
     ]
-    # No date drill-down over the giveaways of every entry, and one count a page.
+    # No date drill-down over the giveaways of every entry, and one bounded count a page.
     show_full_result_count = False
+    paginator = BoundedCountPaginator
     # The giveaway's page links to its entries.
     extra_lookups = ("giveaway__id__exact",)
     search_fields = ["author", "text"]

@@ -20,9 +20,11 @@ from django.contrib.admin import widgets
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.core.paginator import Paginator
+from django.db import connection, models
 from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from unionportal.figures import registry
@@ -181,3 +183,29 @@ class StaffRelatedFilter(admin.RelatedFieldListFilter):
 
     def field_choices(self, field, request, model_admin):
         return field.get_choices(include_blank=False, limit_choices_to={"is_staff": True}, ordering=("last_name", "first_name"))
+
+
+class BoundedCountPaginator(Paginator):
+    """The admin's paginator without a full `COUNT(*)` of a long list.
+
+    It counts at most `cap + 1` rows (the database stops there); past the cap an unfiltered
+    list on PostgreSQL takes the planner's row estimate (`pg_class.reltuples`, kept by
+    autovacuum's ANALYZE), and a filtered one says `cap`. Page links still reach every page
+    up to there; the search box and the filters narrow the rest.
+    """
+
+    cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        qs = self.object_list
+        bounded = qs.order_by()[: self.cap + 1].count()
+        if bounded <= self.cap:
+            return bounded
+        if connection.vendor == "postgresql" and not qs.query.where:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [qs.model._meta.db_table])
+                row = cursor.fetchone()
+            if row and row[0] > self.cap:
+                return int(row[0])
+        return self.cap

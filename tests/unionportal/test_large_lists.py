@@ -97,3 +97,19 @@ def test_the_period_filter_keeps_only_this_years_appeals(regional_staff):
     assert response.status_code == 200
     body = response.content.decode()
     assert "THIS-YEAR" in body and "TWO-YEARS-AGO" not in body
+
+
+def test_past_the_cap_the_admin_list_counts_no_further(regional_staff, monkeypatch):
+    from unionportal.admin_base import BoundedCountPaginator
+
+    monkeypatch.setattr(BoundedCountPaginator, "cap", 5)
+    for _ in range(8):
+        AppealFactory()
+    client = Client()
+    client.force_login(regional_staff)
+    response = client.get(reverse("admin:appeals_appeal_changelist"))
+    assert response.context["cl"].result_count == 5  # SQLite, and past the cap: the cap
+    for _ in range(2):
+        AppealFactory(status="answered")
+    filtered = client.get(reverse("admin:appeals_appeal_changelist"), {"status__exact": "answered"})
+    assert filtered.context["cl"].result_count == 2  # under the cap: the exact count
