@@ -11,3 +11,9 @@ class AppealsConfig(AppConfig):
         from unionportal.figures import registry
 
         registry.register(figures.SOURCE)
+
+        from appeals.models import FaqEntry
+        from unionportal.caching import bump_on_change
+
+        # /appeal/faq/ shows the published entries.
+        bump_on_change("faq", FaqEntry)

@@ -146,6 +146,9 @@ class Appeal(models.Model):
             models.Index(fields=["status", "due_date"], name="appeal_status_due"),
             models.Index(fields=["branch", "status"], name="appeal_branch_status"),
             models.Index(fields=["channel", "received_at"], name="appeal_channel_received"),
+            # The admin list filtered by status or by branch (a branch editor's own), newest first.
+            models.Index(fields=["status", "-received_at"], name="appeal_status_received"),
+            models.Index(fields=["branch", "-received_at"], name="appeal_branch_received"),
             models.Index(fields=["email"], name="appeal_email"),
             models.Index(fields=["phone"], name="appeal_phone"),
         ]

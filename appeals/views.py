@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import staff_required
 from appeals import lookup, protection, selectors, services
@@ -18,6 +18,7 @@ from appeals.consent import consent_text
 from appeals.forms import AppealForm, RatingForm, StatusLookupForm
 from appeals.models import Appeal
 from branches.scoping import get_object_for_user
+from unionportal.caching import cache_public_page
 from unionportal.exceptions import ApplicationError, DuplicateError
 from unionportal.uploads import upload_response
 
@@ -203,6 +204,8 @@ def rate(request, code):
     return _to_status_page(appeal)
 
 
+@require_safe
+@cache_public_page("faq")
 def faq(request):
     topic = request.GET.get("topic") or None
     if topic not in Topic.values:

@@ -97,7 +97,7 @@ def production_env(*, database_url: str, redis_url: str, static_root: str, media
 class PortalServer:
     """A fresh database with the demo data, static files collected, gunicorn on loopback."""
 
-    def __init__(self, *, workers: int = 3, port: int = 8765, database_url: str = "", redis_url: str = "redis://127.0.0.1:6379/13", extra_env: dict | None = None, load_demo: bool = True):
+    def __init__(self, *, workers: int = 3, port: int = 19000, database_url: str = "", redis_url: str = "redis://127.0.0.1:6379/10", extra_env: dict | None = None, load_demo: bool = True):
         self.workers = workers
         self.port = port
         self.tmp = tempfile.mkdtemp(prefix="union-bench-")
@@ -113,6 +113,28 @@ class PortalServer:
 
     def manage(self, *args: str) -> None:
         subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True, stdout=subprocess.DEVNULL)
+
+    def shell(self, code: str) -> str:
+        """Run Python in `manage.py shell` with the server's settings; its printed output."""
+        done = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=self.env, check=True, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    def member_cookie(self) -> str:
+        """A `Cookie:` header value of a logged-in member (no staff role), for member pages."""
+        key = self.shell(
+            "from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY\n"
+            "from importlib import import_module\n"
+            "from django.conf import settings\n"
+            "User = get_user_model()\n"
+            "user, _ = User.objects.get_or_create(username='bench-member', defaults={'first_name': 'Bench'})\n"
+            "store = import_module(settings.SESSION_ENGINE).SessionStore()\n"
+            "store[SESSION_KEY] = str(user.pk)\n"
+            "store[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
+            "store[HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
+            "store.save()\n"
+            "print(store.session_key)"
+        ).splitlines()[-1]
+        return f"sessionid={key}"
 
     def __enter__(self) -> PortalServer:
         _reset_database(self.database_url)
@@ -142,6 +164,19 @@ class PortalServer:
             os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout=15)
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each gunicorn worker now, in MB (VmRSS from /proc)."""
+        assert self.process is not None
+        sizes = []
+        for pid in _children(self.process.pid):
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except FileNotFoundError:
+                continue
+            kb = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
+            sizes.append(kb / 1024)
+        return sizes
 
     def cpu_seconds(self) -> float:
         """User + system CPU of the gunicorn master and its workers so far."""

@@ -59,6 +59,22 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return field.get_choices(include_blank=False, ordering=ordering, limit_choices_to={"pk__in": visible})
 
 
+class BranchLevelFilter(ScopedRelatedFieldListFilter):
+    """The regional organisation and the branches the user may see: a dozen rows from the
+    registry, not the distinct values of a 200,000-row list (`RelatedOnlyFieldListFilter`)
+    nor every school."""
+
+    def field_choices(self, field, request, model_admin):
+        from branches.choices import OrganisationKind
+
+        related = field.related_model
+        visible = related._default_manager.for_user(request.user).filter(
+            kind__in=[OrganisationKind.REGIONAL, OrganisationKind.BRANCH]
+        )
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(include_blank=False, ordering=ordering, limit_choices_to={"pk__in": visible.values("pk")})
+
+
 def scoped_list_filter(model, item):
     """`item` of a `list_filter`, with a plain related-field filter made a scoped one."""
     from django.contrib.admin.utils import get_fields_from_path

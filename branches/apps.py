@@ -11,3 +11,9 @@ class BranchesConfig(AppConfig):
         from unionportal.figures import registry
 
         registry.register(figures.SOURCE)
+
+        from branches import models
+        from unionportal.caching import bump_on_change
+
+        # The directory, a branch's page, and every list filtered by organisation show these.
+        bump_on_change("branches", models.Organisation, models.SocialPage, models.FollowerCount, models.OutreachVisit)

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from accounts.decorators import staff_required
 from accounts.roles import Role
@@ -18,8 +18,8 @@ from unionportal.caching import cache_public_page
 from unionportal.exceptions import ApplicationError
 
 
-@require_GET
-@cache_public_page
+@require_safe
+@cache_public_page("branches")
 def branch_list(request):
     organisations = list(selectors.directory())
     # One reverse() for the whole list rather than one per branch: slugs are URL-safe.

@@ -12,12 +12,13 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from branches.admin_base import BranchScopedAdmin, BranchScopedTabularInline
+from branches.admin_base import BranchLevelFilter, BranchScopedAdmin, BranchScopedTabularInline
 from branches.models import Organisation
 from giveaways import services
 from giveaways.choices import DrawTrigger, GiveawayStatus, ParseProblem
 from giveaways.forms import CommentsImportForm, FollowersImportForm, GiveawayAdminForm, ReasonForm, RedrawForm
 from giveaways.models import EntryImport, Follower, Giveaway, GiveawayEntry, Redraw, Winner
+from unionportal.admin_base import BoundedCountPaginator, period_filter
 from unionportal.exceptions import ApplicationError
 
 
@@ -285,8 +286,17 @@ class GiveawayEntryAdmin(BranchScopedAdmin):
     list_display = ["author", "giveaway", "tag_count", "comment_count", "is_eligible", "reasons", "marked_follower"]
     # The draw's Friday (`giveaway__draw_date__year=…`) and the organisation
     # (`giveaway__organisation__id__in=…`) are what the dashboard's figures link with.
-    list_filter = ["is_eligible", WonFilter, "giveaway__status", "marked_follower", "giveaway__organisation"]
-    date_hierarchy = "giveaway__draw_date"
+    list_filter = [
+        "is_eligible",
+        WonFilter,
+        "giveaway__status",
+        "marked_follower",
+        ("giveaway__organisation", BranchLevelFilter),
+        period_filter("giveaway__draw_date", _("draw date")),
+    ]
+    # No date drill-down over the giveaways of every entry, and one bounded count a page.
+    show_full_result_count = False
+    paginator = BoundedCountPaginator
     # The giveaway's page links to its entries.
     extra_lookups = ("giveaway__id__exact",)
     search_fields = ["author", "text"]

@@ -11,3 +11,9 @@ class GiveawaysConfig(AppConfig):
         from unionportal.figures import registry
 
         registry.register(figures.SOURCE)
+
+        from giveaways import models
+        from unionportal.caching import bump_on_change
+
+        # The public giveaway pages show these (entries and followers they do not list).
+        bump_on_change("giveaways", models.Giveaway, models.GiveawayDraw, models.Winner, models.Redraw)

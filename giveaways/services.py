@@ -28,6 +28,7 @@ from giveaways.models import (
     Redraw,
     Winner,
 )
+from unionportal.caching import bump
 from unionportal.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -150,6 +151,7 @@ def giveaway_open(*, giveaway: Giveaway, now: datetime.datetime | None = None) -
         committed_at=now,
     ):
         raise ApplicationError(_("Only a draft giveaway can be opened."), code="not_draft")
+    bump("giveaways")  # an UPDATE sends no post_save: the public pages learn of it here
     giveaway.refresh_from_db()
     return giveaway
 
@@ -162,6 +164,7 @@ def giveaway_cancel(*, giveaway: Giveaway, reason: str) -> Giveaway:
         pk=giveaway.pk, status__in=[GiveawayStatus.DRAFT, GiveawayStatus.OPEN, GiveawayStatus.CLOSED]
     ).update(status=GiveawayStatus.CANCELLED, cancel_reason=reason.strip()):
         raise ApplicationError(_("A drawn giveaway cannot be cancelled."), code="already_drawn")
+    bump("giveaways")
     giveaway.refresh_from_db()
     return giveaway
 

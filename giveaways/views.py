@@ -8,19 +8,21 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from accounts.decorators import staff_required
 from branches.scoping import visible_organisation_ids
 from giveaways import selectors
 from giveaways.choices import GiveawayStatus
 from giveaways.models import Giveaway
+from unionportal.caching import cache_public_page
 
 PAST_PER_PAGE = 20
 MIN_YEAR, MAX_YEAR = datetime.MINYEAR, datetime.MAXYEAR
 
 
-@require_GET
+@require_safe
+@cache_public_page("giveaways")
 def giveaway_list(request):
     past = Paginator(selectors.past_giveaways(), PAST_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -30,7 +32,8 @@ def giveaway_list(request):
     )
 
 
-@require_GET
+@require_safe
+@cache_public_page("giveaways")
 def giveaway_detail(request, pk: int):
     try:
         giveaway = selectors.giveaway_result(pk=pk)

@@ -10,7 +10,7 @@ from branches.linkcheck import DEAD_AFTER_FAILURES
 from media_reports.forms import MediaAppearanceAdminForm
 from media_reports.imports import AppearanceImporter, SubscriptionImporter
 from media_reports.models import IncomingVideo, MediaAppearance, NewspaperSubscription, Outlet, Programme, Speaker
-from unionportal.admin_base import PortalAdmin
+from unionportal.admin_base import BoundedCountPaginator, PortalAdmin, period_filter
 from unionportal.spreadsheet_admin import SpreadsheetImportMixin
 
 
@@ -62,10 +62,12 @@ class MediaAppearanceAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
     spreadsheet_importer = AppearanceImporter
     form = MediaAppearanceAdminForm
     list_display = ["date", "title", "outlet", "programme", "kind", "organisation", "link_badge"]
-    list_filter = ["kind", "outlet__level", "outlet__kind", "language", DeadLinkFilter]
+    list_filter = ["kind", "outlet__level", "outlet__kind", "language", DeadLinkFilter, period_filter("date")]
     list_select_related = ["outlet", "programme__outlet", "organisation"]
     search_fields = ["title", "outlet__name", "programme__name", "speakers__name"]
-    date_hierarchy = "date"
+    # No date drill-down (a scan of every distinct date) and one bounded count a page.
+    show_full_result_count = False
+    paginator = BoundedCountPaginator
     filter_horizontal = ["speakers"]
     autocomplete_fields = ["outlet", "programme"]
     fieldsets = [

@@ -11,3 +11,9 @@ class MediaReportsConfig(AppConfig):
         from unionportal.figures import registry
 
         registry.register(figures.SOURCE)
+
+        from media_reports import models
+        from unionportal.caching import bump_on_change
+
+        # /press/ and a branch's page show these.
+        bump_on_change("media", models.Outlet, models.Programme, models.Speaker, models.MediaAppearance)

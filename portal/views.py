@@ -7,7 +7,7 @@ the registry does not know the publications log, and the frame knows neither.
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from branches import selectors as branch_selectors
 from media_reports.selectors import latest_appearances
@@ -15,15 +15,15 @@ from publications.selectors import latest_publications
 from unionportal.caching import cache_public_page
 
 
-@require_GET
-@cache_public_page
+@require_safe
+@cache_public_page("publications")
 def home(request):
     # One query whatever the size of the log: the newest rows come straight off the index.
     return render(request, "home.html", {"latest_news": latest_publications(limit=5)})
 
 
-@require_GET
-@cache_public_page
+@require_safe
+@cache_public_page("branches", "publications", "media")
 def branch_detail(request, slug: str):
     organisation = branch_selectors.branch_detail(slug=slug)
     if organisation is None:

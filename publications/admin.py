@@ -13,7 +13,7 @@ from publications.forms import PublicationImageForm
 from publications.imports import PublicationImporter
 from publications.models import IncomingPost, Publication, PublicationImage, Repost, Rubric, Topic
 from publications.selectors import organisation_filter
-from unionportal.admin_base import PortalAdmin
+from unionportal.admin_base import BoundedCountPaginator, PortalAdmin
 from unionportal.exceptions import AccessDenied, ApplicationError
 from unionportal.spreadsheet_admin import SpreadsheetImportMixin
 
@@ -77,6 +77,7 @@ class PublicationAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
     inlines = [PublicationImageInline, RepostInline]
     # The log grows by hundreds a year and is imported in bulk: don't count it twice per page.
     show_full_result_count = False
+    paginator = BoundedCountPaginator
     readonly_fields = ["created_by", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["url", "published_at", "title", "text", "channel", "organisation", "social_page"]}),

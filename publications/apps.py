@@ -11,3 +11,9 @@ class PublicationsConfig(AppConfig):
         from unionportal.figures import registry
 
         registry.register(figures.SOURCE)
+
+        from publications import models
+        from unionportal.caching import bump_on_change
+
+        # The news pages, the home page and a branch's page show these.
+        bump_on_change("publications", models.Publication, models.Rubric, models.Topic, models.PublicationImage, models.Repost)

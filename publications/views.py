@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from accounts.decorators import staff_required
 from accounts.roles import is_regional
@@ -24,6 +24,7 @@ from publications import imports, selectors, services
 from publications.choices import Channel
 from publications.forms import ImportForm, MonthFormSet, NewsFilterForm, PublicationForm, QuickEntryUrlForm
 from publications.models import Publication
+from unionportal.caching import cache_public_page
 from unionportal.exceptions import ApplicationError, DuplicateError
 from unionportal.validators import printable
 
@@ -44,7 +45,8 @@ def can_log(view_func):
     return wrapper
 
 
-@require_GET
+@require_safe
+@cache_public_page("publications", "branches")
 def news_list(request):
     years = selectors.publication_years()
     form = NewsFilterForm(request.GET or None, years=years)
@@ -62,7 +64,8 @@ def news_list(request):
     )
 
 
-@require_GET
+@require_safe
+@cache_public_page("publications", "branches")
 def news_detail(request, pk: int):
     try:
         publication = selectors.publication_detail(pk=pk)

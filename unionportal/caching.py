@@ -1,22 +1,152 @@
-"""Whole-page caching of public pages for anonymous visitors.
+"""Whole-page caching of public pages for anonymous visitors, fresh at once after a write.
 
 Most visitors are members reading the news on a phone, without a login: their pages are
-the same for everyone in a language, so they come from the cache. Logged-in staff always
+the same for everyone in a language, so they come from the cache. Logged-in people always
 get a fresh page.
+
+Freshness does not wait for a timeout. Every page names the parts of the portal it shows
+(`@cache_public_page("publications", "branches")`); each part has a version in the cache,
+and the page's key contains the versions of its parts. A write to a part calls
+`bump("publications")` (the services do, and every save or delete of the part's models
+through `bump_on_change`), which gives the part a new version once the transaction
+commits: every page that shows it is then missed and rendered afresh, and the old entries
+simply age out.
+
+The CSRF token is never cached: a page's forms carry a placeholder in the cache and get
+the visitor's own token when served.
 """
 
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
 from functools import wraps
 
 from django.conf import settings
-from django.views.decorators.cache import cache_page
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+
+PARTS = ("branches", "publications", "media", "giveaways", "faq")
+_VERSION_KEY = "page-part:{}"
+_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_PLACEHOLDER = b"\x00csrf\x00"
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
 
 
-def cache_public_page(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
-        if timeout and request.method in ("GET", "HEAD") and not request.user.is_authenticated:
-            return cache_page(timeout, key_prefix="public")(view)(request, *args, **kwargs)
-        return view(request, *args, **kwargs)
+def _new_version() -> str:
+    return uuid.uuid4().hex[:12]
 
-    return wrapper
+
+def bump(*parts: str) -> None:
+    """The pages that show these parts are fresh at the next request after the commit."""
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise ValueError(f"unknown cache parts: {sorted(unknown)}")
+
+    parts = tuple(sorted(set(parts)))
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        # An import saving 10,000 rows in one block bumps once, not 10,000 times (only a
+        # callback of this very savepoint counts: an outer one may still be rolled back).
+        current = set(connection.savepoint_ids)
+        for savepoints, func, *_rest in reversed(connection.run_on_commit):
+            if savepoints == current and getattr(func, "bumps_parts", None) == parts:
+                return
+
+    def _bump():
+        cache.set_many({_VERSION_KEY.format(part): _new_version() for part in parts}, None)
+
+    _bump.bumps_parts = parts
+    transaction.on_commit(_bump)
+
+
+def bump_on_change(part: str, *models) -> None:
+    """Any save or delete of these models (the admin's, a service's) bumps `part`."""
+
+    def _handler(sender, **kwargs):
+        bump(part)
+
+    for model in models:
+        post_save.connect(_handler, sender=model, weak=False, dispatch_uid=f"bump-{part}-{model._meta.label}")
+        post_delete.connect(_handler, sender=model, weak=False, dispatch_uid=f"bump-{part}-del-{model._meta.label}")
+
+
+def part_versions(parts) -> str:
+    keys = [_VERSION_KEY.format(part) for part in parts]
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        # A part never bumped (or evicted): agree on one new version, whoever comes first.
+        for key in missing:
+            cache.add(key, _new_version(), None)
+        found.update(cache.get_many(missing))
+    return ".".join(str(found.get(key, "")) for key in keys)
+
+
+def _page_key(request, parts) -> str:
+    digest = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+    return f"public-page:{getattr(request, 'LANGUAGE_CODE', '')}:{digest}:{part_versions(parts)}"
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        return False
+    # A one-time message waiting for this visitor belongs to them alone.
+    if "messages" in request.COOKIES:  # CookieStorage's cookie
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        from django.contrib.messages import get_messages
+
+        if len(get_messages(request)):
+            return False
+    return True
+
+
+def _from_cache(request, stored) -> HttpResponse:
+    content, headers = stored
+    if _CSRF_PLACEHOLDER in content:
+        content = content.replace(_CSRF_PLACEHOLDER, get_token(request).encode())
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def _store(key, response, timeout) -> None:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return
+    content = _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
+    headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
+    cache.set(key, (content, headers), timeout)
+
+
+def cache_public_page(*parts: str):
+    """Decorate a public view with the parts it shows: `@cache_public_page("publications")`."""
+    unknown = set(parts) - set(PARTS)
+    if unknown or not parts:
+        raise ValueError(f"name the parts a cached page shows, from {PARTS}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
+            if not timeout or not _cacheable_request(request):
+                return view(request, *args, **kwargs)
+            key = _page_key(request, parts)
+            stored = cache.get(key)
+            if stored is not None:
+                return _from_cache(request, stored)
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response.add_post_render_callback(lambda r: _store(key, r, timeout))
+            else:
+                _store(key, response, timeout)
+            return response
+
+        return wrapper
+
+    return decorator

@@ -1,24 +1,31 @@
 from django.conf import settings
-from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
+
+# The portal's addresses are the same words in every language, under /kk/ and /en/ (Russian,
+# the default, has no prefix: i18n_patterns with prefix_default_language=False). So the
+# same page in another language is a prefix swap, not `translate_url`'s resolve and reverse
+# per language on every rendered page. Names are read once.
+_LANGUAGES = [
+    (code, "" if code == settings.LANGUAGE_CODE else f"/{code}", get_language_info(code)["name_local"].capitalize())
+    for code, _name in settings.LANGUAGES
+]
+
+
+def _without_prefix(path: str) -> str:
+    for _code, prefix, _name in _LANGUAGES:
+        if prefix and (path == prefix or path.startswith(prefix + "/")):
+            return path[len(prefix) :] or "/"
+    return path
 
 
 def _language_links(request):
     current = get_language()
-    path = request.get_full_path()
-    links = []
-    for code, _name in settings.LANGUAGES:
-        info = get_language_info(code)
-        links.append(
-            {
-                "code": code,
-                "name": info["name_local"].capitalize(),
-                "url": translate_url(path, code),
-                "is_current": code == current,
-            }
-        )
-    return links
+    path = _without_prefix(request.get_full_path())
+    return [
+        {"code": code, "name": name, "url": prefix + path, "is_current": code == current}
+        for code, prefix, name in _LANGUAGES
+    ]
 
 
 def portal(request):

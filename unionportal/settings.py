@@ -82,6 +82,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "unionportal.urls"
 WSGI_APPLICATION = "unionportal.wsgi.application"
 
+# Selects written in Python, the rest through Django's templates (unionportal/forms_renderer.py).
+FORM_RENDERER = "unionportal.forms_renderer.PortalFormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -40,10 +40,10 @@ def _queries(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-def test_the_press_page_costs_the_same_queries_for_10_and_1000_rows(client, branch_a, django_assert_num_queries):
-    _bulk_appearances(10, branch_a)
+def test_the_press_page_costs_the_same_queries_for_25_and_1000_rows(client, branch_a, django_assert_num_queries):
+    _bulk_appearances(25, branch_a)  # two pages: the bounded count is asked for
     with_ten = _queries(client, LIST)
-    _bulk_appearances(990, branch_a, start=10)
+    _bulk_appearances(975, branch_a, start=25)
     with django_assert_num_queries(with_ten):
         client.get(LIST)
     with django_assert_num_queries(with_ten):
@@ -84,6 +84,16 @@ def test_a_forged_filter_shows_the_whole_list_rather_than_an_error(client, branc
     response = client.get(LIST, {"year": "abc", "kind": "<script>", "page": "999"})
     assert response.status_code == 200
     assert "Видна всегда" in response.content.decode()
+
+
+def test_past_a_thousand_the_press_page_says_more_than_a_thousand(client, branch_a):
+    _bulk_appearances(1005, branch_a)
+    html = client.get(LIST).content.decode()
+    found = html.split('<p class="meta">')[1].split("</p>")[0].replace("\xa0", "").replace(" ", "")
+    assert "1000" in found and "1005" not in found
+    assert html.count('class="card appearance"') == 20
+    html = client.get(LIST, {"page": 51}).content.decode()  # past the cap the pages go on
+    assert html.count('class="card appearance"') == 5
 
 
 def test_the_press_page_is_paginated(client, branch_a):
