@@ -2,6 +2,11 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext_lazy as _
+
+# The organisation's one name per language: the header, the footer, the home page, the
+# page titles and the admin all read it from here, so it cannot drift apart again.
+PORTAL_NAME = _("Karaganda regional organisation of the trade union of education workers")
 
 
 def _language_links(request):
@@ -28,6 +33,7 @@ def portal(request):
     cacheable, and each language has its own address a member can share.
     """
     return {
+        "PORTAL_NAME": PORTAL_NAME,
         "PORTAL_CONTACT_EMAIL": settings.PORTAL_CONTACT_EMAIL,
         "PORTAL_CONTACT_PHONE": settings.PORTAL_CONTACT_PHONE,
         "language_links": SimpleLazyObject(lambda: _language_links(request)),
