@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -68,6 +69,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "unionportal.urls"
 WSGI_APPLICATION = "unionportal.wsgi.application"
+
+# Form widgets render through TEMPLATES, so templates/admin/widgets/ can label the parts of
+# Django's split date/time widget for screen readers (axe-core found them unlabelled).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

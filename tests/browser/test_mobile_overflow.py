@@ -5,30 +5,13 @@ The pages are filled with the demo data, whose long titles, links and hashes are
 /news/ 514 px and the giveaways page 607 px wide before.
 """
 
-import io
-import re
-
 import pytest
-from django.core.management import call_command
 
-from appeals.models import Appeal
+from tests.browser.public_pages import demo, public_pages  # noqa: F401 (demo is a fixture)
+
+pytestmark = pytest.mark.usefixtures("demo")
 
 PHONE = {"width": 390, "height": 844}
-
-# List pages, and for each the pattern of a detail link on it to follow as well.
-LIST_PAGES = [
-    ("/", None),
-    ("/news/", r"/news/\d+/$"),
-    ("/branches/", r"/branches/[\w-]+/$"),
-    ("/appeal/", None),
-    ("/appeal/status/", None),
-    ("/appeal/faq/", None),
-    ("/press/", r"/press/\d+/$"),
-    ("/giveaways/", r"/giveaways/\d+/$"),
-    ("/giveaways/verify/", None),
-    ("/giveaways/figures/", None),
-    ("/accounts/login/", None),
-]
 
 OVERFLOW_JS = """() => {
   const width = document.documentElement.clientWidth;
@@ -43,30 +26,8 @@ OVERFLOW_JS = """() => {
 }"""
 
 
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
-
-
-def public_pages(page, prefix):
-    """Yield every public address: the list pages and the first detail page of each."""
-    for path, detail_pattern in LIST_PAGES:
-        yield prefix + path
-        if detail_pattern is None:
-            continue
-        response = page.goto(prefix + path)
-        assert response.ok, prefix + path
-        hrefs = page.eval_on_selector_all("main a[href]", "links => links.map(a => a.getAttribute('href'))")
-        details = [href for href in hrefs if re.search(detail_pattern, href)]
-        assert details, f"no detail link on {prefix}{path}"
-        # The first and the last: the newest item and an older one with other content.
-        yield from dict.fromkeys([details[0], details[-1]])
-    appeal = Appeal.objects.order_by("pk").first()
-    yield f"{prefix}/appeal/status/{appeal.tracking_code}/"
-
-
 @pytest.mark.parametrize("prefix", ["", "/kk", "/en"], ids=["ru", "kk", "en"])
-def test_no_public_page_scrolls_sideways_on_a_phone(browser, live_server, demo, prefix):
+def test_no_public_page_scrolls_sideways_on_a_phone(browser, live_server, prefix):
     context = browser.new_context(base_url=live_server.url, viewport=PHONE, timezone_id="Asia/Almaty")
     page = context.new_page()
     overflowing, tall_headers, visited = [], [], []
