@@ -12,10 +12,12 @@ from accounts.scoping import scope_queryset
 from branches import services
 from branches.charts import follower_chart_svg
 from branches.choices import LinkProblem, Platform
+from branches.imports import RegistryImporter
 from branches.linkcheck import DEAD_AFTER_FAILURES
 from branches.models import FollowerCount, Organisation, OutreachVisit, SocialPage
 from branches.normalise import normalise_social_url
 from unionportal.exceptions import ApplicationError
+from unionportal.spreadsheet_admin import SpreadsheetImportMixin
 
 
 class SocialPageInline(admin.TabularInline):
@@ -33,7 +35,8 @@ class SocialPageInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(BranchScopedAdmin):
+class OrganisationAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
+    spreadsheet_importer = RegistryImporter
     list_display = ["name_ru", "kind", "parent", "primary_kind", "member_count", "chair_name", "position", "is_active"]
     list_filter = ["kind", "primary_kind", "is_active"]
     list_select_related = ["parent"]
@@ -127,7 +130,8 @@ class FollowerCountInline(admin.TabularInline):
 
 
 @admin.register(SocialPage)
-class SocialPageAdmin(BranchScopedAdmin):
+class SocialPageAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
+    spreadsheet_importer = RegistryImporter
     form = SocialPageForm
     list_display = ["organisation", "platform", "handle", "problem_list", "resolved", "kind", "link_state", "link"]
     list_filter = [ProblemFilter, "platform", "kind", "is_official"]

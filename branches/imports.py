@@ -1,27 +1,27 @@
-"""Import and export of the registry as CSV and XLSX (see docs/import-branches.md).
+"""The registry of organisations and social pages as a spreadsheet (columns: docs/import.md).
 
-Two layouts:
+Two layouts, told apart by the header row:
 - "appendix": Appendix 1 of the report — branch, Instagram, Facebook — one row per branch;
 - "full": one row per social page with the organisation's details (an organisation without
   pages has one row with empty platform and link).
 
-An import is all-or-nothing: every row is checked first, then everything is written in one
-transaction through the same services as the admin (links are normalised and their problems
-flagged); when any row is wrong nothing is kept and the message names every bad row and why.
+Reading, row numbers, the preview and the all-or-nothing transaction are the shared
+mechanism's (unionportal/spreadsheets.py); this module keeps the columns and how a name
+finds its organisation. Links go through the same services as the admin (normalised, their
+problems flagged).
 """
 
-import csv
-import io
 import re
 
-from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from branches.choices import OrganisationKind, Platform, PrimaryKind
 from branches.models import Organisation, SocialPage
 from branches.normalise import normalise_social_url
 from branches.services import social_page_save
+from unionportal import spreadsheets as sp
 from unionportal.exceptions import ApplicationError, DuplicateError
 
 APPENDIX_COLUMNS = ["branch", "instagram", "facebook"]
@@ -29,112 +29,36 @@ FULL_COLUMNS = [
     "slug", "name_ru", "name_kk", "kind", "parent", "primary_kind", "member_count", "chair", "phone", "email",
     "platform", "url", "official", "original_url", "handle", "link_kind", "problems", "link_status", "checked_at",
 ]
-# Read by the import; the others are written by the export for people to read.
-FULL_IMPORTED = FULL_COLUMNS[:12]
-HEADER_ALIASES = {
-    "branch": "branch", "филиал": "branch", "организация": "branch", "наименование": "branch", "ұйым": "branch",
-    "name": "branch", "organisation": "branch",
-    "instagram": "instagram", "инстаграм": "instagram",
-    "facebook": "facebook", "фейсбук": "facebook",
+XLSX_TYPE = sp.XLSX_CONTENT_TYPE
+
+BRANCH = sp.Column(
+    "branch", gettext_lazy("branch"), required=True,
+    aliases=("филиал", "организация", "наименование", "ұйым", "name", "organisation"),
+)
+INSTAGRAM = sp.Column("instagram", "Instagram", aliases=("инстаграм",))
+FACEBOOK = sp.Column("facebook", "Facebook", aliases=("фейсбук",))
+FULL = [
+    sp.Column("slug", gettext_lazy("slug"), required=True),
+    sp.Column("name_ru", gettext_lazy("name (Russian)")),
+    sp.Column("name_kk", gettext_lazy("name (Kazakh)")),
+    sp.Column("kind", gettext_lazy("kind")),
+    sp.Column("parent", gettext_lazy("parent organisation")),
+    sp.Column("primary_kind", gettext_lazy("type of primary organisation")),
+    sp.Column("member_count", gettext_lazy("members")),
+    sp.Column("chair", gettext_lazy("chair")),
+    sp.Column("phone", gettext_lazy("phone")),
+    sp.Column("email", gettext_lazy("e-mail")),
+    sp.Column("platform", gettext_lazy("platform")),
+    sp.Column("url", gettext_lazy("link"), required=True),
+    sp.Column("official", gettext_lazy("official page")),
+]
+COUNTERS = ("organisations_created", "organisations_updated", "pages_created", "pages_unchanged")
+COUNTER_LABELS = {
+    "organisations_created": gettext_lazy("new organisations"),
+    "organisations_updated": gettext_lazy("organisations updated"),
+    "pages_created": gettext_lazy("new pages"),
+    "pages_unchanged": gettext_lazy("pages already there"),
 }
-MAX_ROWS = 5000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-# --- Reading ------------------------------------------------------------------------------
-
-
-def read_rows(*, content: bytes, filename: str) -> list[list[str]]:
-    """The cells of a CSV or XLSX file as text, the header row included."""
-    if filename.lower().endswith(".xlsx") or content[:2] == b"PK":
-        return _read_xlsx(content)
-    return _read_csv(content)
-
-
-def _read_csv(content: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ApplicationError(_("The file is not readable text (UTF-8 or Windows-1251)."), code="encoding")
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
-    except csv.Error as exc:
-        # A cell over the csv module's size limit, a stray NUL …: a message, not a 500.
-        raise ApplicationError(_("The CSV file cannot be read: %(error)s") % {"error": exc}, code="csv") from exc
-
-
-def _read_xlsx(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - a broken zip, missing parts, bad XML (ParseError) …
-        raise ApplicationError(_("The file is not a readable XLSX workbook."), code="xlsx") from exc
-    rows = []
-    try:
-        # read_only parses the sheet while iterating: a damaged sheet fails here, not on opening.
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            rows.append(["" if v is None else str(v).strip() for v in row])
-            if len(rows) > MAX_ROWS + 1:
-                break
-    except Exception as exc:  # noqa: BLE001 - openpyxl and its XML parser raise many kinds
-        raise ApplicationError(_("The file is not a readable XLSX workbook."), code="xlsx") from exc
-    finally:
-        workbook.close()
-    return rows
-
-
-# --- Importing ----------------------------------------------------------------------------
-
-
-def import_registry(*, content: bytes, filename: str) -> dict[str, int]:
-    """Import a file in either layout (told apart by its header). Returns counts."""
-    rows = [r for r in read_rows(content=content, filename=filename) if any(cell for cell in r)]
-    if not rows:
-        raise ApplicationError(_("The file is empty."), code="empty")
-    if len(rows) > MAX_ROWS + 1:
-        raise ApplicationError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS}, code="too_many_rows")
-    header = [_header_key(cell) for cell in rows[0]]
-    if "slug" in header and "url" in header:
-        return _import_full(header, rows[1:])
-    if "instagram" in header or "facebook" in header:
-        return _import_appendix(header, rows[1:])
-    raise ApplicationError(
-        _("The first row must name the columns: branch, Instagram, Facebook (or the full layout's slug, name_ru, …, url)."),
-        code="header",
-    )
-
-
-def _header_key(cell: str) -> str:
-    text = cell.strip().lower()
-    if text in FULL_COLUMNS:
-        return text
-    for alias, key in HEADER_ALIASES.items():
-        if text.startswith(alias):
-            return key
-    return text
-
-
-def _fail(errors: list[str]):
-    raise ApplicationError(
-        _("Nothing was imported. Correct these rows and try again:") + " " + " ".join(errors),
-        code="invalid_rows",
-        extra={"rows": errors},
-    )
-
-
-def _row_error(number: int, message: str) -> str:
-    return _("Row %(row)s: %(error)s") % {"row": number, "error": message}
 
 
 GENERIC_WORDS = {"профс", "район", "город", "локал", "облас", "им", "г", "кәсіп", "аудан", "қалал", "ат", "қ"}
@@ -161,7 +85,7 @@ class _OrganisationFinder:
     def find(self, name: str) -> Organisation | None:
         key = _name_key(name)
         for org in self.organisations:
-            if name == org.slug or key in (_name_key(org.name_ru), _name_key(org.name_kk)):
+            if name in (org.slug, str(org.pk)) or key in (_name_key(org.name_ru), _name_key(org.name_kk)):
                 return org
         if "област" in key or "облыс" in key:
             regional = [o for o in self.organisations if o.kind == OrganisationKind.REGIONAL]
@@ -198,62 +122,29 @@ def _is_regional_name(name: str) -> bool:
     return "област" in key or "облыс" in key
 
 
-@transaction.atomic
-def _import_appendix(header: list[str], rows: list[list[str]]) -> dict[str, int]:
-    if "branch" not in header:
-        raise ApplicationError(_("The file has no branch column."), code="header")
-    col = {key: header.index(key) for key in APPENDIX_COLUMNS if key in header}
-    finder = _OrganisationFinder()
-    errors: list[str] = []
-    planned = []
-    for number, row in enumerate(rows, start=2):
-        cells = {key: (row[i] if i < len(row) else "") for key, i in col.items()}
-        name = cells.get("branch", "")
-        if not name:
-            errors.append(_row_error(number, _("the branch is empty.")))
-            continue
-        links = []
-        for platform in (Platform.INSTAGRAM, Platform.FACEBOOK):
-            raw = cells.get(platform.value, "")
-            if not raw:
-                continue
-            try:
-                normalise_social_url(raw, platform)
-            except ApplicationError as exc:
-                errors.append(_row_error(number, exc.message))
-                continue
-            links.append((platform, raw))
-        planned.append((number, name, links))
-    if errors:
-        _fail(errors)
-    counts = {"organisations_created": 0, "pages_created": 0, "pages_unchanged": 0}
-    regional = next((o for o in finder.organisations if o.kind == OrganisationKind.REGIONAL), None)
-    for number, name, links in planned:
-        org = finder.find(name)
-        if org is None:
-            is_regional = _is_regional_name(name) and regional is None
-            if not is_regional and regional is None:
-                errors.append(_row_error(number, _("there is no regional organisation yet; put it in the first row.")))
-                continue
-            org = Organisation.objects.create(
-                kind=OrganisationKind.REGIONAL if is_regional else OrganisationKind.BRANCH,
-                parent=None if is_regional else regional,
-                name_ru=name,
-                slug=_slug_for(name),
-                position=number - 1,
-            )
-            finder.add(org)
-            counts["organisations_created"] += 1
-            if is_regional:
-                regional = org
-        for platform, raw in links:
-            counts[_save_page(org, platform, raw, number, errors)] += 1
-    if errors:
-        _fail(errors)
-    return counts
+CYRILLIC = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
+    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f",
+     "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia", "a", "g", "k", "n", "o", "u", "u", "h", "i"],
+    strict=True,
+))
 
 
-def _save_page(org, platform, raw, number, errors, is_official=None) -> str:
+def _slug_for(name: str) -> str:
+    latin = "".join(CYRILLIC.get(ch, ch) for ch in name.lower())
+    base = slugify(latin)[:80] or "organisation"
+    slug, n = base, 2
+    while Organisation.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _is_regional_name(name: str) -> bool:
+    key = _name_key(name)
+    return "област" in key or "облыс" in key
+
+
+def _save_page(org, platform, raw, is_official=None) -> str:
     link = normalise_social_url(raw, platform)
     if SocialPage.objects.filter(organisation=org, platform=link.platform, url=link.url).exists():
         return "pages_unchanged"
@@ -261,89 +152,177 @@ def _save_page(org, platform, raw, number, errors, is_official=None) -> str:
         social_page_save(organisation=org, url=raw, platform=platform, is_official=is_official)
     except DuplicateError:
         return "pages_unchanged"
-    except ApplicationError as exc:
-        errors.append(_row_error(number, exc.message))
-        return "pages_unchanged"
     return "pages_created"
 
 
-def _truthy(value: str) -> bool | None:
-    value = value.strip().lower()
-    if value in ("", "-"):
-        return None
-    if value in ("1", "yes", "true", "да", "иә", "y", "+"):
-        return True
-    if value in ("0", "no", "false", "нет", "жоқ", "n"):
-        return False
-    raise ValueError(value)
+def _check_link(value, platform) -> str:
+    raw = sp.cell_text(value)
+    if not raw:
+        return ""
+    try:
+        normalise_social_url(raw, platform)
+    except ApplicationError as exc:
+        raise sp.CellError(exc.message) from None
+    return raw
 
 
-@transaction.atomic
-def _import_full(header: list[str], rows: list[list[str]]) -> dict[str, int]:
-    col = {key: header.index(key) for key in FULL_IMPORTED if key in header}
-    errors: list[str] = []
-    planned = []
-    slugs_in_file = set()
-    for number, row in enumerate(rows, start=2):
-        cells = {key: (row[i].strip() if i < len(row) else "") for key, i in col.items()}
-        problems = []
-        if not cells.get("slug"):
-            problems.append(_("the slug is empty."))
-        elif slugify(cells["slug"]) != cells["slug"]:
-            problems.append(_("the slug “%(slug)s” may hold only Latin letters, digits and hyphens.") % {"slug": cells["slug"]})
-        kind = cells.get("kind") or OrganisationKind.BRANCH
+@sp.register
+class RegistryImporter(sp.Importer):
+    """Either layout: the header decides which of the two importers below reads the file."""
+
+    name = "branches.registry"
+    verbose_name = gettext_lazy("registry of organisations and pages")
+    columns = [BRANCH, INSTAGRAM, FACEBOOK]
+    permission = "branches.add_organisation"
+    counter_labels = COUNTER_LABELS
+    description = gettext_lazy("Two layouts, told by the header: the report's Appendix 1 (the columns below) or the registry's own export (slug, name_ru, kind, parent, …, url).")  # noqa: E501
+
+    def for_header(self, header):
+        keys = {sp.header_key(h) for h in header}
+        if "slug" in keys and "url" in keys:
+            return FullRegistryImporter(user=self.user)
+        if keys & {"instagram", "facebook", "инстаграм", "фейсбук"}:
+            return AppendixImporter(user=self.user)
+        raise sp.SpreadsheetError(
+            _("The first row must name the columns: branch, Instagram, Facebook (or the full layout's slug, name_ru, …, url)."),
+            code="header",
+        )
+
+
+class AppendixImporter(RegistryImporter):
+    """Appendix 1 of the report: a branch by name (found by slug, id, Russian or Kazakh name,
+    or the words that tell it apart) and its two links; an unknown branch is created."""
+
+    columns = [BRANCH, INSTAGRAM, FACEBOOK]
+    preview_headers = [gettext_lazy("branch"), gettext_lazy("organisation in the registry"), "Instagram", "Facebook"]
+
+    def for_header(self, header):
+        return self
+
+    def prepare(self):
+        self.finder = _OrganisationFinder()
+        self.regional = next((o for o in self.finder.organisations if o.kind == OrganisationKind.REGIONAL), None)
+
+    def check_row(self, row):
+        name = row.text("branch")
+        if not name:
+            row.problem(_("the branch is empty."))
+        links = []
+        for platform in (Platform.INSTAGRAM, Platform.FACEBOOK):
+            raw = row.parse(platform.value, _check_link, platform)
+            if raw:
+                links.append((platform, raw))
+        return {"name": name, "links": links}
+
+    def save_row(self, plan, row):
+        counts = dict.fromkeys(COUNTERS, 0)
+        name = plan["name"]
+        org = self.finder.find(name)
+        if org is None:
+            is_regional = _is_regional_name(name) and self.regional is None
+            if not is_regional and self.regional is None:
+                raise ApplicationError(_("there is no regional organisation yet; put it in the first row."))
+            org = Organisation.objects.create(
+                kind=OrganisationKind.REGIONAL if is_regional else OrganisationKind.BRANCH,
+                parent=None if is_regional else self.regional,
+                name_ru=name,
+                slug=_slug_for(name),
+                position=row.number - 1,
+            )
+            self.finder.add(org)
+            counts["organisations_created"] += 1
+            if is_regional:
+                self.regional = org
+        plan["organisation"] = org
+        plan["created"] = bool(counts["organisations_created"])
+        for platform, raw in plan["links"]:
+            counts[_save_page(org, platform, raw)] += 1
+        return counts
+
+    def preview_row(self, plan, row):
+        links = {platform: normalise_social_url(raw, platform).url for platform, raw in plan["links"]}
+        org = plan.get("organisation")
+        found = (org.name_ru + (" — " + _("new") if plan.get("created") else "")) if org else ""
+        return [plan["name"], found, links.get(Platform.INSTAGRAM, ""), links.get(Platform.FACEBOOK, "")]
+
+
+class FullRegistryImporter(RegistryImporter):
+    """The full layout (what the export writes): one row per page, the organisation's
+    details beside it; a parent is named by slug, id, Russian or Kazakh name."""
+
+    columns = FULL
+    preview_headers = [
+        gettext_lazy("slug"), gettext_lazy("name (Russian)"), gettext_lazy("kind"), gettext_lazy("parent organisation"),
+        gettext_lazy("platform"), gettext_lazy("link"),
+    ]
+
+    def for_header(self, header):
+        return self
+
+    def prepare(self):
+        self.existing = sp.NameIndex(Organisation.objects.all(), label=_("organisation"))
+        self.slugs = set(Organisation.objects.values_list("slug", flat=True))
+        self.slugs_in_file: set[str] = set()
+
+    def check_row(self, row):
+        slug = row.text("slug")
+        if not slug:
+            row.problem(_("the slug is empty."))
+        elif slugify(slug) != slug:
+            row.problem(_("the slug “%(slug)s” may hold only Latin letters, digits and hyphens.") % {"slug": slug})
+        kind = row.text("kind") or OrganisationKind.BRANCH
         if kind not in OrganisationKind.values:
-            problems.append(_("unknown kind “%(value)s”.") % {"value": kind})
-        if cells.get("primary_kind") and cells["primary_kind"] not in PrimaryKind.values:
-            problems.append(_("unknown type of primary organisation “%(value)s”.") % {"value": cells["primary_kind"]})
-        if cells.get("member_count") and not cells["member_count"].isdigit():
-            problems.append(_("members must be a whole number."))
-        platform = cells.get("platform", "").lower()
+            row.problem(_("unknown kind “%(value)s”.") % {"value": kind})
+        primary_kind = row.text("primary_kind")
+        if primary_kind and primary_kind not in PrimaryKind.values:
+            row.problem(_("unknown type of primary organisation “%(value)s”.") % {"value": primary_kind})
+        platform = row.text("platform").lower()
         if platform and platform not in Platform.values:
-            problems.append(_("unknown platform “%(value)s”.") % {"value": cells["platform"]})
-        if cells.get("url"):
-            try:
-                normalise_social_url(cells["url"], platform or None)
-            except ApplicationError as exc:
-                problems.append(exc.message)
-        try:
-            cells["official"] = _truthy(cells.get("official", ""))
-        except ValueError:
-            problems.append(_("official must be yes or no."))
-        parent = cells.get("parent", "")
-        if kind != OrganisationKind.REGIONAL and cells.get("slug") and not parent:
-            if not Organisation.objects.filter(slug=cells["slug"]).exists():
-                problems.append(_("a branch or primary organisation needs a parent."))
-        if parent and parent not in slugs_in_file and not Organisation.objects.filter(slug=parent).exists():
-            problems.append(_("the parent “%(slug)s” is neither in the registry nor in an earlier row.") % {"slug": parent})
-        if not cells.get("name_ru") and cells.get("slug") and not Organisation.objects.filter(slug=cells["slug"]).exists():
-            problems.append(_("a new organisation needs a Russian name."))
-        if problems:
-            errors.extend(_row_error(number, p) for p in problems)
-            continue
-        slugs_in_file.add(cells["slug"])
-        planned.append((number, cells, kind, platform))
-    if errors:
-        _fail(errors)
-    counts = {"organisations_created": 0, "organisations_updated": 0, "pages_created": 0, "pages_unchanged": 0}
-    seen = set()
-    for number, cells, kind, platform in planned:
-        org = Organisation.objects.filter(slug=cells["slug"]).first()
-        if cells["slug"] not in seen:
-            seen.add(cells["slug"])
-            fields = {
+            row.problem(_("unknown platform “%(value)s”.") % {"value": row.text("platform")})
+            platform = ""
+        if row.text("url"):
+            row.parse("url", _check_link, platform or None)
+        official = row.parse("official", sp.parse_bool)
+        member_count = row.parse("member_count", sp.parse_int)
+        parent_name = row.text("parent")
+        parent = None
+        if parent_name and parent_name not in self.slugs_in_file:
+            parent = self.existing.get(parent_name)
+            if parent is None:
+                row.problem(
+                    _("the parent “%(slug)s” is neither in the registry nor in an earlier row.") % {"slug": parent_name}
+                )
+        is_new = slug not in self.slugs
+        if kind != OrganisationKind.REGIONAL and slug and not parent_name and is_new:
+            row.problem(_("a branch or primary organisation needs a parent."))
+        if not row.text("name_ru") and slug and is_new:
+            row.problem(_("a new organisation needs a Russian name."))
+        if slug:
+            self.slugs_in_file.add(slug)
+        return {
+            "slug": slug, "kind": kind, "parent_name": parent_name, "parent": parent, "platform": platform or None,
+            "official": official, "url": row.text("url"),
+            "fields": {
                 "kind": kind,
-                "parent": Organisation.objects.filter(slug=cells["parent"]).first() if cells.get("parent") else None,
-                "name_ru": cells.get("name_ru", ""),
-                "name_kk": cells.get("name_kk", ""),
-                "primary_kind": cells.get("primary_kind", ""),
-                "member_count": int(cells["member_count"]) if cells.get("member_count") else None,
-                "chair_name": cells.get("chair", ""),
-                "phone": cells.get("phone", ""),
-                "email": cells.get("email", ""),
-            }
+                "name_ru": row.text("name_ru"),
+                "name_kk": row.text("name_kk"),
+                "primary_kind": primary_kind,
+                "member_count": member_count,
+                "chair_name": row.text("chair"),
+                "phone": row.text("phone"),
+                "email": row.text("email"),
+            },
+        }
+
+    def save_row(self, plan, row):
+        counts = dict.fromkeys(COUNTERS, 0)
+        org = Organisation.objects.filter(slug=plan["slug"]).first()
+        fields = dict(plan["fields"])
+        if plan["parent_name"]:
+            fields["parent"] = plan["parent"] or Organisation.objects.get(slug=plan["parent_name"])
+        if org is None or org.slug not in self.seen:
             if org is None:
-                org = Organisation(slug=cells["slug"], position=Organisation.objects.count() + 1)
+                org = Organisation(slug=plan["slug"], position=Organisation.objects.count() + 1, parent=None)
                 counts["organisations_created"] += 1
             else:
                 # Blank cells keep what the registry holds: an export edited in part stays safe.
@@ -351,28 +330,31 @@ def _import_full(header: list[str], rows: list[list[str]]) -> dict[str, int]:
                 counts["organisations_updated"] += 1
             for key, value in fields.items():
                 setattr(org, key, value)
-            try:
-                org.full_clean()
-            except Exception as exc:  # noqa: BLE001 - every validation error becomes a row message
-                messages = getattr(exc, "messages", [str(exc)])
-                errors.append(_row_error(number, " ".join(messages)))
-                continue
+            org.full_clean()
             org.save()
-        if cells.get("url"):
-            counts[_save_page(org, platform or None, cells["url"], number, errors, cells["official"])] += 1
-    if errors:
-        _fail(errors)
-    return counts
+            self.seen.add(org.slug)
+        if plan["url"]:
+            counts[_save_page(org, plan["platform"], plan["url"], plan["official"])] += 1
+        return counts
+
+    @property
+    def seen(self) -> set:
+        if not hasattr(self, "_seen"):
+            self._seen = set()
+        return self._seen
+
+    def preview_row(self, plan, row):
+        return [plan["slug"], plan["fields"]["name_ru"], plan["kind"], plan["parent_name"], plan["platform"] or "", plan["url"]]
+
+
+def import_registry(*, content: bytes, filename: str = "", user=None) -> dict[str, int]:
+    """Import a file in either layout at once (the staff page). Returns the counts; raises
+    ApplicationError with `extra["rows"]` naming every bad row."""
+    report = sp.import_or_raise(RegistryImporter(user=user), content)
+    return {**dict.fromkeys(COUNTERS, 0), **report.counts}
 
 
 # --- Exporting ----------------------------------------------------------------------------
-
-
-def _safe_cell(value):
-    """A cell that starts like a formula is written as text, so a spreadsheet never runs it."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def export_rows(*, organisations, layout: str) -> list[list]:
@@ -406,21 +388,8 @@ def export_rows(*, organisations, layout: str) -> list[list]:
 
 
 def export_csv(rows: list[list]) -> bytes:
-    """UTF-8 with a BOM, so that Excel opens Kazakh and Russian text correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([_safe_cell(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return sp.write_csv(rows[0], rows[1:])
 
 
 def export_xlsx(rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Registry"))
-    for row in rows:
-        sheet.append([_safe_cell(v) for v in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return sp.write_xlsx({_("Registry"): (rows[0], rows[1:])})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.choices import LinkKind, LinkProblem, OrganisationKind, Platform, PrimaryKind
 from branches.linkcheck import LinkCheckFields
+from unionportal.validators import validate_multiline_text, validate_sane_date, validate_single_line
 
 
 class Organisation(models.Model):
@@ -26,15 +27,15 @@ class Organisation(models.Model):
         related_name="children",
         verbose_name=_("parent organisation"),
     )
-    name_ru = models.CharField(_("name (Russian)"), max_length=255)
-    name_kk = models.CharField(_("name (Kazakh)"), max_length=255, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=255, validators=[validate_single_line])
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=255, blank=True, validators=[validate_single_line])
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     position = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Order in the directory and in Appendix 1 of the report.")
     )
     primary_kind = models.CharField(_("type of primary organisation"), max_length=20, choices=PrimaryKind.choices, blank=True)
     member_count = models.PositiveIntegerField(_("members"), null=True, blank=True)
-    chair_name = models.CharField(_("chair"), max_length=200, blank=True)
+    chair_name = models.CharField(_("chair"), max_length=200, blank=True, validators=[validate_single_line])
     phone = models.CharField(_("phone"), max_length=60, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -97,7 +98,7 @@ class SocialPage(LinkCheckFields):
         related_name="+",
         verbose_name=_("resolved by"),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[validate_multiline_text])
 
     FLAG_FIELDS = {
         LinkProblem.POST_NOT_PROFILE: "flag_post_not_profile",
@@ -156,7 +157,7 @@ class FollowerCount(models.Model):
     social_page = models.ForeignKey(
         SocialPage, on_delete=models.CASCADE, related_name="follower_counts", verbose_name=_("social page")
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_sane_date])
     count = models.PositiveIntegerField(_("followers"))
 
     class Meta:
@@ -180,8 +181,10 @@ class OutreachVisit(models.Model):
 
     BRANCH_SCOPE_FIELD = "branch"
 
-    campaign = models.CharField(_("campaign"), max_length=200, default=DEFAULT_CAMPAIGN)
-    date = models.DateField(_("date"))
+    campaign = models.CharField(
+        _("campaign"), max_length=200, default=DEFAULT_CAMPAIGN, validators=[validate_single_line]
+    )
+    date = models.DateField(_("date"), validators=[validate_sane_date])
     branch = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -197,10 +200,13 @@ class OutreachVisit(models.Model):
         related_name="+",
         verbose_name=_("organisation visited"),
     )
-    place = models.CharField(_("place"), max_length=300, blank=True, help_text=_("Where, when no organisation is chosen."))
+    place = models.CharField(
+        _("place"), max_length=300, blank=True, help_text=_("Where, when no organisation is chosen."),
+        validators=[validate_single_line],
+    )
     visitors = models.CharField(_("who went"), max_length=300)
     is_online = models.BooleanField(_("online meeting"), default=False)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[validate_multiline_text])
 
     class Meta:
         ordering = ["-date", "branch__position"]

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from giveaways.models import Giveaway
 from giveaways.services import FRIDAY, local_date
+from unionportal import spreadsheets
 
 MAX_COMMENTS_FILE_BYTES = 5 * 1024 * 1024
 
@@ -49,7 +50,7 @@ class CommentsImportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 16}),
         help_text=_("Paste the comments as copied from Instagram, or a CSV with author and text columns."),
     )
-    file = forms.FileField(label=_("or a file"), required=False, help_text=_("A .txt or .csv file, UTF-8."))
+    file = forms.FileField(label=_("or a file"), required=False, help_text=_("A .txt, .csv or .xlsx file (UTF-8, UTF-16 or Windows-1251)."))
 
     def clean(self):
         data = super().clean()
@@ -57,14 +58,11 @@ class CommentsImportForm(forms.Form):
         if upload:
             if upload.size > MAX_COMMENTS_FILE_BYTES:
                 raise forms.ValidationError(_("The file is too large (at most 5 MB)."))
-            raw = upload.read()
             try:
-                data["text"] = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                try:
-                    data["text"] = raw.decode("cp1251")
-                except UnicodeDecodeError:
-                    raise forms.ValidationError(_("The file is not text in UTF-8.")) from None
+                # UTF-8, UTF-16 or Windows-1251 told by content; an XLSX export read as CSV.
+                data["text"] = spreadsheets.file_text(upload.read())
+            except spreadsheets.SpreadsheetError as exc:
+                raise forms.ValidationError(exc.message) from None
         if not (data.get("text") or "").strip():
             raise forms.ValidationError(_("Paste the comments or choose a file."))
         return data

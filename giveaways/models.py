@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from giveaways.choices import DrawTrigger, FollowerSource, GiveawayStatus, IneligibleReason
+from unionportal.validators import validate_multiline_text, validate_single_line
 
 
 class Giveaway(models.Model):
@@ -27,12 +28,12 @@ class Giveaway(models.Model):
         related_name="giveaways",
         verbose_name=_("Instagram page"),
     )
-    title = models.CharField(_("title"), max_length=200)
-    prizes = models.TextField(_("prizes"), help_text=_("One prize per line."))
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
+    prizes = models.TextField(_("prizes"), help_text=_("One prize per line."), validators=[validate_multiline_text])
     winner_count = models.PositiveSmallIntegerField(
         _("number of winners"), default=1, validators=[MinValueValidator(1)]
     )
-    rules = models.TextField(_("rules"), blank=True)
+    rules = models.TextField(_("rules"), blank=True, validators=[validate_multiline_text])
     post_url = models.URLField(_("Instagram post"), max_length=500, blank=True)
     draw_date = models.DateField(_("Friday of the draw"), editable=False)
     entries_close_at = models.DateTimeField(_("entries close at"))
@@ -40,7 +41,7 @@ class Giveaway(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=GiveawayStatus.choices, default=GiveawayStatus.DRAFT, db_index=True
     )
-    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True, validators=[validate_multiline_text])
     # Kept secret until the draw; only its commitment is shown before.
     secret_seed = models.CharField(_("secret seed"), max_length=64, blank=True, editable=False)
     seed_commitment = models.CharField(_("seed commitment (SHA-256)"), max_length=64, blank=True, editable=False)

@@ -1,4 +1,4 @@
-"""Reading the comments of an Instagram post into entries, without Django.
+"""Reading the comments of an Instagram post into entries.
 
 Two inputs are understood:
 
@@ -8,16 +8,17 @@ Two inputs are understood:
 - a CSV from a comment-export tool with an author column (author, username, user …) and a
   text column (text, comment …).
 
-Every line that is neither part of a comment nor known noise is reported with its number
-and a reason code; a tag that cannot be read as an Instagram handle is reported too. Nothing
+A CSV is read by the shared spreadsheet mechanism (unionportal/spreadsheets.py: its
+separators, its row numbers, its limit on a cell). Every line that is neither part of a
+comment nor known noise is reported with its number and a reason code; a tag that cannot be read as an Instagram handle is reported too. Nothing
 is dropped silently.
 """
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+from unionportal import spreadsheets
 
 HANDLE_RE = re.compile(r"^[a-z0-9._]{1,30}$")
 # A tag runs from "@" to a space or punctuation that cannot be part of a handle.
@@ -232,34 +233,31 @@ def parse_pasted(text: str) -> ParseResult:
 
 def parse_csv(text: str) -> ParseResult:
     result = ParseResult()
-    body = text.lstrip("\ufeff")
     try:
-        dialect = csv.Sniffer().sniff(body.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(body), dialect)
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
+        rows = spreadsheets.numbered_text_rows(text.lstrip("\ufeff"))
+    except spreadsheets.SpreadsheetError:
+        result.problems.append(Problem(1, text.split("\n", 1)[0][:300], BROKEN_LINE))
         return result
-    result.lines = 1
+    rows = [(n, cells) for n, cells in rows]
+    header_at = next((i for i, (_n, cells) in enumerate(rows) if any(c for c in cells)), None)
+    if header_at is None:
+        return result
+    header_no, header_cells = rows[header_at]
+    header = [(h or "").strip().lower() for h in header_cells]
+    result.lines = header_no
     author_col = next((i for i, h in enumerate(header) if h in AUTHOR_COLUMNS), None)
     text_col = next((i for i, h in enumerate(header) if h in TEXT_COLUMNS), None)
     if author_col is None or text_col is None:
-        result.problems.append(Problem(1, ",".join(header), MISSING_COLUMNS))
+        result.problems.append(Problem(header_no, ",".join(header), MISSING_COLUMNS))
         return result
-    for row in reader:
-        result.lines += 1
-        line_no = reader.line_num
-        line = ",".join(row)
-        if not any(cell.strip() for cell in row):
+    for line_no, row in rows[header_at + 1 :]:
+        result.lines = line_no
+        line = ",".join("" if c is None else c for c in row)
+        if not any((cell or "").strip() for cell in row) and None not in row:
             result.blank_lines += 1
             continue
-        if len(row) <= max(author_col, text_col):
-            result.problems.append(Problem(line_no, line, BROKEN_LINE))
-            continue
-        if _is_broken(line):
-            result.problems.append(Problem(line_no, line, BROKEN_LINE))
+        if None in row or len(row) <= max(author_col, text_col) or _is_broken(line.replace("\n", " ")):
+            result.problems.append(Problem(line_no, line[:300], BROKEN_LINE))
             continue
         author = normalise_handle(row[author_col])
         if author is None:

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_mixins import BranchScopedAdmin
 from branches.linkcheck import DEAD_AFTER_FAILURES
 from media_reports.forms import MediaAppearanceAdminForm
+from media_reports.imports import AppearanceImporter, SubscriptionImporter
 from media_reports.models import MediaAppearance, NewspaperSubscription, Outlet, Programme, Speaker
+from unionportal.spreadsheet_admin import SpreadsheetImportMixin
 
 
 class ProgrammeInline(admin.TabularInline):
@@ -55,7 +57,8 @@ class DeadLinkFilter(admin.SimpleListFilter):
 
 
 @admin.register(MediaAppearance)
-class MediaAppearanceAdmin(BranchScopedAdmin):
+class MediaAppearanceAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
+    spreadsheet_importer = AppearanceImporter
     form = MediaAppearanceAdminForm
     list_display = ["date", "title", "outlet", "programme", "kind", "organisation", "link_badge"]
     list_filter = ["kind", "outlet__level", "outlet__kind", "language", DeadLinkFilter]
@@ -87,7 +90,8 @@ class MediaAppearanceAdmin(BranchScopedAdmin):
 
 
 @admin.register(NewspaperSubscription)
-class NewspaperSubscriptionAdmin(BranchScopedAdmin):
+class NewspaperSubscriptionAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
+    spreadsheet_importer = SubscriptionImporter
     list_display = ["year", "organisation", "outlet", "copies"]
     list_filter = ["year", "outlet"]
     list_select_related = ["organisation", "outlet"]

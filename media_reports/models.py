@@ -11,6 +11,7 @@ from branches.linkcheck import LinkCheckFields
 from media_reports.choices import BROADCAST_KINDS, PRINT_KINDS, AppearanceKind, Language, OutletKind, OutletLevel
 from media_reports.validators import validate_clipping
 from media_reports.video import parse_video
+from unionportal.validators import validate_sane_date, validate_single_line
 
 
 class Outlet(models.Model):
@@ -81,7 +82,7 @@ class MediaAppearance(LinkCheckFields):
     BRANCH_SCOPE_FIELD = "organisation"
     LINK_CHECK_URL_FIELD = "link"
 
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validate_sane_date])
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="appearances", verbose_name=_("outlet"))
     programme = models.ForeignKey(
         Programme,
@@ -92,7 +93,7 @@ class MediaAppearance(LinkCheckFields):
         verbose_name=_("programme or rubric"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=AppearanceKind.choices, db_index=True)
-    title = models.CharField(_("title or topic"), max_length=300)
+    title = models.CharField(_("title or topic"), max_length=300, validators=[validate_single_line])
     speakers = models.ManyToManyField(Speaker, blank=True, related_name="appearances", verbose_name=_("speakers"))
     organisation = models.ForeignKey(
         "branches.Organisation",

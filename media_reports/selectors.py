@@ -1,5 +1,6 @@
 """Shared reads of the media part: the public list, the branch page, counts and yearly figures."""
 
+import datetime
 from collections import defaultdict
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
@@ -7,6 +8,7 @@ from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 from media_reports.choices import PRINT_KINDS, AppearanceKind, OutletLevel
 from media_reports.models import MediaAppearance, NewspaperSubscription, Speaker
 from unionportal.figures import TOTAL, Figure
+from unionportal.validators import sane_years
 
 
 def appearance_list(*, year: int | None = None, kind: str = "", level: str = "") -> QuerySet[MediaAppearance]:
@@ -35,7 +37,10 @@ def appearance_years() -> list[int]:
     Min and max instead of `dates(…, "year")`: truncating every row's date cost SQLite
     50 ms at 10,000 rows; a year in between without appearances is harmless.
     """
-    bounds = MediaAppearance.objects.aggregate(first=Min("date"), last=Max("date"))
+    first_year, last_year = sane_years()  # a stored 0001 or 9999 does not widen the filter
+    bounds = MediaAppearance.objects.filter(date__gte=datetime.date(first_year, 1, 1), date__lte=datetime.date(last_year, 12, 31)).aggregate(
+        first=Min("date"), last=Max("date")
+    )
     if bounds["first"] is None:
         return []
     return list(range(bounds["last"].year, bounds["first"].year - 1, -1))

@@ -9,9 +9,11 @@ from branches.choices import OrganisationKind
 from branches.models import Organisation
 from publications import services
 from publications.forms import PublicationImageForm
+from publications.imports import PublicationImporter
 from publications.models import Publication, PublicationImage, Repost, Rubric, Topic
 from publications.selectors import organisation_filter
 from unionportal.exceptions import AccessDenied
+from unionportal.spreadsheet_admin import SpreadsheetImportMixin
 
 
 @admin.register(Rubric)
@@ -64,7 +66,8 @@ class BranchFilter(admin.SimpleListFilter):
 
 
 @admin.register(Publication)
-class PublicationAdmin(BranchScopedAdmin):
+class PublicationAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
+    spreadsheet_importer = PublicationImporter
     list_display = ["published_at", "title", "organisation", "channel", "rubric", "language"]
     list_filter = ["channel", "rubric", "language", BranchFilter]
     list_select_related = ["organisation", "rubric"]

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from publications.choices import Channel, Language
+from unionportal.validators import validate_multiline_text, validate_sane_date, validate_single_line
 
 
 class Rubric(models.Model):
@@ -57,9 +58,11 @@ class Publication(models.Model):
 
     BRANCH_SCOPE_FIELD = "organisation"
 
-    published_at = models.DateTimeField(_("published"), help_text=_("Kazakhstan time (Asia/Almaty)."))
-    title = models.CharField(_("title"), max_length=300)
-    text = models.TextField(_("text or summary"), blank=True)
+    published_at = models.DateTimeField(
+        _("published"), help_text=_("Kazakhstan time (Asia/Almaty)."), validators=[validate_sane_date]
+    )
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
+    text = models.TextField(_("text or summary"), blank=True, validators=[validate_multiline_text])
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     organisation = models.ForeignKey(
         "branches.Organisation",
@@ -174,9 +177,9 @@ class Repost(models.Model):
     publication = models.ForeignKey(
         Publication, on_delete=models.CASCADE, related_name="reposts", verbose_name=_("publication")
     )
-    partner_name = models.CharField(_("partner"), max_length=255)
+    partner_name = models.CharField(_("partner"), max_length=255, validators=[validate_single_line])
     url = models.URLField(_("link"), max_length=500, blank=True)
-    reposted_on = models.DateField(_("date"), null=True, blank=True)
+    reposted_on = models.DateField(_("date"), null=True, blank=True, validators=[validate_sane_date])
 
     class Meta:
         ordering = ["publication", "reposted_on", "id"]

@@ -13,6 +13,7 @@ from django.db.models.functions import ExtractYear
 from branches.choices import OrganisationKind
 from publications.models import Publication, Rubric, Topic
 from unionportal.figures import TOTAL, Figure
+from unionportal.validators import sane_years
 
 ALMATY = ZoneInfo("Asia/Almaty")
 METRIC = "publications"
@@ -88,7 +89,13 @@ def publication_years() -> list[int]:
     Two index lookups (MIN/MAX on the published_at index) rather than a DISTINCT over the
     whole table, so the filter stays cheap on a large log.
     """
-    bounds = Publication.objects.aggregate(first=Min("published_at"), last=Max("published_at"))
+    # Only the sane range of dates (unionportal/validators.py): a row dated 0001 or 9999
+    # stored before dates were checked must not put thousands of years in the filter.
+    first_year, last_year = sane_years()
+    bounds = Publication.objects.filter(
+        published_at__gte=dt.datetime(first_year, 1, 1, tzinfo=ALMATY),
+        published_at__lt=dt.datetime(last_year + 1, 1, 1, tzinfo=ALMATY),
+    ).aggregate(first=Min("published_at"), last=Max("published_at"))
     if bounds["first"] is None:
         return []
     first = bounds["first"].astimezone(ALMATY).year

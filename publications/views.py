@@ -26,6 +26,7 @@ from publications.choices import Channel
 from publications.forms import ImportForm, MonthFormSet, NewsFilterForm, PublicationForm, QuickEntryUrlForm
 from publications.models import Publication
 from unionportal.exceptions import ApplicationError, DuplicateError
+from unionportal.validators import printable
 
 PAGE_SIZE = 20
 # The years a staff page may be asked about; anything else in the address is ignored.
@@ -82,11 +83,13 @@ class NewsFeed(Feed):
     def items(self):
         return selectors.latest_publications(limit=30)
 
+    # printable(): a control character already stored (an old import) would make the XML
+    # writer fail and the whole feed answer 500.
     def item_title(self, item):
-        return item.title
+        return printable(item.title)
 
     def item_description(self, item):
-        return item.text
+        return printable(item.text, multiline=True)
 
     def item_pubdate(self, item):
         return item.published_at
@@ -95,10 +98,10 @@ class NewsFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return item.organisation.name
+        return printable(item.organisation.name)
 
     def item_categories(self, item):
-        return [item.rubric.name] if item.rubric_id else []
+        return [printable(item.rubric.name)] if item.rubric_id else []
 
 
 news_feed = NewsFeed()

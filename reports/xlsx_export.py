@@ -5,20 +5,17 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from reports.metrics import FACET_LABELS, METRICS, metric
 from reports.selectors import compared_years, figure_book
+from unionportal.spreadsheets import append_xlsx_row
 
 
 def _append(sheet, values) -> None:
-    """Add a row of names and numbers as they are: a control character (which openpyxl
-    refuses) is dropped, and a name starting with "=" stays text instead of a formula."""
-    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
+    """Add a row of names and numbers through the one spreadsheet writer: a control
+    character (which openpyxl refuses) is dropped, and a name starting with "=" stays text."""
+    append_xlsx_row(sheet, values)
 
 
 def build_workbook(*, user, year: int) -> bytes:

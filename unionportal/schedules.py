@@ -43,4 +43,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.settle_previous_year",
         "schedule": crontab(month_of_year=1, day_of_month=1, hour=2, minute=30),
     },
+    # Imports: uploaded spreadsheets are deleted after SPREADSHEET_UPLOAD_KEEP_HOURS.
+    "spreadsheets-purge-uploads": {
+        "task": "unionportal.tasks.purge_spreadsheet_uploads",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # The shared layer's own model: the uploaded spreadsheets of imports.
+    "unionportal",
     "accounts",
     "branches",
     "publications",
@@ -236,6 +238,16 @@ APPEAL_RATE_LIMIT_PER_HOUR = env.int("APPEAL_RATE_LIMIT_PER_HOUR", default=10)
 APPEAL_MIN_FILL_SECONDS = env.int("APPEAL_MIN_FILL_SECONDS", default=3)
 GIVEAWAY_WINNER_COOLDOWN_WEEKS = env.int("GIVEAWAY_WINNER_COOLDOWN_WEEKS", default=4)
 GIVEAWAY_DRAND_URL = env("GIVEAWAY_DRAND_URL", default="")
+# Every CSV/XLSX import (unionportal/spreadsheets.py): the one row limit, and the size from
+# which the admin checks and imports a file in a Celery task, showing its progress.
+SPREADSHEET_MAX_ROWS = env.int("SPREADSHEET_MAX_ROWS", default=20_000)
+SPREADSHEET_BACKGROUND_ROWS = env.int("SPREADSHEET_BACKGROUND_ROWS", default=500)
+# Uploaded files are deleted after this many hours (they may hold personal data).
+SPREADSHEET_UPLOAD_KEEP_HOURS = env.int("SPREADSHEET_UPLOAD_KEEP_HOURS", default=24)
+# Dates every form, service and import accepts: from 1 January of this year to the end of
+# next year (unionportal/validators.py).
+SANE_DATE_FIRST_YEAR = env.int("SANE_DATE_FIRST_YEAR", default=2000)
+SANE_DATE_YEARS_AHEAD = env.int("SANE_DATE_YEARS_AHEAD", default=1)
 LINK_CHECK_TIMEOUT_SECONDS = env.int("LINK_CHECK_TIMEOUT_SECONDS", default=10)
 LINK_CHECK_CONCURRENCY = env.int("LINK_CHECK_CONCURRENCY", default=4)
 LINK_CHECK_USER_AGENT = env(

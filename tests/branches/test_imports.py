@@ -67,7 +67,7 @@ def test_importing_the_appendix_into_the_demo_registry_matches_the_existing_bran
 def test_importing_the_same_file_twice_changes_nothing(db):
     import_registry(content=APPENDIX.read_bytes(), filename="appendix-1.csv")
     counts = import_registry(content=APPENDIX.read_bytes(), filename="appendix-1.csv")
-    assert counts == {"organisations_created": 0, "pages_created": 0, "pages_unchanged": 26}
+    assert counts == {"organisations_created": 0, "organisations_updated": 0, "pages_created": 0, "pages_unchanged": 26}
     assert Organisation.objects.count() == 13
 
 
@@ -88,7 +88,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_every_bad_row(regional_o
     with pytest.raises(ApplicationError) as caught:
         import_registry(content=_csv(rows), filename="bad.csv")
     errors = caught.value.extra["rows"]
-    assert [e.split(":")[0] for e in errors] == ["Строка 3", "Строка 4", "Строка 5", "Строка 5"]
+    assert [e.split(":")[0] for e in errors] == ["Строка 3", "Строка 4", "Строка 5"]
     assert any("javascript" in e for e in errors)
     assert Organisation.objects.count() == 1 and SocialPage.objects.count() == 0
 
@@ -210,3 +210,20 @@ def test_a_damaged_workbook_or_an_oversized_cell_is_refused_with_a_message(db, c
     with pytest.raises(ApplicationError) as excinfo:
         import_registry(content=content, filename=filename)
     assert excinfo.value.message
+
+
+def test_the_full_layout_names_a_parent_by_its_russian_name_and_rows_after_blank_lines(branch_a):
+    rows = [
+        ["slug", "name_ru", "kind", "parent", "member_count", "platform", "url"],
+        [],
+        ["school-1", "Школа №1", "primary", "Филиал А", "30", "", ""],
+        [],
+        ["school-2", "Школа №2", "primary", "филиал а", "3²", "", ""],
+    ]
+    with pytest.raises(ApplicationError) as caught:
+        import_registry(content=_csv(rows), filename="full.csv")
+    (error,) = caught.value.extra["rows"]
+    assert error.startswith("Строка 5: ") and "«3²» — не целое число" in error
+    rows[4][4] = "3"
+    import_registry(content=_csv(rows), filename="full.csv")
+    assert set(Organisation.objects.filter(parent=branch_a).values_list("slug", flat=True)) == {"school-1", "school-2"}

@@ -271,3 +271,29 @@ def test_marking_an_entry_of_a_closed_giveaway_is_refused(staff_client, regional
     assert not entry.marked_follower
     assert "@dana" in response.content.decode()
     assert not Follower.objects.filter(handle="dana").exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1251"])
+def test_a_comments_file_in_utf16_or_windows_1251_is_read_by_content(staff_client, regional_org, encoding):
+    giveaway = make_giveaway(organisation=regional_org)
+    upload = SimpleUploadedFile("comments.csv", "автор;комментарий\nsaule;@a1 @a2 @a3 Спасибо!\n".encode(encoding))
+    response = staff_client.post(reverse("admin:giveaways_giveaway_import", args=[giveaway.pk]), {"file": upload})
+    assert response.status_code == 302
+    assert GiveawayEntry.objects.get().text == "@a1 @a2 @a3 Спасибо!"
+
+
+def test_a_comments_export_as_xlsx_is_read(staff_client, regional_org):
+    import io
+
+    from openpyxl import Workbook
+
+    giveaway = make_giveaway(organisation=regional_org)
+    workbook = Workbook()
+    for row in (["author", "text"], [], ["saule", "@a1 @a2 @a3"]):
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    upload = SimpleUploadedFile("comments.xlsx", out.getvalue())
+    response = staff_client.post(reverse("admin:giveaways_giveaway_import", args=[giveaway.pk]), {"file": upload})
+    assert response.status_code == 302
+    assert GiveawayEntry.objects.get().author == "saule"

@@ -153,3 +153,19 @@ def test_comments_copied_without_time_or_reply_lines_are_still_told_apart():
         ("bolat", ["b1", "b2", "b3"]),
         ("saule", []),
     ]
+
+
+def test_a_csv_export_names_rows_as_a_spreadsheet_shows_them_after_a_comment_over_two_lines():
+    csv_text = 'author,text\n\nsaule,"@a1 @a2\n@a3"\n\nbad author!,@x\n'
+    result = parsing.parse_comments(csv_text)
+    assert [c.author for c in result.comments] == ["saule"]
+    assert [(p.line_no, p.code) for p in result.problems] == [(5, parsing.UNREADABLE_AUTHOR)]
+
+
+def test_a_csv_cell_over_the_size_limit_is_a_broken_row_not_an_error():
+    import csv
+
+    big = "x" * (csv.field_size_limit() + 1)
+    result = parsing.parse_comments(f"author,text\nsaule,{big}\ndana,@a1 @a2 @a3\n")
+    assert [c.author for c in result.comments] == ["dana"]
+    assert [(p.line_no, p.code) for p in result.problems] == [(2, parsing.BROKEN_LINE)]

@@ -47,3 +47,15 @@ class RepostFactory(factory.django.DjangoModelFactory):
 
     publication = factory.SubFactory(PublicationFactory)
     partner_name = "Управление образования Карагандинской области"
+
+
+def seed_rubrics_and_topics() -> None:
+    """The data migration's rubrics and topics again: a transactional test before may have
+    flushed them, and the example files name them."""
+    import importlib
+
+    seed = importlib.import_module("publications.migrations.0002_seed_rubrics_and_topics")
+    for slug, name, description in seed.RUBRICS:
+        Rubric.objects.get_or_create(slug=slug, defaults={"name": name, "description": description})
+    for slug, name_ru, name_kk in seed.TOPICS:
+        Topic.objects.get_or_create(slug=slug, defaults={"name_ru": name_ru, "name_kk": name_kk})

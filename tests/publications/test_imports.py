@@ -68,7 +68,7 @@ def test_an_import_with_bad_rows_changes_nothing_and_names_every_bad_row(referen
     with pytest.raises(ImportFailed) as excinfo:
         import_publications(upload)
     errors = excinfo.value.errors
-    assert [e.split(":")[0] for e in errors] == [f"row {n}" for n in (3, 4, 5, 6, 7, 8, 9, 11)]
+    assert [e.split(":")[0] for e in errors] == [f"Row {n}" for n in (3, 4, 5, 6, 7, 8, 9, 11)]
     text = "\n".join(errors)
     assert "2024-13-45" in text
     assert "myspace" in text
@@ -76,8 +76,8 @@ def test_an_import_with_bad_rows_changes_nothing_and_names_every_bad_row(referen
     assert "title is empty" in text
     assert "already logged" in text
     assert "Нет такой" in text and "astrology" in text
-    assert "cannot be negative" in text and "много" in text
-    assert "row 10" in errors[-1]
+    assert "less than 0" in text and "много" in text
+    assert errors[-1] == "Row 11: the same link as row 10"
     assert Publication.objects.count() == 1
 
 
@@ -88,7 +88,7 @@ def test_a_branch_editor_imports_only_for_their_branch(reference, editor_a):
     )
     with pytest.raises(ImportFailed) as excinfo:
         import_publications(upload, user=editor_a)
-    assert excinfo.value.errors[0].startswith("row 3")
+    assert excinfo.value.errors[0].startswith("Row 3")
     assert not Publication.objects.exists()
 
 
@@ -118,9 +118,10 @@ def test_an_xlsx_export_imports_back(reference, branch_a):
     PublicationFactory(organisation=branch_a, title="Обычный пост")
     data = export_xlsx(Publication.objects.all())
     sheet = load_workbook(io.BytesIO(data)).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "published_at"
-    assert any(str(r[1]).startswith("'=") for r in rows[1:])  # formulas never run
+    rows = list(sheet.iter_rows())
+    assert rows[0][0].value == "published_at"
+    formula = [r[1] for r in rows[1:] if r[1].value == '=HYPERLINK("http://evil")']
+    assert formula and formula[0].data_type == "s"  # shown as written, never run
     Publication.objects.all().delete()
     result = import_publications(SimpleUploadedFile("back.xlsx", data))
     assert result.created == 2
@@ -150,7 +151,7 @@ def test_the_import_page_lists_every_bad_row(client, regional_staff, reference):
     response = client.post(reverse("publications:import"), {"file": upload})
     assert response.status_code == 200
     body = response.content.decode()
-    assert "row 3" in body and "Nothing was imported" in body
+    assert "Row 3" in body and "Nothing was imported" in body
     assert not Publication.objects.exists()
     response = client.post(
         reverse("publications:import"), {"file": _csv("2024-01-10,Хорошо,,facebook,branch-a,,,,ru,,,,,")}
@@ -207,3 +208,72 @@ def test_the_csv_export_quotes_a_text_starting_with_a_tab_like_a_formula(branch_
     PublicationFactory(organisation=branch_a, text='\t=HYPERLINK("http://evil")', url="https://t.me/profsoyuz/2")
     exported = export_csv(Publication.objects.all()).decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(exported)))[1][2] == '\'\t=HYPERLINK("http://evil")'
+
+
+def _rows(*lines, header="published_at,title,channel,organisation,url,views"):
+    return SimpleUploadedFile("p.csv", "\n".join([header, *lines]).encode())
+
+
+def test_rows_are_named_by_their_file_number_after_blank_lines(reference, branch_a):
+    upload = _rows("", "2024-01-10,Хорошо,facebook,branch-a,,", "", "", "2024-01-11,Плохо,myspace,branch-a,,")
+    with pytest.raises(ImportFailed) as excinfo:
+        import_publications(upload)
+    assert [e.split(":")[0] for e in excinfo.value.errors] == ["Row 6"]
+
+
+@pytest.mark.parametrize("cell", ["2024-03-01 10:00", "01.03.2024 10:00", "45352.41666666667"])
+def test_each_date_form_gives_the_same_moment(reference, branch_a, cell):
+    import_publications(_rows(f"{cell},Дата,facebook,branch-a,,"))
+    from django.utils import timezone
+
+    assert timezone.localtime(Publication.objects.get().published_at).isoformat() == "2024-03-01T10:00:00+05:00"
+
+
+@pytest.mark.parametrize("name", ["branch-a", "Филиал А", "ФИЛИАЛ а", "А филиалы"])
+def test_an_organisation_is_named_by_slug_or_russian_or_kazakh_name(reference, branch_a, name):
+    import_publications(_rows(f"2024-01-10,Имя,facebook,{name},,"))
+    assert Publication.objects.get().organisation == branch_a
+
+
+def test_an_organisation_is_named_by_its_id(reference, branch_a):
+    import_publications(_rows(f"2024-01-10,Имя,facebook,{branch_a.pk},,"))
+    assert Publication.objects.get().organisation == branch_a
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("2024-01-10,Нуль\x00в заголовке,facebook,branch-a,,", "control character (U+0000)"),
+        ("2024-01-10,Верхний индекс,facebook,branch-a,,1²", "«1²» is not a whole number"),
+        ("2024-01-10,Ссылка,facebook,branch-a,1.5,", "«1.5» is not a web address"),
+        ("0001-01-01,Древность,facebook,branch-a,,", "not between 2000"),
+    ],
+)
+def test_a_bad_cell_names_its_row_instead_of_an_error_page(reference, branch_a, line, expected):
+    with pytest.raises(ImportFailed) as excinfo:
+        import_publications(_rows("2024-01-09,Хорошо,facebook,branch-a,,", line))
+    assert excinfo.value.errors[0].startswith("Row 3:")
+    assert expected in excinfo.value.errors[0]
+    assert not Publication.objects.exists()
+
+
+def test_a_cell_over_the_csv_limit_names_its_row(reference, branch_a):
+    big = "x" * 200_000
+    with pytest.raises(ImportFailed) as excinfo:
+        import_publications(_rows("2024-01-09,Хорошо,facebook,branch-a,,", f"2024-01-10,{big},facebook,branch-a,,"))
+    assert excinfo.value.errors[0].startswith("Row 3:")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1251"])
+def test_each_encoding_is_read(reference, branch_a, encoding):
+    upload = SimpleUploadedFile("p.csv", "published_at;title;channel;organisation\n2024-01-10;Кодировка;facebook;Филиал А\n".encode(encoding))
+    import_publications(upload)
+    assert Publication.objects.get().title == "Кодировка"
+
+
+def test_a_row_with_a_control_character_lists_its_other_problems_too(reference, branch_a):
+    with pytest.raises(ImportFailed) as excinfo:
+        import_publications(_rows("0001-01-01,Плохо\x0b,myspace,Нет такой,,"))
+    (error,) = excinfo.value.errors
+    for part in ("U+000B", "not between 2000", "myspace", "Нет такой"):
+        assert part in error

@@ -1,5 +1,5 @@
 """`python manage.py import_publications FILE [--user USERNAME]`: the staff page's import from
-the command line (CSV or XLSX, columns in docs/import-publications.md), all or nothing."""
+the command line (CSV or XLSX, columns in docs/import.md), all or nothing."""
 
 from pathlib import Path
 
