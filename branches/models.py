@@ -4,11 +4,11 @@ the social pages each of them runs."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from branches.choices import LinkKind, LinkProblem, OrganisationKind, Platform, PrimaryKind
 from branches.linkcheck import LinkCheckFields
+from unionportal.content_language import in_page_language
 from unionportal.validators import validate_multiline_text, validate_sane_date, validate_single_line
 
 
@@ -57,10 +57,8 @@ class Organisation(models.Model):
 
     @property
     def name(self) -> str:
-        """The name in the visitor's language where one was entered."""
-        if self.name_kk and (get_language() or "").startswith("kk"):
-            return self.name_kk
-        return self.name_ru
+        """The name in the visitor's language where one was entered; `.lang` says which."""
+        return in_page_language(self.name_ru, self.name_kk)
 
 
 class SocialPage(LinkCheckFields):

@@ -89,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "unionportal.context_processors.portal",
             ],
+            # unionportal is not an app; its one tag library is named here.
+            "libraries": {"content_language": "unionportal.templatetags.content_language"},
         },
     },
 ]
