@@ -19,3 +19,16 @@ def lang_of(code):
     if code not in ("ru", "kk", "en") or code == content_language.page_language():
         return ""
     return mark_safe(f' lang="{code}"')  # noqa: S308 - one of three fixed codes
+
+
+@register.simple_tag(takes_context=True)
+def admin_title(context, changelist=False):
+    """Django's admin title with the model's name in the accusative («Добавить публикацию»)."""
+    from unionportal.admin_wording import admin_title as build
+
+    return build(
+        title=context.get("title"),
+        opts=context.get("opts") or getattr(context.get("cl"), "opts", None),
+        add=context.get("add", False),
+        changelist=changelist,
+    )
