@@ -17,6 +17,11 @@ class BranchScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # A model whose name in a picker reads a related row says so (SocialPage names its
+        # organisation): one query for the whole list of choices.
+        related = getattr(getattr(field, "queryset", None), "model", None)
+        if related is not None and getattr(related, "LABEL_SELECT_RELATED", None):
+            field.queryset = field.queryset.select_related(*related.LABEL_SELECT_RELATED)
         if field is not None and not is_regional(request.user):
             field.queryset = _scoped_choices(field.queryset, request.user)
         return field

@@ -118,8 +118,15 @@ class SocialPage(LinkCheckFields):
             models.UniqueConstraint(fields=["organisation", "platform", "url"], name="socialpage_unique_url_per_org"),
         ]
 
+    # __str__ reads the organisation: pickers and lists select it with the page.
+    LABEL_SELECT_RELATED = ["organisation"]
+
     def __str__(self):
-        return f"{self.get_platform_display()}: {self.handle or self.url}"
+        # «Шетский районный профсоюз · Facebook», not «Facebook: 100041669981308»: a bare
+        # profile number means nothing to the person picking a page. Lists that show many
+        # pages select_related("organisation").
+        label = f"{self.organisation.name} · {self.platform_label}"
+        return f"{label} @{self.display_handle}" if self.display_handle else label
 
     @property
     def platform_label(self) -> str:

@@ -23,6 +23,12 @@ class GiveawayAdminForm(forms.ModelForm):
             "draw_at",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The picker names each page by its organisation (SocialPage.__str__): one query.
+        if "social_page" in self.fields:
+            self.fields["social_page"].queryset = self.fields["social_page"].queryset.select_related("organisation")
+
     def clean(self):
         data = super().clean()
         draw_at, close_at = data.get("draw_at"), data.get("entries_close_at")
