@@ -11,8 +11,7 @@ def test_the_publication_admin_picker_names_each_page_by_its_organisation(admin_
         url="https://www.facebook.com/profile.php?id=61564216835782",
     )
     SocialPageFactory(organisation=shet, platform=Platform.INSTAGRAM, handle="shet_profsoiuz")
-    for n in range(8):
-        SocialPageFactory()
+    SocialPageFactory.create_batch(8)
     html = admin_client.get("/admin/publications/publication/add/").content.decode()
     assert ">Шетский районный профсоюз · Facebook</option>" in html
     assert ">Шетский районный профсоюз · Instagram @shet_profsoiuz</option>" in html
