@@ -27,10 +27,12 @@ run: $(VENV)/.installed
 	@echo "Portal: http://127.0.0.1:8000  (staff area: http://127.0.0.1:8000/admin/). Ctrl-C stops everything."
 	DEBUG=1 $(BIN)/honcho -f Procfile.dev start
 
-## Every check: ruff, then the whole pytest suite (browser journeys run where Chromium is).
+## Every check: ruff, the import layers (lint-imports), then the whole pytest suite
+## (browser journeys run where Chromium is).
 test: $(VENV)/.dev-installed
 	@mkdir -p $(BROKER_DIRS)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	DEBUG=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Profile, User
+from unionportal.admin_base import StrictLookupsMixin
 
 
 class ProfileInline(admin.StackedInline):
@@ -13,7 +14,7 @@ class ProfileInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(StrictLookupsMixin, DjangoUserAdmin):
     inlines = [ProfileInline]
     list_display = ["username", "email", "first_name", "last_name", "organisation", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "groups"]

@@ -7,7 +7,7 @@ data migration:
 - chair: views everything;
 - regional staff: adds, changes, deletes and views everything in the domain apps;
 - branch editor: everything on the records that belong to an organisation (models with
-  `BRANCH_SCOPE_FIELD`), restricted to their branch by `accounts.scoping`; view only on the
+  `BRANCH_SCOPE_FIELD`), restricted to their branch by `Model.objects.for_user` (`branches.scoping`); view only on the
   shared reference data (outlets, rubrics …).
 
 A model may override this with a `ROLE_PERMISSIONS = {"branch_editor": {"view"}, …}` attribute.
@@ -17,7 +17,7 @@ from django.apps import apps as global_apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-DOMAIN_APPS = ("branches", "publications", "appeals", "media_reports", "giveaways", "reports")
+DOMAIN_APPS = ("branches", "publications", "appeals", "media_reports", "giveaways", "messaging", "reports")
 
 
 class Role(models.TextChoices):

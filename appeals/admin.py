@@ -19,12 +19,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_mixins import BranchScopedAdmin
 from accounts.roles import is_regional
-from accounts.scoping import scope_queryset, scoped_organisation_ids, user_organisation_id
 from appeals import selectors, services
 from appeals.choices import OPEN_STATUSES
 from appeals.models import Appeal, AppealEvent, CannedReply, FaqEntry
+from branches.admin_base import BranchScopedAdmin, BranchScopedTabularInline
+from branches.scoping import user_organisation_id, visible_organisation_ids
+from unionportal.admin_base import PortalAdmin
 from unionportal.exceptions import ApplicationError
 
 CONTACT_FIELDS = ("is_anonymous", "name", "phone", "email")
@@ -75,7 +76,7 @@ class AppealAdminForm(forms.ModelForm):
         return data
 
 
-class AppealEventInline(admin.TabularInline):
+class AppealEventInline(BranchScopedTabularInline):
     model = AppealEvent
     fields = ("created_at", "actor", "kind", "to_status", "text", "is_public")
     readonly_fields = fields
@@ -174,7 +175,7 @@ class AppealAdmin(BranchScopedAdmin):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "assignee" and field is not None:
             users = field.queryset.filter(is_staff=True, is_active=True)
-            ids = scoped_organisation_ids(request.user)
+            ids = visible_organisation_ids(request.user)
             if ids is not None:
                 users = users.filter(profile__organisation__in=ids)
             field.queryset = users
@@ -208,7 +209,7 @@ class AppealAdmin(BranchScopedAdmin):
     @admin.display(description=_("due date"), ordering="due_date")
     def due(self, obj):
         if obj.is_overdue:
-            return format_html('<strong class="appeal-overdue" style="color:#b3261e">{} ⚠ {}</strong>', obj.due_date, gettext("overdue"))
+            return format_html('<strong class="appeal-overdue">{} ⚠ {}</strong>', obj.due_date, gettext("overdue"))
         return obj.due_date
 
     @admin.display(description=_("member"))
@@ -257,9 +258,7 @@ class AppealAdmin(BranchScopedAdmin):
                 duplicate_of=data.get("duplicate_of"),
                 note=data.get("note") or "",
             )
-        # The form's choices are scoped already; this guards a forged POST all the same.
-        if not is_regional(request.user) and not scope_queryset(Appeal.objects.filter(pk=obj.pk), request.user).exists():
-            raise PermissionDenied
+        self.check_object_scope(request, obj)
 
     # --- Actions -----------------------------------------------------------------------------
 
@@ -312,14 +311,14 @@ class AppealAdmin(BranchScopedAdmin):
 
 
 @admin.register(CannedReply)
-class CannedReplyAdmin(admin.ModelAdmin):
+class CannedReplyAdmin(PortalAdmin):
     list_display = ("title", "topic", "is_active")
     list_filter = ("topic", "is_active")
     search_fields = ("title", "text_ru", "text_kk")
 
 
 @admin.register(FaqEntry)
-class FaqEntryAdmin(admin.ModelAdmin):
+class FaqEntryAdmin(PortalAdmin):
     list_display = ("__str__", "topic", "is_published", "position")
     list_filter = ("is_published", "topic")
     list_editable = ("is_published", "position")

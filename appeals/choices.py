@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class Channel(models.TextChoices):
     WEB = "web", _("Web form")
     WHATSAPP = "whatsapp", "WhatsApp"
+    TELEGRAM = "telegram", "Telegram"
     FACEBOOK = "facebook", _("Facebook comment or message")
     INSTAGRAM = "instagram", _("Instagram comment or message")
     PHONE = "phone", _("Phone call")

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from appeals.choices import OPEN_STATUSES, Channel, EventKind, Rating, Status, Topic
+from branches.scoping import ScopedManager
 
 QUESTION_MAX_LENGTH = 5000
 ANSWER_MAX_LENGTH = 10000
@@ -128,6 +129,8 @@ class Appeal(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["-received_at", "-pk"]
         verbose_name = _("appeal")
@@ -142,7 +145,7 @@ class Appeal(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status=Status.DUPLICATE) | Q(duplicate_of__isnull=False),
-                name="appeal_duplicate_names_original",
+                name="appeal_duplicate_names_original", violation_error_message=_("An appeal marked as a duplicate must name the original appeal."),
             ),
         ]
 
@@ -208,7 +211,7 @@ class CannedReply(models.Model):
         ordering = ["topic", "title"]
         verbose_name = _("canned reply")
         verbose_name_plural = _("canned replies")
-        constraints = [models.UniqueConstraint(fields=["title"], name="cannedreply_unique_title")]
+        constraints = [models.UniqueConstraint(fields=["title"], name="cannedreply_unique_title", violation_error_message=_("A canned reply with this title already exists."))]
 
     def __str__(self):
         return self.title
@@ -270,7 +273,7 @@ class ReminderLog(models.Model):
         ordering = ["-day"]
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")
-        constraints = [models.UniqueConstraint(fields=["assignee", "day"], name="reminderlog_once_a_day")]
+        constraints = [models.UniqueConstraint(fields=["assignee", "day"], name="reminderlog_once_a_day", violation_error_message=_("This person has already been reminded today."))]
 
     def __str__(self):
         return f"{self.assignee_id} {self.day}"

@@ -1,14 +1,15 @@
 """What keeps bots and double clicks out of the public form: a signed one-time form token
-(which also carries the time the form was served), and a per-address hourly rate limit in
-the cache (Redis in production, so it holds across processes)."""
+(which also carries the time the form was served), and the per-address hourly limits of
+submissions and status lookups, counted by the portal's one limiter (`unionportal.ratelimit`,
+Redis in production, so it holds across processes)."""
 
-import hashlib
 import secrets
 import time
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+
+from unionportal import ratelimit
 
 TOKEN_SALT = "appeals.form-token"  # noqa: S105 - a signing namespace, not a secret
 TOKEN_MAX_AGE = 24 * 3600
@@ -41,27 +42,24 @@ def filled_too_fast(elapsed: float) -> bool:
     return elapsed < settings.APPEAL_MIN_FILL_SECONDS
 
 
-def client_address(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is the client's to forge unless the proxy rewrites
-    # it, and the deployment's proxy sets REMOTE_ADDR through its own means.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+SUBMIT_SCOPE = "appeals:submit"
+STATUS_SCOPE = "appeals:status"
+HOUR = 3600
 
 
-def _rate_key(request) -> str:
-    # The address is hashed: nothing personal is kept in the cache.
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address(request)}".encode()).hexdigest()[:32]
-    return f"appeals:rate:{digest}:{int(time.time() // 3600)}"
+def reserve_submission(request) -> bool:
+    """Count this submission against the address's hourly limit before it is stored;
+    False when the address is over the limit. Counted first, atomically, so concurrent
+    submissions cannot all pass a check made before any of them was counted."""
+    return ratelimit.allow(request, SUBMIT_SCOPE, limit=settings.APPEAL_RATE_LIMIT_PER_HOUR, period=HOUR)
 
 
-def rate_limited(request) -> bool:
-    count = cache.get(_rate_key(request), 0)
-    return count >= settings.APPEAL_RATE_LIMIT_PER_HOUR
+def release_submission(request) -> None:
+    """Give the reservation back: the form came back with errors, nothing was stored."""
+    ratelimit.refund(request, SUBMIT_SCOPE, period=HOUR)
 
 
-def count_submission(request) -> None:
-    key = _rate_key(request)
-    if not cache.add(key, 1, timeout=3600):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=3600)
+def status_lookup_allowed(request, *, key: str | None = None) -> bool:
+    """Count one status lookup of this address (and of `key`, the looked-up number, when
+    the lookup names one): codes and numbers cannot be tried in bulk."""
+    return ratelimit.allow(request, STATUS_SCOPE, limit=settings.APPEAL_STATUS_LOOKUPS_PER_HOUR, period=HOUR, key=key)

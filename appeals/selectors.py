@@ -11,9 +11,10 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from accounts.roles import Role, is_regional, user_has_role
-from accounts.scoping import scope_queryset, user_organisation_id
 from appeals.choices import OPEN_STATUSES, Rating
 from appeals.models import Appeal, AppealEvent, FaqEntry, hash_code
+from branches.models import Organisation
+from branches.scoping import user_organisation_id
 from unionportal.figures import TOTAL, Figure
 
 
@@ -73,12 +74,12 @@ def staff_faq_entries(user) -> QuerySet[FaqEntry]:
     if is_regional(user):
         return entries
     return entries.filter(
-        Q(is_published=True) | Q(source_appeal__isnull=True) | Q(source_appeal__in=scope_queryset(Appeal.objects.all(), user))
+        Q(is_published=True) | Q(source_appeal__isnull=True) | Q(source_appeal__in=Appeal.objects.for_user(user))
     )
 
 
 def staff_appeals(user) -> QuerySet[Appeal]:
-    return scope_queryset(Appeal.objects.select_related("branch", "assignee"), user)
+    return Appeal.objects.select_related("branch", "assignee").for_user(user)
 
 
 def appeal_counts(*, user=None, year: int | None = None, organisation=None) -> dict:
@@ -87,9 +88,9 @@ def appeal_counts(*, user=None, year: int | None = None, organisation=None) -> d
     the appeals routed to `organisation` or its primary organisations when given."""
     qs = Appeal.objects.all()
     if user is not None:
-        qs = scope_queryset(qs, user)
+        qs = qs.for_user(user)
     if organisation is not None:
-        qs = qs.filter(Q(branch=organisation) | Q(branch__parent=organisation))
+        qs = qs.filter(branch__in=Organisation.objects.family(organisation))
     if year is not None:
         qs = qs.filter(received_at__range=_year_range(year))
     today = timezone.localdate()

@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import secrets
+import time
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from appeals import signals
 from appeals.choices import FINISHED_STATUSES, OPEN_STATUSES, Channel, EventKind, Rating, Status
 from appeals.consent import CURRENT_VERSION
 from appeals.models import Appeal, AppealEvent, FaqEntry, ReminderLog, hash_code, tracking_code_for
@@ -112,8 +114,10 @@ def appeal_submit(
     branch=None,
     attachment=None,
     user=None,
+    channel: str = Channel.WEB,
 ) -> tuple[Appeal, str]:
-    """An appeal from the public form. A form token already used means a double click or a
+    """An appeal from the public form (or the Telegram bot, `channel`: same rules, same
+    limits, same tracking code). A form token already used means a double click or a
     resubmitted page: `DuplicateError` with the appeal stored the first time."""
     if not consent:
         raise ApplicationError(_("Consent to the processing of personal data is required."), code="consent")
@@ -121,7 +125,7 @@ def appeal_submit(
     if existing is not None:
         raise DuplicateError(_("This appeal has already been sent."), extra={"existing": existing})
     fields = {
-        "channel": Channel.WEB,
+        "channel": channel,
         "received_at": timezone.now(),
         "language": language,
         "is_anonymous": is_anonymous,
@@ -226,6 +230,10 @@ def appeal_transition(
         _event(appeal, EventKind.ANSWERED, actor=actor, text=answer)
         if appeal.email and not appeal.is_anonymous:
             queue_on_commit("appeals.tasks.send_appeal_answer", appeal.pk)
+    if to_status in (Status.ANSWERED, Status.CLOSED):
+        # Other channels (the Telegram bot) deliver the answer and ask for the rating;
+        # appeals knows nothing of them (see appeals/signals.py).
+        signals.send_on_commit(appeal_id=appeal.pk, status=to_status)
     if to_status == Status.DUPLICATE:
         _event(appeal, EventKind.NOTE, actor=actor, text=duplicate_of.reference)
     return appeal
@@ -418,19 +426,34 @@ def faq_from_appeal(*, appeal: Appeal, actor) -> FaqEntry:
 # --- Notifications (the outbox) ------------------------------------------------------------
 
 
+# After a failed publish, this process stops trying that broker for a few seconds: a
+# broker host that is down or hung would otherwise cost every submission its timeout. What
+# is not queued is sent by the outbox drain.
+PUBLISH_PAUSE_SECONDS = 10.0
+_publish_paused_until: dict[str, float] = {}
+
+
 def queue_on_commit(task_name: str, appeal_id: int) -> None:
     """Send the task once the appeal is committed; a broker that is down loses nothing,
-    because `notified_at`/`answer_sent_at` stay empty and the daily job catches up."""
+    because `notified_at`/`answer_sent_at` stay empty and the outbox drain (every minute,
+    `send_pending_notifications`) sends it. Publishing is one bounded attempt (settings:
+    CELERY_BROKER_TRANSPORT_OPTIONS), so a dead broker costs the request milliseconds."""
 
     def enqueue():
         from appeals import tasks
 
         task = getattr(tasks, task_name.rsplit(".", 1)[1])
+        broker = "" if task.app.conf.task_always_eager else str(task.app.conf.broker_url)
+        if broker and time.monotonic() < _publish_paused_until.get(broker, 0.0):
+            logger.info("Broker recently down: %s for appeal %s left to the outbox drain", task_name, appeal_id)
+            return
         try:
             # No publish retries: a request must not hang on a dead broker.
             task.apply_async(args=[appeal_id], retry=False)
         except Exception:  # noqa: BLE001 - the broker's errors vary by transport; the outbox retries
-            logger.warning("Could not queue %s for appeal %s; the daily job will send it", task_name, appeal_id)
+            if broker:
+                _publish_paused_until[broker] = time.monotonic() + PUBLISH_PAUSE_SECONDS
+            logger.warning("Could not queue %s for appeal %s; the outbox drain will send it", task_name, appeal_id)
 
     transaction.on_commit(enqueue)
 
@@ -511,12 +534,21 @@ def appeal_send_answer(*, appeal_id: int) -> bool:
     return True
 
 
-def send_pending_notifications(*, older_than_minutes: int = 5) -> int:
-    """Catch up on e-mails that were not queued (broker down) or failed for good."""
+def send_pending_notifications(*, older_than_minutes: int = 1) -> int:
+    """Drain the outbox: the e-mails that were not queued (broker down) or whose task failed.
+
+    Run every minute by beat (and by `manage.py appeals_send_pending`), so mail held back
+    by a broker outage goes out within minutes of its return. Each e-mail is claimed by the
+    same conditional UPDATE as the queued task's, so a task and a drain, or two drains,
+    never send one twice. Rows younger than `older_than_minutes` are left to their queued
+    task. One failing appeal (a refused address) is logged by id and does not hold back
+    the others; its claim is released, so the next run tries it again.
+    """
     cutoff = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
     sent = 0
-    for appeal_id in Appeal.objects.filter(notified_at__isnull=True, anonymised_at__isnull=True, created_at__lt=cutoff).values_list("pk", flat=True):
-        sent += appeal_send_notifications(appeal_id=appeal_id)
+    pending = Appeal.objects.filter(notified_at__isnull=True, anonymised_at__isnull=True, created_at__lt=cutoff)
+    for appeal_id in pending.order_by("pk").values_list("pk", flat=True):
+        sent += _drain_one(appeal_send_notifications, appeal_id)
     pending_answers = Appeal.objects.filter(
         answer_sent_at__isnull=True,
         status__in=[Status.ANSWERED, Status.CLOSED],
@@ -524,16 +556,26 @@ def send_pending_notifications(*, older_than_minutes: int = 5) -> int:
         anonymised_at__isnull=True,
         is_anonymous=False,
     ).exclude(email="")
-    for appeal_id in pending_answers.values_list("pk", flat=True):
-        sent += appeal_send_answer(appeal_id=appeal_id)
+    for appeal_id in pending_answers.order_by("pk").values_list("pk", flat=True):
+        sent += _drain_one(appeal_send_answer, appeal_id)
     return sent
+
+
+def _drain_one(send, appeal_id: int) -> int:
+    try:
+        return int(send(appeal_id=appeal_id))
+    except Exception:  # noqa: BLE001 - SMTP's errors vary; the claim was released, the next run retries
+        logger.exception("Outbox: e-mail for appeal %s failed; it will be tried again", appeal_id)
+        return 0
 
 
 def send_overdue_reminders(*, today: datetime.date | None = None) -> int:
     """One e-mail a day to each assignee listing their overdue and due-soon appeals."""
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=settings.APPEAL_DUE_SOON_DAYS)
-    open_appeals = Appeal.objects.filter(status__in=OPEN_STATUSES, assignee__isnull=False, due_date__lte=soon)
+    open_appeals = Appeal.objects.filter(
+        status__in=OPEN_STATUSES, assignee__isnull=False, due_date__lte=soon, anonymised_at__isnull=True
+    )
     sent = 0
     for assignee_id in open_appeals.values_list("assignee_id", flat=True).distinct().order_by():
         try:
@@ -564,17 +606,27 @@ def send_overdue_reminders(*, today: datetime.date | None = None) -> int:
 
 
 def anonymise_old_appeals(*, now: datetime.datetime | None = None) -> int:
-    """Anonymise finished appeals closed more than APPEAL_ANONYMISE_AFTER_DAYS ago, and
-    answered ones nobody closed whose answer is that old (otherwise an appeal left at
-    "answered" would keep the member's data for ever)."""
+    """Anonymise, after APPEAL_ANONYMISE_AFTER_DAYS:
+    - finished appeals closed that long ago;
+    - answered ones nobody closed whose answer is that old;
+    - new and in-progress ones nobody has touched for that long (received that long ago,
+      no change and no history entry since): an appeal abandoned for the whole retention
+      period must not keep the member's data for ever. Its status stays as it was (the
+      figures stay true: it was never answered), its history says why, and the daily
+      reminders no longer list it. Any activity, even a note, keeps it another period.
+    """
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.APPEAL_ANONYMISE_AFTER_DAYS)
-    due = Appeal.objects.filter(
-        Q(status__in=FINISHED_STATUSES, closed_at__lt=cutoff) | Q(status=Status.ANSWERED, answered_at__lt=cutoff),
-        anonymised_at__isnull=True,
+    not_anonymised = Appeal.objects.filter(anonymised_at__isnull=True)
+    finished = not_anonymised.filter(
+        Q(status__in=FINISHED_STATUSES, closed_at__lt=cutoff) | Q(status=Status.ANSWERED, answered_at__lt=cutoff)
+    )
+    abandoned = not_anonymised.filter(status__in=OPEN_STATUSES, received_at__lt=cutoff, updated_at__lt=cutoff).exclude(
+        events__created_at__gte=cutoff
     )
     count = 0
-    for appeal in due.only("pk").iterator():
-        appeal_anonymise(appeal=appeal, reason=_("Retention period ended"))
-        count += 1
+    for due, reason in ((finished, _("Retention period ended")), (abandoned, _("Retention period ended without any activity"))):
+        for appeal in due.only("pk").iterator():
+            appeal_anonymise(appeal=appeal, reason=reason)
+            count += 1
     return count

@@ -24,6 +24,13 @@ def send_overdue_reminders() -> int:
     return services.send_overdue_reminders()
 
 
+@shared_task(soft_time_limit=240, time_limit=300)
+def send_pending_notifications() -> int:
+    """Every minute: the outbox drain (e-mails a broker outage or a failed task held back).
+    Claims each e-mail with a conditional UPDATE, so overlapping runs never send one twice."""
+    return services.send_pending_notifications()
+
+
 @shared_task(soft_time_limit=1800, time_limit=1900)
 def anonymise_old_appeals() -> int:
     return services.anonymise_old_appeals()

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import staff_required
-from accounts.scoping import get_object_for_user
 from appeals import protection, selectors, services
 from appeals.choices import Topic
 from appeals.consent import consent_text
 from appeals.forms import AppealForm, RatingForm, StatusLookupForm
 from appeals.models import Appeal
+from branches.scoping import get_object_for_user
 from unionportal.exceptions import ApplicationError, DuplicateError
 
 
@@ -77,11 +77,12 @@ def submit(request):
         return _to_status_page(existing)
     if protection.filled_too_fast(elapsed):
         return _refused(request, _token_message("too_fast"), status=400)
-    if protection.rate_limited(request):
+    if not protection.reserve_submission(request):
         return _refused(request, _("Too many appeals from your address in the last hour. Please try again later."), status=429)
 
     form = AppealForm(request.POST, request.FILES)
     if not form.is_valid():
+        protection.release_submission(request)
         return _render_form(request, form)
     data = form.cleaned_data
     try:
@@ -102,18 +103,27 @@ def submit(request):
             user=request.user,
         )
     except DuplicateError as exc:
+        protection.release_submission(request)
         messages.info(request, _("Your appeal has already been received."))
         return _to_status_page(exc.extra["existing"])
     except ApplicationError as exc:
+        protection.release_submission(request)
         form.add_error(None, exc.message)
         return _render_form(request, form)
-    protection.count_submission(request)
     messages.success(request, _("Your appeal has been received. Keep the link to this page to follow it."))
     return _to_status_page(appeal)
 
 
+def _lookup_refused(request, form):
+    form.is_valid()
+    form.add_error(None, _("Too many lookups from your address in the last hour. Please try again later."))
+    return render(request, "appeals/status_lookup.html", {"form": form}, status=429)
+
+
 def status(request):
     form = StatusLookupForm(request.GET or None)
+    if form.is_bound and not protection.status_lookup_allowed(request):
+        return _lookup_refused(request, form)
     if form.is_bound and form.is_valid():
         appeal = selectors.appeal_by_code(form.cleaned_data["code"])
         if appeal is not None:
@@ -126,6 +136,9 @@ def status(request):
 def detail(request, code):
     appeal = selectors.appeal_by_code(code)
     if appeal is None:
+        # A wrong code in the address is a lookup too: guessing codes by URL is limited alike.
+        if not protection.status_lookup_allowed(request):
+            return _lookup_refused(request, StatusLookupForm({"code": code}))
         raise Http404
     context = {
         "appeal": appeal,

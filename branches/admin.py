@@ -6,10 +6,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_mixins import BranchScopedAdmin
 from accounts.roles import is_regional
-from accounts.scoping import scope_queryset
 from branches import services
+from branches.admin_base import BranchScopedAdmin, BranchScopedTabularInline
 from branches.charts import follower_chart_svg
 from branches.choices import LinkProblem, Platform
 from branches.imports import RegistryImporter
@@ -20,7 +19,7 @@ from unionportal.exceptions import ApplicationError
 from unionportal.spreadsheet_admin import SpreadsheetImportMixin
 
 
-class SocialPageInline(admin.TabularInline):
+class SocialPageInline(BranchScopedTabularInline):
     """Read-only here: a page is saved through its own form, which normalises the link."""
 
     model = SocialPage
@@ -120,7 +119,7 @@ class SocialPageForm(forms.ModelForm):
         pass
 
 
-class FollowerCountInline(admin.TabularInline):
+class FollowerCountInline(BranchScopedTabularInline):
     model = FollowerCount
     extra = 1
     fields = ["date", "count"]
@@ -179,8 +178,7 @@ class SocialPageAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
             raise PermissionDenied(exc.message) from exc
         obj.pk = page.pk
         obj.__dict__.update({k: v for k, v in page.__dict__.items() if not k.startswith("_")})
-        if not is_regional(request.user) and not scope_queryset(SocialPage.objects.filter(pk=page.pk), request.user).exists():
-            raise PermissionDenied
+        self.check_object_scope(request, page)
 
     def delete_model(self, request, obj):
         services.social_page_delete(page=obj)

@@ -43,7 +43,7 @@ def follower_chart_svg(records, *, with_table: bool = False, title: str = "") ->
                             ((x, y, r.date.isoformat(), r.count) for (x, y), r in zip(points, records, strict=True)))
     svg = format_html(
         '<svg class="follower-chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{label}" '
-        'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet" style="max-width:100%;height:auto">'
+        'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">'
         '<title>{label}</title>'
         '<line x1="{px}" y1="{base}" x2="{right}" y2="{base}" stroke="#999" />'
         '<line x1="{px}" y1="{py}" x2="{px}" y2="{base}" stroke="#999" />'

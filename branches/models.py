@@ -2,14 +2,54 @@
 the social pages each of them runs."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from branches.choices import LinkKind, LinkProblem, OrganisationKind, Platform, PrimaryKind
 from branches.linkcheck import LinkCheckFields
+from branches.scoping import ScopedManager, ScopedQuerySet
 from unionportal.content_language import in_page_language
 from unionportal.validators import validate_multiline_text, validate_sane_date, validate_single_line
+
+# The tree has three levels: the regional organisation at the top, the city and district
+# branches under it, primary organisations under a branch (or, for the apparatus's own,
+# under the regional organisation). Nothing sits under a primary organisation.
+ALLOWED_PARENT_KINDS = {
+    OrganisationKind.REGIONAL: frozenset(),
+    OrganisationKind.BRANCH: frozenset({OrganisationKind.REGIONAL}),
+    OrganisationKind.PRIMARY: frozenset({OrganisationKind.REGIONAL, OrganisationKind.BRANCH}),
+}
+
+
+class OrganisationQuerySet(ScopedQuerySet):
+    def family(self, organisation: "Organisation | int") -> "OrganisationQuerySet":
+        """The organisation and everything under it: the one definition of "a branch and its
+        primary organisations", used by scoping, the selectors and the rollup.
+
+        `Organisation.clean()` keeps the tree three levels deep, so two steps down reach
+        every descendant. Adds no query of its own (usable as a subquery).
+        """
+        pk = organisation.pk if isinstance(organisation, Organisation) else organisation
+        return self.filter(Q(pk=pk) | Q(parent_id=pk) | Q(parent__parent_id=pk))
+
+    def reporting_units(self) -> dict[int, int]:
+        """{organisation id: the organisation its figures count for}, in one query.
+
+        A primary organisation counts for the organisation directly above it (its branch,
+        or the regional organisation for the apparatus's own); every other counts for itself.
+        """
+        return {
+            pk: reporting_unit_id(pk=pk, kind=kind, parent_id=parent_id)
+            for pk, kind, parent_id in self.order_by().values_list("pk", "kind", "parent_id")
+        }
+
+
+def reporting_unit_id(*, pk: int, kind: str, parent_id: int | None) -> int:
+    """The organisation whose figures an organisation's records count in: a primary
+    organisation's in the one directly above it, any other's in its own."""
+    return parent_id if kind == OrganisationKind.PRIMARY and parent_id else pk
 
 
 class Organisation(models.Model):
@@ -41,6 +81,8 @@ class Organisation(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = models.Manager.from_queryset(OrganisationQuerySet)()
+
     class Meta:
         ordering = ["position", "name_ru"]
         verbose_name = _("organisation")
@@ -49,11 +91,61 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=Q(kind=OrganisationKind.REGIONAL) | Q(parent__isnull=False),
                 name="organisation_non_regional_has_parent",
+                violation_error_message=_("A branch or a primary organisation needs a parent organisation."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=OrganisationKind.REGIONAL) | Q(parent__isnull=True),
+                name="organisation_regional_has_no_parent",
+                violation_error_message=_("The regional organisation stands at the top: it has no parent organisation."),
             ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        allowed = ALLOWED_PARENT_KINDS.get(self.kind, frozenset())
+        parent = self.parent if self.parent_id else None
+        if parent is None and allowed:
+            raise ValidationError({"parent": _("A branch or a primary organisation needs a parent organisation.")})
+        if parent is not None and parent.kind not in allowed:
+            if self.kind == OrganisationKind.REGIONAL:
+                message = _("The regional organisation stands at the top: it has no parent organisation.")
+            elif self.kind == OrganisationKind.BRANCH:
+                message = _("A branch stands directly under the regional organisation.")
+            else:
+                message = _("A primary organisation stands under a branch or the regional organisation, not under another primary organisation.")
+            raise ValidationError({"parent": message}, code="parent_kind")
+        # The kinds alone rule out a loop in a tree they have always kept; this guards one
+        # stored before the rule (or by a bulk update), so it is never built upon.
+        if parent is not None and self._is_ancestor_of_itself(parent):
+            raise ValidationError(
+                {"parent": _("An organisation cannot be placed under itself or under one of its own organisations.")},
+                code="cycle",
+            )
+        if self.pk is not None:
+            # Changing the kind must not leave the organisations below it misplaced.
+            child_kinds = set(Organisation.objects.filter(parent_id=self.pk).values_list("kind", flat=True))
+            if any(self.kind not in ALLOWED_PARENT_KINDS.get(kind, frozenset()) for kind in child_kinds):
+                raise ValidationError(
+                    {"kind": _("Organisations below this one could not stay under an organisation of this kind.")},
+                    code="child_kind",
+                )
+
+    def _is_ancestor_of_itself(self, parent: "Organisation") -> bool:
+        """Whether putting `self` under `parent` closes a loop (walks up the stored tree)."""
+        seen = set()
+        current = parent
+        while current is not None:
+            if current.pk == self.pk:
+                return True
+            if current.pk in seen:
+                # A loop already stored above the parent: refuse to build on it.
+                return True
+            seen.add(current.pk)
+            current = current.parent if current.parent_id else None
+        return False
 
     @property
     def name(self) -> str:
@@ -105,6 +197,8 @@ class SocialPage(LinkCheckFields):
         LinkProblem.SHARED_ACCOUNT: "flag_shared_account",
     }
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["organisation__position", "platform", "url"]
         verbose_name = _("social page")
@@ -115,7 +209,7 @@ class SocialPage(LinkCheckFields):
             models.Index(fields=["problems_resolved_at"], name="socialpage_resolved"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "platform", "url"], name="socialpage_unique_url_per_org"),
+            models.UniqueConstraint(fields=["organisation", "platform", "url"], name="socialpage_unique_url_per_org", violation_error_message=_("This organisation already has this page.")),
         ]
 
     # __str__ reads the organisation: pickers and lists select it with the page.
@@ -165,12 +259,14 @@ class FollowerCount(models.Model):
     date = models.DateField(_("date"), validators=[validate_sane_date])
     count = models.PositiveIntegerField(_("followers"))
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["social_page", "date"]
         verbose_name = _("follower count")
         verbose_name_plural = _("follower counts")
         constraints = [
-            models.UniqueConstraint(fields=["social_page", "date"], name="followercount_one_per_page_and_date"),
+            models.UniqueConstraint(fields=["social_page", "date"], name="followercount_one_per_page_and_date", violation_error_message=_("This page already has a follower count for this date.")),
         ]
         indexes = [models.Index(fields=["date"], name="followercount_date")]
 
@@ -213,6 +309,8 @@ class OutreachVisit(models.Model):
     is_online = models.BooleanField(_("online meeting"), default=False)
     notes = models.TextField(_("notes"), blank=True, validators=[validate_multiline_text])
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["-date", "branch__position"]
         verbose_name = _("outreach visit")
@@ -220,7 +318,7 @@ class OutreachVisit(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_online=True) | Q(visited_organisation__isnull=False) | ~Q(place=""),
-                name="outreachvisit_has_a_place",
+                name="outreachvisit_has_a_place", violation_error_message=_("Say where the visit took place: an organisation, a place, or that the meeting was online."),
             ),
         ]
         indexes = [models.Index(fields=["date"], name="outreachvisit_date")]

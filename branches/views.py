@@ -1,16 +1,16 @@
-"""Public pages of the registry: the directory of branches and a page per branch."""
+"""Public pages of the registry: the directory of branches (a branch's own page, which shows
+other parts' records too, is assembled in `portal.views`)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import staff_required
 from accounts.roles import Role
-from accounts.scoping import scope_queryset
 from branches import imports, selectors
 from branches.forms import RegistryImportForm
 from branches.models import Organisation
@@ -29,56 +29,6 @@ def branch_list(request):
     return render(request, "branches/branch_list.html", {"organisations": organisations})
 
 
-@require_GET
-@cache_public_page
-def branch_detail(request, slug: str):
-    organisation = selectors.branch_detail(slug=slug)
-    if organisation is None:
-        raise Http404
-    pages = list(organisation.social_pages.all())
-    series = selectors.follower_series(pages=pages)
-    charts = [(page, series[page.pk]) for page in pages if page.pk in series]
-    return render(
-        request,
-        "branches/branch_detail.html",
-        {
-            "organisation": organisation,
-            "pages": pages,
-            "charts": charts,
-            "primaries": organisation.primaries,
-            "publications": _latest_publications(organisation),
-            "appearances": _latest_appearances(organisation),
-            "visits": list(selectors.outreach_visits(branch=organisation)[:10]),
-        },
-    )
-
-
-def _latest_publications(organisation) -> list[dict]:
-    from publications.selectors import latest_publications
-
-    return [
-        {"title": p.title, "date": p.published_at, "url": _url_of(p, p.url)}
-        for p in latest_publications(organisation=organisation, limit=5)
-    ]
-
-
-def _latest_appearances(organisation) -> list[dict]:
-    from media_reports.selectors import latest_appearances
-
-    return [
-        {"title": a.title, "date": a.date, "outlet": a.outlet.name, "url": _url_of(a, a.link, "media_reports:detail")}
-        for a in latest_appearances(organisation=organisation, limit=5)
-    ]
-
-
-def _url_of(obj, fallback: str, route: str | None = None) -> str:
-    """The record's own page where its part has one, else its outside link."""
-    try:
-        return reverse(route, args=[obj.pk]) if route else obj.get_absolute_url()
-    except (AttributeError, NoReverseMatch):
-        return fallback
-
-
 # --- Staff: import and export of the registry ----------------------------------------------
 
 EXPORT_LAYOUTS = ("appendix", "full")
@@ -89,7 +39,7 @@ EXPORT_LAYOUTS = ("appendix", "full")
 def registry_export(request):
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     layout = request.GET.get("layout") if request.GET.get("layout") in EXPORT_LAYOUTS else "full"
-    organisations = scope_queryset(Organisation.objects.order_by("position", "name_ru"), request.user)
+    organisations = Organisation.objects.order_by("position", "name_ru").for_user(request.user)
     rows = imports.export_rows(organisations=organisations, layout=layout)
     if fmt == "xlsx":
         response = HttpResponse(imports.export_xlsx(rows), content_type=imports.XLSX_TYPE)

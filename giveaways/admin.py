@@ -4,7 +4,6 @@ draw, cancel, redraw a winner who does not answer, import the follower list."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.db.models.constants import LOOKUP_SEP
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,9 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.admin_mixins import BranchScopedAdmin
-from accounts.roles import is_regional
-from accounts.scoping import scope_queryset, scoped_organisation_ids
+from branches.admin_base import BranchScopedAdmin, BranchScopedTabularInline
 from branches.models import Organisation
 from giveaways import services
 from giveaways.choices import DrawTrigger, GiveawayStatus, ParseProblem
@@ -24,7 +21,7 @@ from giveaways.models import EntryImport, Follower, Giveaway, GiveawayEntry, Red
 from unionportal.exceptions import ApplicationError
 
 
-class WinnerInline(admin.TabularInline):
+class WinnerInline(BranchScopedTabularInline):
     model = Winner
     fields = ["rank", "handle", "replaced"]
     readonly_fields = fields
@@ -35,7 +32,7 @@ class WinnerInline(admin.TabularInline):
         return False
 
 
-class RedrawInline(admin.TabularInline):
+class RedrawInline(BranchScopedTabularInline):
     model = Redraw
     fields = ["replaced_winner", "new_winner", "reason", "created_by", "created_at"]
     readonly_fields = fields
@@ -46,7 +43,7 @@ class RedrawInline(admin.TabularInline):
         return False
 
 
-class EntryImportInline(admin.TabularInline):
+class EntryImportInline(BranchScopedTabularInline):
     model = EntryImport
     fields = [
         "created_at",
@@ -108,13 +105,6 @@ class GiveawayAdmin(BranchScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("winners")
 
-    def lookup_allowed(self, lookup, value, request=None):
-        # The admin allows any lookup on a model's own fields in the URL: with
-        # ?secret_seed__startswith=… counting the rows would spell out the seed before the draw.
-        if lookup.split(LOOKUP_SEP, 1)[0] == "secret_seed":
-            return False
-        return super().lookup_allowed(lookup, value, request)
-
     @admin.display(description=_("winners"))
     def winner_handles(self, obj):
         return " ".join(f"@{w.handle}" for w in obj.winners.all() if not w.replaced)
@@ -131,11 +121,7 @@ class GiveawayAdmin(BranchScopedAdmin):
         # undo a close or draw committed since the form was read.
         services.giveaway_save(giveaway=obj)
         # BranchScopedAdmin's guard against a forged POST, kept without its save().
-        if (
-            not is_regional(request.user)
-            and not scope_queryset(Giveaway.objects.filter(pk=obj.pk), request.user).exists()
-        ):
-            raise PermissionDenied
+        self.check_object_scope(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         # The record of a published giveaway stays; cancel it instead.
@@ -301,6 +287,8 @@ class GiveawayEntryAdmin(BranchScopedAdmin):
     # (`giveaway__organisation__id__in=…`) are what the dashboard's figures link with.
     list_filter = ["is_eligible", WonFilter, "giveaway__status", "marked_follower", "giveaway__organisation"]
     date_hierarchy = "giveaway__draw_date"
+    # The giveaway's page links to its entries.
+    extra_lookups = ("giveaway__id__exact",)
     search_fields = ["author", "text"]
     list_select_related = ["giveaway"]
     readonly_fields = [
@@ -351,9 +339,7 @@ class FollowerAdmin(BranchScopedAdmin):
     def import_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        organisations = Organisation.objects.all()
-        if not is_regional(request.user):
-            organisations = organisations.filter(pk__in=scoped_organisation_ids(request.user))
+        organisations = Organisation.objects.for_user(request.user)
         form = FollowersImportForm(request.POST or None, organisations=organisations)
         extra = {}
         if request.method == "POST" and form.is_valid():

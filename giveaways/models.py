@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from branches.scoping import ScopedManager
 from giveaways.choices import DrawTrigger, FollowerSource, GiveawayStatus, IneligibleReason
 from unionportal.validators import validate_multiline_text, validate_single_line
 
@@ -59,14 +60,16 @@ class Giveaway(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["-draw_at"]
         verbose_name = _("giveaway")
         verbose_name_plural = _("giveaways")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "draw_date"], name="giveaway_one_per_friday"),
-            models.CheckConstraint(condition=Q(entries_close_at__lte=F("draw_at")), name="giveaway_close_before_draw"),
-            models.CheckConstraint(condition=Q(winner_count__gte=1), name="giveaway_at_least_one_winner"),
+            models.UniqueConstraint(fields=["organisation", "draw_date"], name="giveaway_one_per_friday", violation_error_message=_("This organisation already has a giveaway on this Friday.")),
+            models.CheckConstraint(condition=Q(entries_close_at__lte=F("draw_at")), name="giveaway_close_before_draw", violation_error_message=_("Entries must close before the draw.")),
+            models.CheckConstraint(condition=Q(winner_count__gte=1), name="giveaway_at_least_one_winner", violation_error_message=_("A giveaway has at least one winner.")),
         ]
         indexes = [
             models.Index(fields=["status", "entries_close_at"], name="giveaway_status_close"),
@@ -105,12 +108,14 @@ class GiveawayEntry(models.Model):
     ineligible_reasons = models.JSONField(_("why not eligible"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["giveaway", "author"]
         verbose_name = _("entry")
         verbose_name_plural = _("entries")
         constraints = [
-            models.UniqueConstraint(fields=["giveaway", "author"], name="giveaway_entry_one_per_author"),
+            models.UniqueConstraint(fields=["giveaway", "author"], name="giveaway_entry_one_per_author", violation_error_message=_("This account already has an entry in this giveaway.")),
         ]
         indexes = [models.Index(fields=["giveaway", "is_eligible"], name="giveaway_entry_eligible")]
 
@@ -138,11 +143,13 @@ class Follower(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=FollowerSource.choices, default=FollowerSource.IMPORT)
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["organisation", "handle"]
         verbose_name = _("follower")
         verbose_name_plural = _("followers")
-        constraints = [models.UniqueConstraint(fields=["organisation", "handle"], name="giveaway_follower_unique")]
+        constraints = [models.UniqueConstraint(fields=["organisation", "handle"], name="giveaway_follower_unique", violation_error_message=_("This account is already among the followers of this organisation."))]
 
     def __str__(self):
         return f"@{self.handle}"
@@ -160,6 +167,8 @@ class GiveawayDraw(models.Model):
         _("started by"), max_length=20, choices=DrawTrigger.choices, default=DrawTrigger.SCHEDULE
     )
     late = models.BooleanField(_("drawn late (catch-up)"), default=False)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-drawn_at"]
@@ -181,13 +190,15 @@ class Winner(models.Model):
     replaced = models.BooleanField(_("replaced by a redraw"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["giveaway", "rank"]
         verbose_name = _("winner")
         verbose_name_plural = _("winners")
         constraints = [
-            models.UniqueConstraint(fields=["giveaway", "handle"], name="giveaway_winner_unique_handle"),
-            models.UniqueConstraint(fields=["giveaway", "rank"], name="giveaway_winner_unique_rank"),
+            models.UniqueConstraint(fields=["giveaway", "handle"], name="giveaway_winner_unique_handle", violation_error_message=_("This account has already won this giveaway.")),
+            models.UniqueConstraint(fields=["giveaway", "rank"], name="giveaway_winner_unique_rank", violation_error_message=_("This place in the ranking is already taken.")),
         ]
         indexes = [models.Index(fields=["handle"], name="giveaway_winner_handle")]
 
@@ -217,6 +228,8 @@ class Redraw(models.Model):
         verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["giveaway", "created_at"]
@@ -248,6 +261,8 @@ class EntryImport(models.Model):
         verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import staff_required
-from accounts.scoping import scoped_organisation_ids
+from branches.scoping import visible_organisation_ids
 from giveaways import selectors
 from giveaways.choices import GiveawayStatus
 from giveaways.models import Giveaway
@@ -82,7 +82,7 @@ def verify_script(request):
 @staff_required
 @require_GET
 def figures(request):
-    allowed = scoped_organisation_ids(request.user)
+    allowed = visible_organisation_ids(request.user)
     years = list(selectors.giveaway_years(organisation_ids=allowed))
     try:
         year = int(request.GET.get("year", ""))

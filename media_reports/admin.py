@@ -5,11 +5,12 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_mixins import BranchScopedAdmin
+from branches.admin_base import BranchScopedAdmin
 from branches.linkcheck import DEAD_AFTER_FAILURES
 from media_reports.forms import MediaAppearanceAdminForm
 from media_reports.imports import AppearanceImporter, SubscriptionImporter
 from media_reports.models import MediaAppearance, NewspaperSubscription, Outlet, Programme, Speaker
+from unionportal.admin_base import PortalAdmin
 from unionportal.spreadsheet_admin import SpreadsheetImportMixin
 
 
@@ -19,7 +20,7 @@ class ProgrammeInline(admin.TabularInline):
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(PortalAdmin):
     list_display = ["name", "kind", "level"]
     list_filter = ["kind", "level"]
     search_fields = ["name"]
@@ -27,7 +28,7 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(PortalAdmin):
     list_display = ["name", "outlet"]
     list_filter = ["outlet"]
     list_select_related = ["outlet"]
@@ -84,7 +85,7 @@ class MediaAppearanceAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
             return "—"
         if obj.link_is_dead:
             return format_html(
-                '<strong class="dead-link" style="color:#a3201b" title="{}">⚠ {}</strong>', obj.link_error, _("dead link")
+                '<strong class="dead-link" title="{}">⚠ {}</strong>', obj.link_error, _("dead link")
             )
         return format_html('<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>', obj.link, _("open"))
 

@@ -9,7 +9,7 @@ name only the speakers they could pick in the admin.
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scoping import scope_queryset, scoped_organisation_ids
+from branches.scoping import visible_organisation_ids
 from media_reports.choices import AppearanceKind, Language
 from media_reports.models import MediaAppearance, NewspaperSubscription, Outlet, Programme, Speaker
 from media_reports.services import appearance_create, normalise_link, subscription_set
@@ -42,7 +42,7 @@ class _MediaImporter(sp.Importer):
 
         self.outlets = sp.NameIndex(Outlet.objects.all(), fields=("name",), label=_("outlet"))
         # No user: a management command or a test, which sees the whole registry.
-        allowed = None if self.user is None else scoped_organisation_ids(self.user)
+        allowed = None if self.user is None else visible_organisation_ids(self.user)
         orgs = Organisation.objects.all() if allowed is None else Organisation.objects.filter(pk__in=allowed)
         self.organisations = sp.NameIndex(orgs, label=_("organisation"))
 
@@ -80,7 +80,7 @@ class AppearanceImporter(_MediaImporter):
         self.speakers: dict[str, list[Speaker]] = {}
         # The speakers the user could pick in the admin: a branch editor names their own.
         speakers = Speaker.objects.all()
-        for speaker in speakers if self.user is None else scope_queryset(speakers, self.user):
+        for speaker in speakers if self.user is None else speakers.for_user(self.user):
             self.speakers.setdefault(sp.fold_name(speaker.name), []).append(speaker)
         self.recorded = {
             (outlet, date, title.casefold())

@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from branches.linkcheck import LinkCheckFields
+from branches.scoping import ScopedManager
 from media_reports.choices import BROADCAST_KINDS, PRINT_KINDS, AppearanceKind, Language, OutletKind, OutletLevel
 from media_reports.validators import validate_clipping
 from media_reports.video import parse_video
@@ -42,7 +43,7 @@ class Programme(models.Model):
         verbose_name = _("programme or rubric")
         verbose_name_plural = _("programmes and rubrics")
         constraints = [
-            models.UniqueConstraint(fields=["outlet", "name"], name="programme_unique_name_per_outlet"),
+            models.UniqueConstraint(fields=["outlet", "name"], name="programme_unique_name_per_outlet", violation_error_message=_("This outlet already has a programme with this name.")),
         ]
 
     def __str__(self):
@@ -60,12 +61,14 @@ class Speaker(models.Model):
         "branches.Organisation", on_delete=models.PROTECT, related_name="media_speakers", verbose_name=_("organisation")
     )
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("speaker")
         verbose_name_plural = _("speakers")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="speaker_unique_name_per_organisation"),
+            models.UniqueConstraint(fields=["organisation", "name"], name="speaker_unique_name_per_organisation", violation_error_message=_("This organisation already has a speaker with this name.")),
         ]
 
     def __str__(self):
@@ -124,16 +127,18 @@ class MediaAppearance(LinkCheckFields):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["-date", "-pk"]
         verbose_name = _("media appearance")
         verbose_name_plural = _("media appearances")
         constraints = [
-            models.UniqueConstraint(fields=["outlet", "date", "title"], name="mediaappearance_unique_outlet_date_title"),
+            models.UniqueConstraint(fields=["outlet", "date", "title"], name="mediaappearance_unique_outlet_date_title", violation_error_message=_("This appearance is already recorded: the same outlet, date and title.")),
             # A figure nobody can trace is worse than none in the report.
             models.CheckConstraint(
                 condition=Q(audience_estimate__isnull=True) | ~Q(audience_source=""),
-                name="mediaappearance_audience_has_source",
+                name="mediaappearance_audience_has_source", violation_error_message=_("Say where the audience figure comes from."),
             ),
         ]
         indexes = [
@@ -178,15 +183,17 @@ class NewspaperSubscription(models.Model):
     )
     copies = models.PositiveIntegerField(_("copies"))
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["-year", "organisation__position", "outlet__name"]
         verbose_name = _("newspaper subscription")
         verbose_name_plural = _("newspaper subscriptions")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "year", "outlet"], name="newspapersubscription_unique_org_year_outlet"
+                fields=["organisation", "year", "outlet"], name="newspapersubscription_unique_org_year_outlet", violation_error_message=_("This organisation's subscription to this outlet for this year is already recorded.")
             ),
-            models.CheckConstraint(condition=Q(copies__gte=1), name="newspapersubscription_copies_positive"),
+            models.CheckConstraint(condition=Q(copies__gte=1), name="newspapersubscription_copies_positive", violation_error_message=_("A subscription has at least one copy.")),
         ]
 
     def __str__(self):

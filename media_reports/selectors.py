@@ -49,7 +49,7 @@ def appearance_years() -> list[int]:
 def _organisation_ids(organisation):
     from branches.models import Organisation
 
-    return Organisation.objects.filter(Q(pk=organisation.pk) | Q(parent_id=organisation.pk)).values("pk")
+    return Organisation.objects.family(organisation).values("pk")
 
 
 def latest_appearances(*, organisation, limit: int = 5) -> list[MediaAppearance]:

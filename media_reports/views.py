@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import staff_required
 from accounts.roles import Role
-from accounts.scoping import scope_queryset
 from media_reports import imports, selectors
 from media_reports.forms import AppearanceFilterForm, ImportForm
 from unionportal.exceptions import ApplicationError
@@ -56,7 +55,7 @@ IMPORTS = {"appearances": imports.import_appearances, "subscriptions": imports.i
 def appearance_export(request):
     dataset = request.GET.get("dataset", "appearances")
     make_qs, to_csv, to_xlsx, stem = EXPORTS.get(dataset, EXPORTS["appearances"])
-    qs = scope_queryset(make_qs(), request.user)
+    qs = make_qs().for_user(request.user)
     if request.GET.get("format") == "xlsx":
         fmt, content = "xlsx", to_xlsx(qs)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

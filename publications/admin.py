@@ -2,9 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_mixins import BranchScopedAdmin
-from accounts.roles import is_regional
-from accounts.scoping import scoped_organisation_ids
+from branches.admin_base import BranchScopedAdmin, BranchScopedTabularInline
 from branches.choices import OrganisationKind
 from branches.models import Organisation
 from publications import services
@@ -12,12 +10,13 @@ from publications.forms import PublicationImageForm
 from publications.imports import PublicationImporter
 from publications.models import Publication, PublicationImage, Repost, Rubric, Topic
 from publications.selectors import organisation_filter
+from unionportal.admin_base import PortalAdmin
 from unionportal.exceptions import AccessDenied
 from unionportal.spreadsheet_admin import SpreadsheetImportMixin
 
 
 @admin.register(Rubric)
-class RubricAdmin(admin.ModelAdmin):
+class RubricAdmin(PortalAdmin):
     list_display = ["name", "name_kk", "slug", "position", "is_active"]
     list_editable = ["position", "is_active"]
     # The Russian and the Kazakh name side by side.
@@ -27,20 +26,20 @@ class RubricAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(PortalAdmin):
     list_display = ["name_ru", "name_kk", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name_ru", "name_kk", "slug"]
 
 
-class PublicationImageInline(admin.TabularInline):
+class PublicationImageInline(BranchScopedTabularInline):
     model = PublicationImage
     form = PublicationImageForm
     extra = 1
     fields = ["image", "caption", "position"]
 
 
-class RepostInline(admin.TabularInline):
+class RepostInline(BranchScopedTabularInline):
     model = Repost
     extra = 0
     fields = ["partner_name", "url", "reposted_on"]
@@ -54,9 +53,7 @@ class BranchFilter(admin.SimpleListFilter):
     parameter_name = "branch"
 
     def lookups(self, request, model_admin):
-        qs = Organisation.objects.filter(kind__in=[OrganisationKind.REGIONAL, OrganisationKind.BRANCH])
-        if not is_regional(request.user):
-            qs = qs.filter(pk__in=scoped_organisation_ids(request.user))
+        qs = Organisation.objects.filter(kind__in=[OrganisationKind.REGIONAL, OrganisationKind.BRANCH]).for_user(request.user)
         return [(o.slug, o.name) for o in qs]
 
     def queryset(self, request, queryset):

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_regional
-from accounts.scoping import scope_queryset, scoped_organisation_ids
 from branches.choices import OrganisationKind
 from branches.models import Organisation, SocialPage
+from branches.scoping import visible_organisation_ids
 from publications.choices import Channel
 from publications.models import Publication, PublicationImage, Rubric, Topic
 from publications.selectors import ALMATY
@@ -63,7 +63,7 @@ class QuickEntryUrlForm(forms.Form):
 def _organisation_choices(user):
     qs = Organisation.objects.all()
     if not is_regional(user):
-        qs = qs.filter(pk__in=scoped_organisation_ids(user))
+        qs = qs.filter(pk__in=visible_organisation_ids(user))
     return qs
 
 
@@ -100,7 +100,7 @@ class PublicationForm(forms.ModelForm):
         self.user = user
         self.fields["organisation"].queryset = _organisation_choices(user)
         pages = SocialPage.objects.select_related("organisation")
-        self.fields["social_page"].queryset = pages if is_regional(user) else scope_queryset(pages, user)
+        self.fields["social_page"].queryset = pages if is_regional(user) else pages.for_user(user)
         self.fields["rubric"].queryset = Rubric.objects.filter(is_active=True)
         self.fields["topics"].queryset = Topic.objects.all()
 

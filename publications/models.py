@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from branches.scoping import ScopedManager
 from publications.choices import Channel, Language
 from unionportal.content_language import TranslatedField, in_page_language
 from unionportal.validators import validate_multiline_text, validate_sane_date, validate_single_line
@@ -120,13 +121,15 @@ class Publication(models.Model):
     created_at = models.DateTimeField(_("entered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
+    objects = ScopedManager()
+
     class Meta:
         # The id breaks ties, so keyset pagination is stable when two posts share a minute.
         ordering = ["-published_at", "-id"]
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
         constraints = [
-            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="publication_url_unique_when_present"),
+            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="publication_url_unique_when_present", violation_error_message=_("A publication with this link is already in the log.")),
         ]
         indexes = [
             # The news list: newest first, alone or filtered by one facet.
@@ -170,6 +173,8 @@ class PublicationImage(models.Model):
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["publication", "position", "id"]
         verbose_name = _("image")
@@ -190,6 +195,8 @@ class Repost(models.Model):
     partner_name = models.CharField(_("partner"), max_length=255, validators=[validate_single_line])
     url = models.URLField(_("link"), max_length=500, blank=True)
     reposted_on = models.DateField(_("date"), null=True, blank=True, validators=[validate_sane_date])
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["publication", "reposted_on", "id"]

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
-from branches.choices import OrganisationKind
 from publications.models import Publication, Rubric, Topic
 from unionportal.figures import TOTAL, Figure
 from unionportal.validators import sane_years
@@ -32,8 +31,7 @@ def organisation_filter(organisation, *, prefix: str = "") -> Q:
     """
     from branches.models import Organisation
 
-    org_id = getattr(organisation, "pk", organisation)
-    ids = Organisation.objects.filter(Q(pk=org_id) | Q(parent_id=org_id, kind=OrganisationKind.PRIMARY)).values("pk")
+    ids = Organisation.objects.family(getattr(organisation, "pk", organisation)).values("pk")
     return Q(**{f"{prefix}organisation_id__in": ids})
 
 

@@ -20,7 +20,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_regional
-from accounts.scoping import scoped_organisation_ids
+from branches.models import Organisation
+from branches.scoping import visible_organisation_ids
 from publications.choices import PLATFORM_CHANNELS, Channel, Language
 from publications.models import Publication, PublicationImage, Repost
 from unionportal.exceptions import AccessDenied, ApplicationError, DuplicateError
@@ -176,7 +177,7 @@ def duplicate_message(existing: Publication) -> str:
 def _check_organisation(user, organisation) -> None:
     if user is None or is_regional(user):
         return
-    ids = scoped_organisation_ids(user)
+    ids = visible_organisation_ids(user)
     if organisation is None or not ids.filter(pk=organisation.pk).exists():
         raise AccessDenied(_("You may log publications only for your own organisation."), code="scope")
 
@@ -206,7 +207,7 @@ def publication_check_page(*, social_page, organisation) -> None:
     if social_page is None or organisation is None:
         return
     page_org = social_page.organisation
-    if page_org.pk != organisation.pk and page_org.parent_id != organisation.pk:
+    if not Organisation.objects.family(organisation).filter(pk=page_org.pk).exists():
         raise ValidationError(
             {"social_page": _("This page belongs to another organisation: %(name)s.") % {"name": page_org.name}}
         )

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import staff_required
 from accounts.roles import is_regional
-from accounts.scoping import scope_queryset
 from publications import imports, selectors, services
 from publications.choices import Channel
 from publications.forms import ImportForm, MonthFormSet, NewsFilterForm, PublicationForm, QuickEntryUrlForm
@@ -182,8 +181,8 @@ def month_entry(request):
                 return redirect(f"{reverse('publications:month')}?month={year}-{month:02d}")
     else:
         formset = MonthFormSet(user=request.user, year=year, month=month)
-    logged = scope_queryset(
-        selectors.publication_list_queryset().filter(published_at__gte=start, published_at__lt=end), request.user
+    logged = (
+        selectors.publication_list_queryset().filter(published_at__gte=start, published_at__lt=end).for_user(request.user)
     )
     prev_month = f"{year - (month == 1)}-{(month - 2) % 12 + 1:02d}"
     next_month = f"{year + (month == 12)}-{month % 12 + 1:02d}"
@@ -233,7 +232,7 @@ def import_view(request):
 def export_view(request, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    qs = scope_queryset(Publication.objects.all(), request.user)
+    qs = Publication.objects.for_user(request.user)
     form = NewsFilterForm(request.GET or None, years=selectors.publication_years())
     qs = selectors.publication_filter(queryset=qs, **form.filters())
     stamp = timezone.localdate().isoformat()

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from accounts.admin_mixins import BranchScopedAdmin
+from branches.admin_base import BranchScopedAdmin
 from reports.models import ReportNarrative, Rollup, YearlyFigure
+from unionportal.admin_base import PortalAdmin
 
 
 @admin.register(YearlyFigure)
@@ -16,12 +17,12 @@ class YearlyFigureAdmin(BranchScopedAdmin):
 
 
 @admin.register(Rollup)
-class RollupAdmin(admin.ModelAdmin):
+class RollupAdmin(PortalAdmin):
     list_display = ["year", "computed_at", "row_count", "duration_ms", "skipped_sources"]
 
 
 @admin.register(ReportNarrative)
-class ReportNarrativeAdmin(admin.ModelAdmin):
+class ReportNarrativeAdmin(PortalAdmin):
     list_display = ["year", "language", "section", "updated_at", "updated_by"]
     list_filter = ["year", "language", "section"]
     readonly_fields = ["updated_at", "updated_by"]

@@ -4,6 +4,7 @@ and the narrative paragraphs staff wrote for the annual report."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from branches.scoping import ScopedManager
 from reports.choices import NarrativeSection, ReportLanguage
 
 
@@ -29,13 +30,15 @@ class YearlyFigure(models.Model):
     dimension = models.CharField(_("dimension"), max_length=200, default="total")
     value = models.FloatField(_("value"))
 
+    objects = ScopedManager()
+
     class Meta:
         ordering = ["-year", "organisation__position", "metric", "dimension"]
         verbose_name = _("yearly figure")
         verbose_name_plural = _("yearly figures")
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "organisation", "metric", "dimension"], name="yearlyfigure_one_per_key"
+                fields=["year", "organisation", "metric", "dimension"], name="yearlyfigure_one_per_key", violation_error_message=_("This figure is already stored for this year.")
             ),
         ]
         indexes = [models.Index(fields=["year", "metric"], name="yearlyfigure_year_metric")]
@@ -99,7 +102,7 @@ class ReportNarrative(models.Model):
         verbose_name = _("report paragraph")
         verbose_name_plural = _("report paragraphs")
         constraints = [
-            models.UniqueConstraint(fields=["year", "language", "section"], name="reportnarrative_one_per_section"),
+            models.UniqueConstraint(fields=["year", "language", "section"], name="reportnarrative_one_per_section", violation_error_message=_("This paragraph of the report is already written for this year and language.")),
         ]
 
     def __str__(self):

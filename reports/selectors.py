@@ -7,18 +7,18 @@ with the number of publications or appeals: a handful of queries whatever the da
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts.roles import is_regional
-from accounts.scoping import scope_queryset
 from branches.choices import OrganisationKind
-from branches.models import Organisation, SocialPage
+from branches.models import Organisation, SocialPage, reporting_unit_id
+from media_reports.models import MediaAppearance, Speaker
+from publications.models import Rubric
 from reports.metrics import ACTIVITY_METRICS, choice_label, metric, record_url
 from reports.models import ReportNarrative, Rollup, YearlyFigure
 from unionportal.figures import TOTAL
@@ -141,24 +141,25 @@ class FigureBook:
 
 def figure_book(*, user, years: list[int]) -> FigureBook:
     """The figures of `years` for the branches `user` may see. Three or four queries."""
-    organisations = scope_queryset(Organisation.objects.all(), user, field="pk").values_list(
+    organisations = Organisation.objects.for_user(user).values_list(
         "pk", "kind", "parent_id", "name_ru", "name_kk", "position"
     )
     rows: dict[int, OrganisationRow] = {}
     primaries: list[tuple[int, int]] = []
     kazakh = (get_language() or "").startswith("kk")
     for pk, kind, parent_id, name_ru, name_kk, position in organisations:
-        if kind == OrganisationKind.PRIMARY:
-            primaries.append((pk, parent_id))
-        else:
+        unit = reporting_unit_id(pk=pk, kind=kind, parent_id=parent_id)
+        if unit == pk:
             rows[pk] = OrganisationRow(pk, (name_kk if kazakh and name_kk else name_ru), kind, position, [pk])
-    for pk, parent_id in primaries:
-        if parent_id in rows:
-            rows[parent_id].record_ids.append(pk)
+        else:
+            primaries.append((pk, unit))
+    for pk, unit in primaries:
+        if unit in rows:
+            rows[unit].record_ids.append(pk)
     ordered = sorted(rows.values(), key=lambda r: (r.kind != OrganisationKind.REGIONAL, r.position, r.name))
 
     values = {}
-    figures = scope_queryset(YearlyFigure.objects.filter(year__in=years), user).values_list(
+    figures = YearlyFigure.objects.filter(year__in=years).for_user(user).values_list(
         "organisation_id", "metric", "dimension", "year", "value"
     )
     for org_id, metric_key, dimension, year, value in figures.order_by():
@@ -172,10 +173,6 @@ def figure_book(*, user, years: list[int]) -> FigureBook:
 
 
 def _rubrics(slugs):
-    try:
-        from publications.models import Rubric
-    except ImportError:
-        return {}, {}
     found = Rubric.objects.filter(slug__in=slugs).values_list("slug", "pk", "name")
     ids, names = {}, {}
     for slug, pk, name in found:
@@ -217,20 +214,13 @@ def broadcast_appearances(*, user, years: list[int]) -> list:
     """The TV, radio and YouTube appearances of `years` the user may see, oldest first,
     with outlet, programme and speakers: a broadcast or video, or anything on a TV channel,
     radio or YouTube channel (an interview in a paper is press, not TV)."""
-    try:
-        module = importlib.import_module("media_reports.models")
-    except ImportError:
-        return []
-    from django.db.models import Prefetch
-
-    model = module.MediaAppearance
-    qs = model.objects.filter(date__year__gte=min(years), date__year__lte=max(years)).filter(
+    qs = MediaAppearance.objects.filter(date__year__gte=min(years), date__year__lte=max(years)).filter(
         Q(kind__in=BROADCAST_KINDS) | Q(outlet__kind__in=BROADCAST_OUTLETS)
     )
     qs = (
-        scope_queryset(qs, user)
+        qs.for_user(user)
         .select_related("outlet", "programme", "organisation")
-        .prefetch_related(Prefetch("speakers", queryset=module.Speaker.objects.order_by("name")))
+        .prefetch_related(Prefetch("speakers", queryset=Speaker.objects.order_by("name")))
         .order_by("date", "pk")
     )
     return list(qs)
@@ -241,7 +231,7 @@ def social_pages_by_organisation(
 ) -> list[tuple[OrganisationRow, list[SocialPage]]]:
     """Appendix 1: the regional organisation and every branch with the pages it runs, in
     the order of the directory (a branch without a page is listed too: that is news)."""
-    pages = scope_queryset(SocialPage.objects.filter(organisation_id__in=[o.pk for o in organisations]), user)
+    pages = SocialPage.objects.filter(organisation_id__in=[o.pk for o in organisations]).for_user(user)
     grouped: dict[int, list] = defaultdict(list)
     for page in pages.order_by("organisation_id", "platform", "pk"):
         grouped[page.organisation_id].append(page)

@@ -1,6 +1,5 @@
 """Writes of the reports: the yearly rollup and the narrative paragraphs of the report."""
 
-import importlib
 import logging
 import time
 from collections import defaultdict
@@ -11,62 +10,34 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.choices import OrganisationKind
 from branches.models import Organisation
 from reports.choices import NarrativeSection, ReportLanguage
 from reports.models import ReportNarrative, Rollup, YearlyFigure
 from reports.selectors import FIRST_YEAR, LAST_YEAR
-from unionportal import figures as figures_contract
 from unionportal.exceptions import ApplicationError
-from unionportal.figures import Figure
+from unionportal.figures import Figure, registry
 
 logger = logging.getLogger(__name__)
 
 
-def collect_figures(*, year: int) -> tuple[list[Figure], list[str]]:
-    """Ask every source for its figures of `year`; returns them and the sources skipped.
+def collect_figures(*, year: int) -> list[Figure]:
+    """Ask every registered source (`unionportal.figures.registry`) for its figures of `year`.
 
-    A part that has not got `yearly_figures` yet is skipped with a warning rather than
-    failing the whole rollup, so the other parts' figures still reach the dashboard.
+    A source that fails fails the rollup: the year's stored figures stay as they were,
+    rather than the annual report silently losing a section.
     """
     collected: list[Figure] = []
-    skipped: list[str] = []
-    # Read the list at call time, so a test can register a fake source.
-    for module_name in figures_contract.FIGURE_SOURCES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            module = None
-        source = getattr(module, "yearly_figures", None)
-        if source is None:
-            logger.warning("rollup %s: %s has no yearly_figures yet, skipped", year, module_name)
-            skipped.append(module_name)
-            continue
+    for source in registry.sources():
         # Sources count with `__year` in the current time zone: make it the portal's own,
         # whatever the caller (a request, a worker) has activated.
         with timezone.override(ZoneInfo(settings.TIME_ZONE)):
-            collected.extend(source(year=year))
-    return collected, skipped
+            collected.extend(source.count(year=year))
+    return collected
 
 
 def reporting_organisation_map() -> dict[int, int]:
     """{organisation id: the id its figures count for}: a primary counts for its branch."""
-    rows = list(Organisation.objects.values_list("pk", "kind", "parent_id"))
-    parents = {pk: parent_id for pk, _kind, parent_id in rows}
-    kinds = {pk: kind for pk, kind, _parent in rows}
-    result = {}
-    for pk in parents:
-        target = pk
-        # Walk up past primaries (a primary could sit under another primary); bounded in
-        # case of a cycle typed into the admin.
-        for _step in range(10):
-            if kinds.get(target) != OrganisationKind.PRIMARY or parents.get(target) is None:
-                break
-            target = parents[target]
-        result[pk] = target
-    return result
+    return Organisation.objects.reporting_units()
 
 
 def fold_figures(figures: list[Figure], org_map: dict[int, int]) -> dict[tuple[int, str, str], float]:
@@ -114,7 +85,7 @@ def rollup_year(*, year: int) -> int:
     Rollup.objects.get_or_create(year=year)
     rollup = Rollup.objects.select_for_update().get(year=year)
 
-    figures, skipped = collect_figures(year=year)
+    figures = collect_figures(year=year)
     folded = fold_figures(figures, reporting_organisation_map())
     rows = [
         YearlyFigure(year=year, organisation_id=org_id, metric=metric, dimension=dimension, value=value)
@@ -126,7 +97,9 @@ def rollup_year(*, year: int) -> int:
     rollup.computed_at = timezone.now()
     rollup.row_count = len(rows)
     rollup.duration_ms = int((time.monotonic() - started) * 1000)
-    rollup.skipped_sources = ", ".join(skipped)[:500]
+    # Nothing is skipped any more (a failing source fails the rollup); the column stays
+    # empty for the rows written from now on.
+    rollup.skipped_sources = ""
     rollup.save()
     logger.info("rollup %s: %s rows in %s ms", year, len(rows), rollup.duration_ms)
     return len(rows)

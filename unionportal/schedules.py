@@ -20,7 +20,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "giveaways.tasks.create_next_giveaways",
         "schedule": crontab(hour=6, minute=0),
     },
-    # Appeals: remind assignees every working morning, anonymise old closed appeals nightly.
+    # Appeals: drain the e-mail outbox every minute (what a broker outage held back goes out
+    # within minutes of its return), remind assignees every working morning, anonymise
+    # appeals past the retention period nightly.
+    "appeals-send-pending": {
+        "task": "appeals.tasks.send_pending_notifications",
+        "schedule": crontab(minute="*"),
+        # A drain not picked up within a minute is superseded by the next one.
+        "options": {"expires": 55},
+    },
     "appeals-overdue-reminders": {
         "task": "appeals.tasks.send_overdue_reminders",
         "schedule": crontab(hour=8, minute=30),
@@ -33,6 +41,29 @@ CELERY_BEAT_SCHEDULE = {
     "branches-check-links": {
         "task": "branches.tasks.check_all_links",
         "schedule": crontab(day_of_week="sunday", hour=4, minute=0),
+    },
+    # Messaging: send what waits in the outbox (catch-up after a broker outage), turn new
+    # publications and giveaways into messages, the daily digest, the weekly e-mail, and
+    # the erasure of the chat ids of members who left.
+    "messaging-send-outbox": {
+        "task": "messaging.tasks.send_outbox",
+        "schedule": crontab(minute="*"),
+    },
+    "messaging-queue-content": {
+        "task": "messaging.tasks.queue_content",
+        "schedule": crontab(minute="*/5"),
+    },
+    "messaging-daily-digest": {
+        "task": "messaging.tasks.queue_daily_digests",
+        "schedule": crontab(hour=19, minute=0),
+    },
+    "messaging-weekly-email": {
+        "task": "messaging.tasks.send_weekly_digests",
+        "schedule": crontab(day_of_week="monday", hour=8, minute=0),
+    },
+    "messaging-erase-departed": {
+        "task": "messaging.tasks.erase_departed",
+        "schedule": crontab(hour=3, minute=30),
     },
     # Reports: nightly rollup of the current year; on 1 January settle the year just ended.
     "reports-rollup-current-year": {

@@ -6,9 +6,11 @@ variable (or a `.env` file beside manage.py); the README has the table. `environ
 read here and nowhere else.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "csp",
     # The shared layer's own model: the uploaded spreadsheets of imports.
     "unionportal",
     "accounts",
@@ -52,14 +55,19 @@ INSTALLED_APPS = [
     "appeals",
     "media_reports",
     "giveaways",
+    "messaging",
     "reports",
+    "portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Near the top, so that every response carries the policy, early refusals included.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "unionportal.middleware.FormCharsetMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -111,8 +119,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# Seconds to wait for Redis (cache and broker) before treating it as down: a request must
+# not hang on it. Refused connections fail at once; this bounds a host that does not answer.
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails soft: Redis down is a cache miss, never a 500 (unionportal/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "unionportal.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -139,6 +157,19 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
 ACCOUNT_ALLOW_REGISTRATION = env.bool("ACCOUNT_ALLOW_REGISTRATION", default=True)
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# allauth's limits, written out so they are reviewed here: failed logins per address (the
+# real one, see TRUSTED_PROXIES) and per account, so neither a shared proxy address nor a
+# guesser spread over many addresses locks out or breaks into an account.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/300s/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Kasipodaq Karaganda"
 # Staff must turn on two-factor before they can use the admin; off by default in DEBUG so
@@ -206,6 +237,45 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from the portal
+# itself only, so an injected tag can neither run code nor load anything. No template has
+# an inline script or style attribute (the admin's few colours are in static/css/admin.css);
+# two inline <style> blocks are allowed by their hash: the self-contained 500 page's, and
+# the admin change list's (Django's own, shown when a list has no actions).
+# tests/unionportal/test_csp.py recomputes both hashes from the templates.
+# Images may be data: URIs (allauth's TOTP QR code); frames only the two video players,
+# made when a visitor clicks a video's poster.
+CSP_STYLE_HASHES = [
+    "'sha256-XIOiBG2qeHxk6pJP3pD/h2OBFc9KW7CPidc43xbS88g='",  # templates/500.html
+    "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='",  # django/contrib/admin/.../change_list.html
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, *CSP_STYLE_HASHES],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://www.facebook.com"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# The proxies (nginx) whose X-Forwarded-For / X-Real-IP name the visitor: addresses or
+# networks, comma-separated. Empty: REMOTE_ADDR is the visitor (no proxy, or one that sets
+# REMOTE_ADDR itself). Read by unionportal.ratelimit.client_ip, the one answer to "who is
+# asking" for every rate limit, allauth's included. docs/deploy.md has the nginx block.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from None
+
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -219,8 +289,22 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # Publishing must never hang a request on a dead broker (issue 11, item 8: it took 6 s,
+    # kombu's default of retrying the connection with 2 s pauses): one attempt, bounded by
+    # the connect timeout. The appeal's outbox columns and the every-minute drain job send
+    # what could not be queued. The worker's own reconnecting is governed separately
+    # (broker_connection_retry*), so it still waits for the broker to come back.
+    # socket_timeout bounds a Redis that accepts and never answers (without it a publish
+    # waits for ever); it must stay above the worker's 1 s BRPOP, hence 2 s.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "max_retries": 0,
+        "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+        "connect_retries_timeout": REDIS_TIMEOUT_SECONDS,
+        "socket_timeout": max(2.0, REDIS_TIMEOUT_SECONDS),
+    }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Beat and every caller publish once; a failed publish is caught by the outbox, not retried inline.
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -237,6 +321,7 @@ APPEAL_DUE_DAYS = env.int("APPEAL_DUE_DAYS", default=15)
 APPEAL_DUE_SOON_DAYS = env.int("APPEAL_DUE_SOON_DAYS", default=3)
 APPEAL_ANONYMISE_AFTER_DAYS = env.int("APPEAL_ANONYMISE_AFTER_DAYS", default=3 * 365)
 APPEAL_RATE_LIMIT_PER_HOUR = env.int("APPEAL_RATE_LIMIT_PER_HOUR", default=10)
+APPEAL_STATUS_LOOKUPS_PER_HOUR = env.int("APPEAL_STATUS_LOOKUPS_PER_HOUR", default=30)
 APPEAL_MIN_FILL_SECONDS = env.int("APPEAL_MIN_FILL_SECONDS", default=3)
 GIVEAWAY_WINNER_COOLDOWN_WEEKS = env.int("GIVEAWAY_WINNER_COOLDOWN_WEEKS", default=4)
 GIVEAWAY_DRAND_URL = env("GIVEAWAY_DRAND_URL", default="")
@@ -250,17 +335,58 @@ SPREADSHEET_UPLOAD_KEEP_HOURS = env.int("SPREADSHEET_UPLOAD_KEEP_HOURS", default
 # next year (unionportal/validators.py).
 SANE_DATE_FIRST_YEAR = env.int("SANE_DATE_FIRST_YEAR", default=2000)
 SANE_DATE_YEARS_AHEAD = env.int("SANE_DATE_YEARS_AHEAD", default=1)
+
+# --- The Telegram bot (messaging/) -------------------------------------------------------
+# No token: the bot is off (the admin says so); the portal works without it.
+TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_BOT_USERNAME = env("TELEGRAM_BOT_USERNAME", default="").lstrip("@")
+TELEGRAM_WEBHOOK_SECRET = env("TELEGRAM_WEBHOOK_SECRET", default="")
+TELEGRAM_API_BASE_URL = env("TELEGRAM_API_BASE_URL", default="https://api.telegram.org")
+TELEGRAM_MESSAGES_PER_SECOND = env.float("TELEGRAM_MESSAGES_PER_SECOND", default=30.0)
+TELEGRAM_CHAT_INTERVAL_SECONDS = env.float("TELEGRAM_CHAT_INTERVAL_SECONDS", default=1.0)
+TELEGRAM_SENDER_LEASE_SECONDS = env.int("TELEGRAM_SENDER_LEASE_SECONDS", default=60)
+# Messages whose outcomes are written in one commit; a killed sender leaves at most this
+# many "in doubt" (marked failed, never resent).
+TELEGRAM_SEND_GROUP = env.int("TELEGRAM_SEND_GROUP", default=10)
+MESSAGING_ERASE_AFTER_DAYS = env.int("MESSAGING_ERASE_AFTER_DAYS", default=30)
 LINK_CHECK_TIMEOUT_SECONDS = env.int("LINK_CHECK_TIMEOUT_SECONDS", default=10)
 LINK_CHECK_CONCURRENCY = env.int("LINK_CHECK_CONCURRENCY", default=4)
 LINK_CHECK_USER_AGENT = env(
     "LINK_CHECK_USER_AGENT", default=f"UnionPortalLinkChecker/1.0 (+{PORTAL_BASE_URL})"
 )
 
+# Every handler carries the filter that redacts members' tracking codes (unionportal/log.py),
+# and the loggers Django configures itself ("django", "django.server") are redefined here so
+# that none keeps a handler without it. "django" propagates to the root's console.
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "filters": {
+        "redact_tracking_codes": {"()": "unionportal.log.RedactTrackingCodes"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tracking_codes"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_tracking_codes"],
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "unionportal.log.RedactingAdminEmailHandler",
+            "filters": ["require_debug_false", "redact_tracking_codes"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 from unionportal.schedules import CELERY_BEAT_SCHEDULE  # noqa: E402,F401

@@ -19,17 +19,21 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("i18n/setlang/", set_language, name="set_language"),
+    # Telegram posts here; no language prefix, no CSRF (checked by the secret-token header).
+    path("telegram/", include("messaging.webhook_urls")),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    path("", include("portal.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("branches/", include("branches.urls")),
+    # The registry's pages and a branch's page, assembled in `portal` (namespace "branches").
+    path("branches/", include("portal.branch_urls")),
     path("news/", include("publications.urls")),
     path("appeal/", include("appeals.urls")),
     path("press/", include("media_reports.urls")),
     path("giveaways/", include("giveaways.urls")),
+    path("telegram/", include("messaging.urls")),
     path("dashboard/", include("reports.urls")),
     prefix_default_language=False,
 )

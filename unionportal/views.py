@@ -1,14 +1,10 @@
-"""Views of the public frame: the home page and the health check."""
+"""Views of the frame: the health check and robots.txt (the home page is in `portal`)."""
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from publications.selectors import latest_publications
-from unionportal.caching import cache_public_page
 
 ROBOTS_DISALLOWED = ("/admin/", "/accounts/", "/dashboard/", "/appeal/status/")
 
@@ -28,13 +24,6 @@ ROBOTS_TXT = _robots_txt()
 def robots_txt(request):
     """Keeps crawlers out of staff pages and members' appeal pages; also the bare view of the HTTP bench."""
     return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
-
-
-@require_GET
-@cache_public_page
-def home(request):
-    # One query whatever the size of the log: the newest rows come straight off the index.
-    return render(request, "home.html", {"latest_news": latest_publications(limit=5)})
 
 
 def _database_ok() -> bool:

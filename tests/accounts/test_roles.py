@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts.roles import Role, sync_role_permissions
-from accounts.scoping import scope_queryset, user_can_access_object
 from accounts.services import user_assign_role
 from branches.models import Organisation, SocialPage
+from branches.scoping import user_can_access_object
 from tests.branches.factories import PrimaryOrganisationFactory, SocialPageFactory
 from unionportal.exceptions import ApplicationError
 
@@ -61,8 +61,8 @@ def test_a_branch_editor_sees_their_branch_and_its_primaries_only(editor_a, bran
     page_school_a = SocialPageFactory(organisation=school_a)
     page_b = SocialPageFactory(organisation=branch_b)
 
-    visible_pages = set(scope_queryset(SocialPage.objects.all(), editor_a))
-    visible_orgs = set(scope_queryset(Organisation.objects.all(), editor_a))
+    visible_pages = set(SocialPage.objects.for_user(editor_a))
+    visible_orgs = set(Organisation.objects.for_user(editor_a))
 
     assert visible_pages == {page_a, page_school_a}
     assert visible_orgs == {branch_a, school_a}
@@ -75,14 +75,14 @@ def test_chair_and_regional_staff_see_every_branch(chair, regional_staff, branch
     SocialPageFactory(organisation=branch_a)
     SocialPageFactory(organisation=branch_b)
     for user in (chair, regional_staff):
-        assert scope_queryset(SocialPage.objects.all(), user).count() == 2
+        assert SocialPage.objects.for_user(user).count() == 2
 
 
 @pytest.mark.django_db
 def test_members_and_outsiders_see_no_records(member, outsider, branch_a):
     SocialPageFactory(organisation=branch_a)
     for user in (member, outsider):
-        assert not scope_queryset(SocialPage.objects.all(), user).exists()
+        assert not SocialPage.objects.for_user(user).exists()
 
 
 @pytest.mark.django_db
@@ -91,4 +91,4 @@ def test_scoping_adds_no_query_of_its_own(editor_a, branch_a, django_assert_num_
     editor_a.profile  # noqa: B018 - loaded once per request by the auth middleware in real use
     editor_a._role_names = {"branch_editor"}
     with django_assert_num_queries(1):
-        list(scope_queryset(SocialPage.objects.all(), editor_a))
+        list(SocialPage.objects.for_user(editor_a))

@@ -6,18 +6,17 @@ import pytest
 from accounts.models import Profile
 from tests.accounts.factories import UserFactory
 from tests.reports import fake_source
+from unionportal.figures import registry
 
 ALMATY = ZoneInfo("Asia/Almaty")
 
 
 @pytest.fixture
-def fake_sources(monkeypatch):
-    """Only the fake source (and one without figures) feeds the rollup."""
-    monkeypatch.setattr(
-        "unionportal.figures.FIGURE_SOURCES", ["tests.reports.fake_source", "tests.reports.without_figures"]
-    )
+def fake_sources():
+    """Only the fake source feeds the rollup."""
     fake_source.MEASURES.clear()
-    yield fake_source
+    with registry.replaced(fake_source.SOURCE):
+        yield fake_source
     fake_source.MEASURES.clear()
 
 

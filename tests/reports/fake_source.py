@@ -6,7 +6,7 @@ the organisation on their profile, with Django's `__year` lookup like the real s
 from django.db.models import Count
 
 from accounts.models import Profile
-from unionportal.figures import TOTAL, Figure
+from unionportal.figures import TOTAL, Figure, FigureSource, Metric
 
 MEASURES: list[Figure] = []
 
@@ -21,3 +21,13 @@ def yearly_figures(*, year: int) -> list[Figure]:
     figures = [Figure(row["organisation_id"], "publications", TOTAL, row["n"]) for row in rows]
     figures += [Figure(row["organisation_id"], "publications", "channel:facebook", row["n"]) for row in rows]
     return figures + list(MEASURES)
+
+
+SOURCE = FigureSource(name="fake", metrics=(Metric("publications", "Publications"),), count=yearly_figures)
+
+
+def _broken(*, year: int) -> list[Figure]:
+    raise RuntimeError("this source is broken")
+
+
+BROKEN = FigureSource(name="broken", metrics=(Metric("broken", "Broken"),), count=_broken)

@@ -6,11 +6,14 @@ from django.db import connection
 from reports.models import YearlyFigure
 from reports.services import rollup_year
 from tests.reports import slow_source
+from unionportal.figures import registry
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers by itself")
-def test_two_rollups_of_one_year_at_once_wait_for_each_other(transactional_db, monkeypatch, branch_a, branch_b):
-    monkeypatch.setattr("unionportal.figures.FIGURE_SOURCES", ["tests.reports.slow_source"])
+def test_two_rollups_of_one_year_at_once_wait_for_each_other(transactional_db, request, monkeypatch, branch_a, branch_b):
+    stack = registry.replaced(slow_source.SOURCE)
+    stack.__enter__()
+    request.addfinalizer(lambda: stack.__exit__(None, None, None))
     monkeypatch.setattr(slow_source, "ORGANISATION_IDS", [branch_a.pk, branch_b.pk])
     rollup_year(year=2023)
     errors = []

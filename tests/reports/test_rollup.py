@@ -1,14 +1,13 @@
 import datetime as dt
-import logging
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from reports.models import Rollup, YearlyFigure
+from reports.models import YearlyFigure
 from reports.services import rollup_year
 from tests.branches.factories import PrimaryOrganisationFactory
-from unionportal.figures import Figure
+from unionportal.figures import Figure, registry
 
 pytestmark = pytest.mark.django_db
 
@@ -89,15 +88,24 @@ def test_a_record_at_half_past_eleven_on_31_december_belongs_to_that_year(fake_s
     assert totals == {2023: 1, 2024: 1}
 
 
-def test_it_skips_a_source_without_yearly_figures_and_says_so(fake_sources, join, branch_a, caplog):
+def test_a_broken_source_fails_the_rollup_and_keeps_the_stored_year(fake_sources, join, branch_a):
     join(branch_a, dt.datetime(2023, 3, 1, 12))
+    rollup_year(year=2023)
+    before = stored(2023)
 
-    with caplog.at_level(logging.WARNING, logger="reports.services"):
+    with registry.replaced(fake_sources.SOURCE, fake_sources.BROKEN), pytest.raises(RuntimeError, match="broken"):
         rollup_year(year=2023)
 
-    assert "tests.reports.without_figures has no yearly_figures" in caplog.text
-    assert Rollup.objects.get(year=2023).skipped_sources == "tests.reports.without_figures"
-    assert YearlyFigure.objects.filter(year=2023).count() == 2
+    assert stored(2023) == before
+
+
+def test_every_app_with_yearly_figures_is_a_registered_source():
+    from django.apps import apps
+
+    registered = {source.name for source in registry.sources()}
+    with_figures = {config.label for config in apps.get_app_configs() if config.module.__name__ in registered}
+    assert registered >= {"branches", "publications", "appeals", "media_reports", "giveaways"}
+    assert with_figures == registered
 
 
 def test_it_never_sums_medians_or_percentages(fake_sources, branch_a, branch_b):

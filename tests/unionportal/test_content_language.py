@@ -68,7 +68,7 @@ def test_an_organisation_without_a_kazakh_name_is_marked_russian_on_kazakh_pages
 
 
 def test_the_migration_gives_the_report_s_rubric_its_kazakh_name(db):
-    # 0004_rubric_name_kk fills «Еңбек адамы» for the seeded «Человек труда».
+    # 0005_rubric_name_kk fills «Еңбек адамы» for the seeded «Человек труда».
     rubric = Rubric.objects.filter(slug="chelovek-truda").first()
     if rubric is None:  # a transactional test before flushed the seed
         pytest.skip("the seeded rubrics were flushed by an earlier transactional test")

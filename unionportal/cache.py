@@ -1,0 +1,109 @@
+"""The cache backend of production: Django's RedisCache that fails soft.
+
+The cache holds nothing that is not also somewhere else (whole public pages, template
+fragments, rate-limit counters), so Redis being down must cost speed, never a page: a
+read that fails is a miss, a write that fails is skipped, and the page is built from the
+database as if the cache were empty. Without this wrapper a stopped Redis made the home
+page and the appeal form answer 500 (issue 11, item 1).
+
+Two choices a caller may need to know:
+- `add()` answers True when Redis is down ("stored"), so code that waits for an `add` to
+  succeed (allauth's rate-limit lock) goes on instead of waiting and refusing: rate limits
+  fail open while the cache is down (docs/security.md says why).
+- `incr()` raises `CacheUnavailable`: a counter that cannot be counted must not look like
+  a fresh one; `unionportal.ratelimit` catches it and lets the request through.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+
+# A down Redis is logged once a minute per process, not once per request.
+_LOG_EVERY_SECONDS = 60
+_last_logged = 0.0
+# Per server, until when this process treats it as down (see FailSoftRedisCache.SKIP_SECONDS).
+_skip_until: dict[str, float] = {}
+
+
+class CacheUnavailable(Exception):
+    """The cache server did not answer (refused, timed out, or broke off)."""
+
+
+def _errors() -> tuple[type[BaseException], ...]:
+    import redis
+
+    return (redis.exceptions.RedisError, OSError)
+
+
+def _log_failure(operation: str, exc: BaseException) -> None:
+    global _last_logged  # noqa: PLW0603 - one timestamp per process is the point
+    now = time.monotonic()
+    if now - _last_logged >= _LOG_EVERY_SECONDS:
+        _last_logged = now
+        # The exception's class and text name the server, never a key (keys are hashed anyway).
+        logger.warning("Cache unavailable (%s: %s); serving without it", operation, type(exc).__name__)
+
+
+class FailSoftRedisCache(RedisCache):
+    """RedisCache whose failures are misses (reads) and no-ops (writes).
+
+    After a failure the process leaves this Redis alone for `SKIP_SECONDS`: a Redis host
+    that is down (no answer at all) would otherwise cost every cache call of every request
+    the whole connect timeout; now it costs one call in a few seconds.
+    """
+
+    SKIP_SECONDS = 5.0
+
+    def _guard(self, operation: str, call, fallback):
+        if time.monotonic() < _skip_until.get(self._server_key, 0.0):
+            return fallback()
+        try:
+            return call()
+        except _errors() as exc:
+            _skip_until[self._server_key] = time.monotonic() + self.SKIP_SECONDS
+            _log_failure(operation, exc)
+            return fallback()
+
+    @property
+    def _server_key(self) -> str:
+        return ",".join(self._servers)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("add", lambda: super(FailSoftRedisCache, self).add(key, value, timeout, version), lambda: True)
+
+    def get(self, key, default=None, version=None):
+        return self._guard("get", lambda: super(FailSoftRedisCache, self).get(key, default, version), lambda: default)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._guard("set", lambda: super(FailSoftRedisCache, self).set(key, value, timeout, version), lambda: None)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("touch", lambda: super(FailSoftRedisCache, self).touch(key, timeout, version), lambda: False)
+
+    def delete(self, key, version=None):
+        return self._guard("delete", lambda: super(FailSoftRedisCache, self).delete(key, version), lambda: False)
+
+    def get_many(self, keys, version=None):
+        return self._guard("get_many", lambda: super(FailSoftRedisCache, self).get_many(keys, version), dict)
+
+    def has_key(self, key, version=None):
+        return self._guard("has_key", lambda: super(FailSoftRedisCache, self).has_key(key, version), lambda: False)
+
+    def incr(self, key, delta=1, version=None):
+        def unavailable():
+            raise CacheUnavailable(self._server_key)
+
+        return self._guard("incr", lambda: super(FailSoftRedisCache, self).incr(key, delta, version), unavailable)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("set_many", lambda: super(FailSoftRedisCache, self).set_many(data, timeout, version), list)
+
+    def delete_many(self, keys, version=None):
+        self._guard("delete_many", lambda: super(FailSoftRedisCache, self).delete_many(keys, version), lambda: None)
+
+    def clear(self):
+        return self._guard("clear", lambda: super(FailSoftRedisCache, self).clear(), lambda: False)

@@ -1,0 +1,45 @@
+"""Middleware of the frame that every request passes through."""
+
+import codecs
+
+from django.shortcuts import render
+from django.utils.http import parse_header_parameters
+from django.utils.translation import gettext as _
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_ASCII_PROBE = "--boundary\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n"
+
+
+def _readable_charset(content_type: str, charset: str) -> bool:
+    try:
+        codec = codecs.lookup(charset)
+    except LookupError:
+        return False
+    if content_type == "application/x-www-form-urlencoded":
+        # A url-encoded body has no charset but UTF-8 (WHATWG URL standard); Django refuses
+        # any other, and in DEBUG its error page then fails on the same body (a 500).
+        return codec.name in ("utf-8", "ascii")
+    # A multipart body is read with the declared charset: fine for any charset that writes
+    # ASCII as ASCII (windows-1251 decodes properly), nonsense for UTF-16 or UTF-32, whose
+    # boundaries the parser would never find.
+    try:
+        return _ASCII_PROBE.encode(codec.name) == _ASCII_PROBE.encode("ascii")
+    except UnicodeError:
+        return False
+
+
+class FormCharsetMiddleware:
+    """Answers 400, in the visitor's language, to a form body declared in a charset the
+    portal cannot read, before CSRF, sessions or a view read the body (issue 11, item 14:
+    such a body was a 500). Placed after LocaleMiddleware so the message is translated."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        content_type, params = parse_header_parameters(request.META.get("CONTENT_TYPE", ""))
+        charset = params.get("charset")
+        if content_type in FORM_TYPES and charset and not _readable_charset(content_type, charset):
+            reason = _("The form was sent in an encoding the portal cannot read. Please reload the page and send it again.")
+            return render(request, "400.html", {"reason": reason}, status=400)
+        return self.get_response(request)
