@@ -17,7 +17,7 @@ from django.apps import apps as global_apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-DOMAIN_APPS = ("branches", "publications", "appeals", "media_reports", "giveaways", "messaging", "reports")
+DOMAIN_APPS = ("branches", "publications", "appeals", "media_reports", "giveaways", "messaging", "polls", "reports")
 
 
 class Role(models.TextChoices):
@@ -83,5 +83,14 @@ def is_regional(user) -> bool:
 
 
 def is_staff_member(user) -> bool:
-    """Any of the staff roles (or a superuser): may use the staff pages at all."""
-    return user.is_authenticated and (user.is_superuser or bool(user_roles(user)))
+    """THE rule of who is staff: a superuser, a user with `is_staff`, or anyone holding a
+    staff role group, however it was given (the service, the admin form, "Users → groups").
+
+    The two-factor middleware, the admin site's `has_permission`, `staff_required` and the
+    role helpers all ask this, so a role given by any path brings the second factor with it.
+    """
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.is_staff or user_roles(user))
+    )

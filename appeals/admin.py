@@ -5,28 +5,33 @@ Contact details appear only to those `selectors.can_see_personal_data` allows; t
 get a form without those fields at all, so neither the page nor a forged POST reaches them.
 """
 
-import datetime
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_regional
-from appeals import selectors, services
-from appeals.choices import OPEN_STATUSES
+from appeals import replies, selectors, services
+from appeals.choices import OPEN_STATUSES, STAFF_CHANNELS, Channel, Status
+from appeals.imports import AppealImporter
 from appeals.models import Appeal, AppealEvent, CannedReply, FaqEntry
+from appeals.phones import display_phone
+from appeals.workdays import add_working_days
 from branches.admin_base import BranchScopedAdmin, BranchScopedTabularInline
 from branches.scoping import user_organisation_id, visible_organisation_ids
 from unionportal.admin_base import PortalAdmin
 from unionportal.exceptions import ApplicationError
+from unionportal.spreadsheet_admin import SpreadsheetImportMixin
 
 CONTACT_FIELDS = ("is_anonymous", "name", "phone", "email")
 WORKFLOW_FIELDS = ("status", "answer", "duplicate_of", "canned_reply", "note")
@@ -36,12 +41,28 @@ RECORD_FIELDS = (
 )
 
 
+class CannedReplyChoiceField(forms.ModelChoiceField):
+    """Canned replies labelled with the language their text will be in for this appeal."""
+
+    language = "ru"
+
+    def label_from_instance(self, obj):
+        used = "kk" if self.language == "kk" and obj.text_kk else "ru"
+        return f"{obj.title} · {LANGUAGE_TAGS[used]}"
+
+
+LANGUAGE_TAGS = {"ru": _("in Russian"), "kk": _("in Kazakh")}
+
+
 class AppealAdminForm(forms.ModelForm):
-    canned_reply = forms.ModelChoiceField(
+    canned_reply = CannedReplyChoiceField(
         label=_("Start from a canned reply"),
         queryset=CannedReply.objects.filter(is_active=True),
         required=False,
-        help_text=_("Used when the answer is empty: the reply's text in the member's language becomes the answer."),
+        help_text=_(
+            "Used when the answer is empty: the reply's text in the member's language becomes the answer. "
+            "Replies written in the appeal's language come first."
+        ),
     )
     note = forms.CharField(
         label=_("Add an internal note"),
@@ -56,6 +77,29 @@ class AppealAdminForm(forms.ModelForm):
             "channel", "received_at", "language", "topic", "question", "workplace", "workplace_text",
             *CONTACT_FIELDS, "status", "duplicate_of", "branch", "assignee", "due_date", "answer",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "channel" in self.fields and not self.instance.pk:
+            # Staff log what came by other channels; the web form stores its own appeals.
+            # WhatsApp first and by default: most appeals come that way (never "web form",
+            # which would skew the figures by channel).
+            self.fields["channel"].choices = [(c.value, c.label) for c in STAFF_CHANNELS]
+            self.fields["channel"].initial = Channel.WHATSAPP
+        if "received_at" in self.fields and not self.instance.pk:
+            self.fields["received_at"].help_text = _(
+                "Now by default. For a message that came earlier, set the day and time it came: "
+                "the due date counts from it."
+            )
+        if "canned_reply" in self.fields:
+            language = self.instance.language if self.instance.pk else (self.data.get("language") or "ru")
+            field = self.fields["canned_reply"]
+            field.language = language
+            if language == "kk":
+                # Replies with a Kazakh text first, then the Russian-only ones.
+                field.queryset = field.queryset.annotate(
+                    has_kk=ExpressionWrapper(~Q(text_kk=""), output_field=BooleanField())
+                ).order_by("-has_kk", "topic", "title")
 
     def clean(self):
         data = super().clean()
@@ -107,14 +151,16 @@ class DueFilter(admin.SimpleListFilter):
         if self.value() == "overdue":
             return queryset.filter(status__in=OPEN_STATUSES, due_date__lt=today)
         if self.value() == "soon":
-            soon = today + datetime.timedelta(days=settings.APPEAL_DUE_SOON_DAYS)
+            soon = add_working_days(today, settings.APPEAL_DUE_SOON_DAYS)
             return queryset.filter(status__in=OPEN_STATUSES, due_date__gte=today, due_date__lte=soon)
         return queryset
 
 
 @admin.register(Appeal)
-class AppealAdmin(BranchScopedAdmin):
+class AppealAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
     form = AppealAdminForm
+    # The branches' registers (CSV/XLSX) through the shared import: preview, then confirm.
+    spreadsheet_importer = AppealImporter
     list_display = ("reference", "received_at", "channel", "topic", "status_badge", "branch", "assignee", "due", "contact")
     list_filter = (
         "status",
@@ -200,6 +246,89 @@ class AppealAdmin(BranchScopedAdmin):
             actions.pop("erase_personal_data", None)
         return actions
 
+    # --- The way back to the member, duplicates, the slip ----------------------------------
+
+    def get_urls(self):
+        urls = [
+            path("<int:pk>/slip/", self.admin_site.admin_view(self.slip_view), name="appeals_appeal_slip"),
+            path(
+                "<int:pk>/merge/<int:into>/",
+                self.admin_site.admin_view(self.merge_view),
+                name="appeals_appeal_merge",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def _appeal_with_contacts(self, request, pk):
+        """The appeal if this person may open it and see its contacts (and so its code)."""
+        appeal = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_or_change_permission(request, appeal) or not appeal.personal_data_visible:
+            raise PermissionDenied
+        return appeal
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        appeal = self.get_object(request, object_id)
+        if appeal is not None and getattr(appeal, "personal_data_visible", False) and not appeal.anonymised_at:
+            # The tracking code is a secret: shown only to staff who may see the member's
+            # contacts, the ones who send it back to them.
+            extra_context["way_back"] = replies.way_back(appeal)
+            extra_context["slip_url"] = reverse("admin:appeals_appeal_slip", args=[appeal.pk])
+            if appeal.status in OPEN_STATUSES:
+                extra_context["possible_duplicates"] = [
+                    (other, reverse("admin:appeals_appeal_merge", args=[appeal.pk, other.pk]), display_phone(other.phone) if other.phone else "")
+                    for other in selectors.possible_duplicates(appeal, request.user)
+                ]
+            extra_context["can_merge"] = self.has_change_permission(request, appeal)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "received_shortcuts": [gettext("yesterday"), gettext("the day before")]}
+        return super().add_view(request, form_url, extra_context)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # After logging an appeal, staff land on its page: the status link and the ready
+        # reply to send back are there, and any duplicate from another channel.
+        if "_addanother" not in request.POST and "_popup" not in request.POST:
+            self.message_user(request, gettext("The appeal %(reference)s is logged. Send the member the reply below.") % {"reference": obj.reference})
+            return HttpResponseRedirect(reverse("admin:appeals_appeal_change", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
+
+    def slip_view(self, request, pk):
+        """A printable slip for a member who came or phoned: number, dates, a QR code of the link."""
+        appeal = self._appeal_with_contacts(request, pk)
+        back = replies.way_back(appeal)
+        from django.utils import translation
+
+        with translation.override(appeal.language):
+            response = TemplateResponse(
+                request,
+                "appeals/admin_slip.html",
+                {"appeal": appeal, "way_back": back, "qr": replies.qr_svg(back.status_url), "language": appeal.language},
+            )
+            # Rendered now, in the appeal's language; admin_view adds the never-cache headers.
+            response.render()
+        return response
+
+    def merge_view(self, request, pk, into):
+        """One click: this appeal becomes a duplicate of `into` (the duplicate workflow)."""
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:appeals_appeal_change", args=[pk]))
+        appeal = self._appeal_with_contacts(request, pk)
+        original = get_object_or_404(self.get_queryset(request), pk=into)
+        if not self.has_change_permission(request, appeal) or not self.has_change_permission(request, original):
+            raise PermissionDenied
+        try:
+            services.appeal_transition(appeal=appeal, actor=request.user, to_status=Status.DUPLICATE, duplicate_of=original)
+        except (ApplicationError, ValidationError) as exc:
+            self.message_user(request, getattr(exc, "message", None) or "; ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:appeals_appeal_change", args=[pk]))
+        self.message_user(
+            request,
+            gettext("%(reference)s is merged into %(original)s.") % {"reference": appeal.reference, "original": original.reference},
+        )
+        return HttpResponseRedirect(reverse("admin:appeals_appeal_change", args=[original.pk]))
+
     # --- Columns -------------------------------------------------------------------------
 
     @admin.display(description=_("status"), ordering="status")
@@ -220,7 +349,7 @@ class AppealAdmin(BranchScopedAdmin):
             return "—"
         if not getattr(obj, "personal_data_visible", False):
             return gettext("hidden")
-        return " · ".join(x for x in (obj.name, obj.phone, obj.email) if x)
+        return " · ".join(x for x in (obj.name, display_phone(obj.phone) if obj.phone else "", obj.email) if x)
 
     @admin.display(description=_("attachment"))
     def attachment_link(self, obj):
@@ -278,13 +407,13 @@ class AppealAdmin(BranchScopedAdmin):
         selected = list(queryset)
         return self.get_queryset(request).filter(services.person_appeals(selected)).select_related("workplace", "branch").prefetch_related("events")
 
-    @admin.action(description=_("Export the personal data of the selected appeals' authors (JSON)"), permissions=["view"])
+    @admin.action(description=_("Export the personal data of the selected appeals' authors (ZIP: JSON and attachments)"), permissions=["view"])
     def export_personal_data(self, request, queryset):
         if not is_regional(request.user):
             raise PermissionDenied
-        document = services.person_export(appeals=self._people_appeals(request, queryset), actor=request.user)
-        response = HttpResponse(document, content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="personal-data-{timezone.localdate():%Y%m%d}.json"'
+        archive = services.person_export(appeals=self._people_appeals(request, queryset), actor=request.user)
+        response = HttpResponse(archive, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="personal-data-{timezone.localdate():%Y%m%d}.zip"'
         return response
 
     @admin.action(description=_("Erase the personal data of the selected appeals' authors (on request)"), permissions=["change"])

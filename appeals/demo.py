@@ -2,7 +2,7 @@
 handled in 2023 (the report: many by WhatsApp), a few hundred in 2022 and 2024 and in every
 year after it up to today (the last ten days' still open), a few
 frequent questions and canned replies. Personal data is obviously fake (example.invalid,
-+7 000 … numbers, «Демо» names). Idempotent: appeals are keyed on their DEMO- references."""
++7000… numbers (E.164, as stored), «Демо» names). Idempotent: appeals are keyed on their DEMO- references."""
 
 import datetime
 import random
@@ -168,7 +168,7 @@ def _make_year(rng, year: int, count: int, orgs: dict, workplaces: list) -> list
             language=language,
             is_anonymous=anonymous,
             name="" if anonymous else f"Демо Участник {number}",
-            phone="" if anonymous or channel in (Channel.EMAIL, Channel.WEB) else f"+7 000 000 {number[-4:]}",
+            phone="" if anonymous or channel in (Channel.EMAIL, Channel.WEB) else f"+7000000{number[-4:]}",
             email="" if anonymous or channel not in (Channel.EMAIL, Channel.WEB) else f"demo-{number}@example.invalid",
             workplace=rng.choice(workplaces) if workplaces and rng.random() < 0.5 else None,
             branch=orgs.get(slug),

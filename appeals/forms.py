@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from appeals.choices import Rating, Topic
 from appeals.models import QUESTION_MAX_LENGTH
+from appeals.phones import normalise_phone
 from branches.choices import OrganisationKind
 from branches.models import Organisation
 from unionportal.uploads import PDF_MAGIC, validate_image_upload, validate_pdf_upload
@@ -68,6 +69,9 @@ class AppealForm(forms.Form):
         self.fields["workplace"].queryset = Organisation.objects.filter(is_active=True).order_by("kind", "position", "name_ru")
         self.fields["branch"].queryset = Organisation.objects.filter(is_active=True, kind=OrganisationKind.BRANCH)
 
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data.get("phone", ""))
+
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
         if not upload:
@@ -96,7 +100,23 @@ class AppealForm(forms.Form):
 
 
 class StatusLookupForm(forms.Form):
-    code = forms.CharField(label=_("Tracking code"), max_length=100, strip=True)
+    """The number from a page, a slip or a message, or the whole link; with the short number,
+    the last four digits of the phone or the e-mail the appeal was sent with."""
+
+    code = forms.CharField(
+        label=_("Appeal number or link"),
+        max_length=300,
+        strip=True,
+        help_text=_("The number such as 7GBR-ZGRT, or the whole link you received."),
+    )
+    proof = forms.CharField(
+        label=_("Last four digits of your phone, or your e-mail"),
+        max_length=254,
+        required=False,
+        strip=True,
+        help_text=_("Needed with the number; not needed with the link."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
 
 
 class RatingForm(forms.Form):

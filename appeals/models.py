@@ -2,9 +2,11 @@
 staff from other channels, with their history, answers, ratings and the public FAQ."""
 
 import base64
+import datetime
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -16,7 +18,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from appeals.choices import OPEN_STATUSES, Channel, EventKind, Rating, Status, Topic
+from appeals.phones import normalise_phone
 from branches.scoping import ScopedManager
+
+# A received time this far ahead of the server's clock is a typing mistake, not a clock skew.
+RECEIVED_AT_TOLERANCE = datetime.timedelta(minutes=10)
 
 QUESTION_MAX_LENGTH = 5000
 ANSWER_MAX_LENGTH = 10000
@@ -59,7 +65,9 @@ class Appeal(models.Model):
 
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     name = models.CharField(_("name"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(
+        _("phone"), max_length=40, blank=True, help_text=_("Stored in the international form, e.g. +77015551234.")
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -151,6 +159,18 @@ class Appeal(models.Model):
 
     def __str__(self):
         return self.reference
+
+    def clean(self):
+        # One form for every phone: erasure, export and duplicate suggestions compare them.
+        errors = {}
+        try:
+            self.phone = normalise_phone(self.phone)
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
+        if self.received_at and self.received_at > timezone.now() + RECEIVED_AT_TOLERANCE and self.anonymised_at is None:
+            errors["received_at"] = [_("The date received is in the future.")]
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def tracking_code(self) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.roles import Role, is_regional, user_has_role
 from appeals.choices import OPEN_STATUSES, Rating
 from appeals.models import Appeal, AppealEvent, FaqEntry, hash_code
+from appeals.phones import normalise_phone_or_keep
 from branches.models import Organisation
 from branches.scoping import user_organisation_id
 from unionportal.figures import TOTAL, Figure
@@ -49,6 +50,56 @@ def appeal_by_code(code: str) -> Appeal | None:
     if not code or len(code) > 100:
         return None
     return Appeal.objects.select_related("branch", "duplicate_of").filter(code_hash=hash_code(code)).first()
+
+
+def appeal_by_reference(reference: str, proof: str) -> Appeal | None:
+    """The appeal with this short number whose member wrote `proof`: the last four digits of
+    their phone (or the whole number), or their e-mail. None for a wrong pair and for an
+    unknown number alike; anonymised and anonymous appeals have no proof to give."""
+    proof = (proof or "").strip()
+    if not reference or not proof or len(proof) > 254:
+        return None
+    candidates = Appeal.objects.select_related("branch", "duplicate_of").filter(reference=reference, anonymised_at__isnull=True)
+    if "@" in proof:
+        return candidates.filter(email__iexact=proof).exclude(email="").first()
+    digits = "".join(ch for ch in proof if ch.isdigit())
+    if len(digits) == 4:
+        return candidates.filter(phone__endswith=digits).exclude(phone="").first()
+    if len(digits) >= 7:
+        phone = normalise_phone_or_keep(proof)
+        return candidates.filter(phone=phone).exclude(phone="").first() if phone.startswith("+") else None
+    return None
+
+
+DUPLICATE_WINDOW_DAYS = 30
+
+
+def possible_duplicates(appeal: Appeal, user) -> list[Appeal]:
+    """Open appeals of the last 30 days, other than `appeal`, with the same phone, e-mail or
+    name: a member who wrote on WhatsApp and then on Instagram. Only for staff who may see
+    the contacts of `appeal`, and only among appeals whose contacts they may see too (a
+    match would otherwise tell them another appeal's phone)."""
+    if appeal.anonymised_at or appeal.is_anonymous or not can_see_personal_data(user, appeal):
+        return []
+    if not (appeal.phone or appeal.email or appeal.name.strip()):
+        return []
+    since = timezone.now() - datetime.timedelta(days=DUPLICATE_WINDOW_DAYS)
+    recent = with_personal_data_flag(Appeal.objects.for_user(user), user).filter(
+        status__in=OPEN_STATUSES, received_at__gte=since, anonymised_at__isnull=True
+    ).exclude(pk=appeal.pk)
+    match = Q(pk__in=[])
+    if appeal.phone:
+        match |= Q(phone=appeal.phone)
+    if appeal.email:
+        match |= Q(email__iexact=appeal.email)
+    name = " ".join(appeal.name.split()).casefold()
+    if name:
+        # Compared in Python: SQLite folds the case of ASCII letters only (Айгуль/айгуль),
+        # and a month of open appeals is a few hundred names.
+        same_name = [pk for pk, other in recent.exclude(name="").values_list("pk", "name") if " ".join(other.split()).casefold() == name]
+        match |= Q(pk__in=same_name)
+    candidates = recent.filter(match).select_related("branch").order_by("received_at", "pk")
+    return [c for c in candidates[:10] if c.personal_data_visible]
 
 
 def public_events(appeal: Appeal) -> QuerySet[AppealEvent]:

@@ -4,11 +4,13 @@ notes, ratings, anonymisation and the e-mails. Each change leaves an `AppealEven
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import logging
 import re
 import secrets
 import time
+import zipfile
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -25,6 +27,8 @@ from appeals import signals
 from appeals.choices import FINISHED_STATUSES, OPEN_STATUSES, Channel, EventKind, Rating, Status
 from appeals.consent import CURRENT_VERSION
 from appeals.models import Appeal, AppealEvent, FaqEntry, ReminderLog, hash_code, tracking_code_for
+from appeals.phones import normalise_phone_or_keep
+from appeals.workdays import add_working_days
 from unionportal.exceptions import ApplicationError, DuplicateError
 
 logger = logging.getLogger(__name__)
@@ -49,12 +53,29 @@ def new_reference() -> str:
     return f"{chars[:4]}-{chars[4:]}"
 
 
+def free_references(count: int) -> list[str]:
+    """`count` new references, none in use and no two alike, checked in one query."""
+    chosen: set[str] = set()
+    while len(chosen) < count:
+        batch = list({new_reference() for _ in range(count - len(chosen))} - chosen)
+        taken: set[str] = set()
+        for start in range(0, len(batch), 5000):  # SQLite's limit of query parameters
+            taken |= set(Appeal.objects.filter(reference__in=batch[start : start + 5000]).values_list("reference", flat=True))
+        chosen |= set(batch) - taken
+    return list(chosen)
+
+
 def due_date_for(received_at: datetime.datetime) -> datetime.date:
-    return timezone.localdate(received_at) + datetime.timedelta(days=settings.APPEAL_DUE_DAYS)
+    """The last day to answer: APPEAL_DUE_WORKING_DAYS working days in Kazakhstan after the
+    day the appeal came (Asia/Almaty), skipping weekends, holidays and transferred days off."""
+    return add_working_days(timezone.localdate(received_at), settings.APPEAL_DUE_WORKING_DAYS)
 
 
-def _event(appeal: Appeal, kind: str, *, actor=None, text: str = "", from_status: str = "", to_status: str = "") -> AppealEvent:
-    return AppealEvent.objects.create(
+def _new_event(
+    appeal: Appeal, kind: str, *, actor=None, text: str = "", from_status: str = "", to_status: str = "", at=None
+) -> AppealEvent:
+    return AppealEvent(
+        created_at=at or timezone.now(),
         appeal=appeal,
         actor=actor if actor is not None and actor.is_authenticated else None,
         kind=kind,
@@ -65,11 +86,31 @@ def _event(appeal: Appeal, kind: str, *, actor=None, text: str = "", from_status
     )
 
 
+def _event(appeal: Appeal, kind: str, **kwargs) -> AppealEvent:
+    event = _new_event(appeal, kind, **kwargs)
+    event.save()
+    return event
+
+
 # --- Creating ----------------------------------------------------------------------------
 
 
-def _create(*, fields: dict, actor=None) -> tuple[Appeal, str]:
-    """Store a new appeal with a fresh reference and tracking code; returns it and the code."""
+def _create(
+    *,
+    fields: dict,
+    actor=None,
+    notify: bool = True,
+    trusted: tuple[str, ...] = (),
+    history: Iterable[dict] = (),
+    reference: str = "",
+) -> tuple[Appeal, str]:
+    """Store a new appeal with a fresh reference and tracking code; returns it and the code.
+
+    `notify=False` (an imported register) marks the outbox done: nobody is e-mailed.
+    `trusted` names foreign keys the caller read from the database a moment ago (their
+    existence check is a query per row of a 20,000-row import); `history` adds events
+    after "received", written with it in one INSERT; `reference`, one the caller already
+    checked is free (an import checks all of its references in one query)."""
     salt = secrets.token_urlsafe(24)
     code = tracking_code_for(salt)
     appeal = Appeal(code_salt=salt, code_hash=hash_code(code), **fields)
@@ -77,14 +118,15 @@ def _create(*, fields: dict, actor=None) -> tuple[Appeal, str]:
         appeal.name = appeal.phone = appeal.email = ""
         appeal.user = None
     appeal.due_date = due_date_for(appeal.received_at)
-    for _attempt in range(5):
+    appeal.reference = reference
+    for _attempt in range(0 if reference else 5):
         appeal.reference = new_reference()
         if not Appeal.objects.filter(reference=appeal.reference).exists():
             break
     # Field checks only: the reference was just checked, the code hash is 256 random bits,
     # the form token is guarded by its unique index, and a new appeal meets the check
     # constraint by construction; skipping those queries halves the cost of a submission.
-    appeal.full_clean(exclude=["form_token"], validate_unique=False, validate_constraints=False)
+    appeal.full_clean(exclude=["form_token", *trusted], validate_unique=False, validate_constraints=False)
     try:
         appeal.save()
     except IntegrityError:
@@ -93,8 +135,12 @@ def _create(*, fields: dict, actor=None) -> tuple[Appeal, str]:
         if appeal.attachment and appeal.attachment._committed:
             appeal.attachment.storage.delete(appeal.attachment.name)
         raise
-    _event(appeal, EventKind.SUBMITTED, actor=actor, to_status=appeal.status)
-    queue_on_commit("appeals.tasks.send_appeal_notifications", appeal.pk)
+    # An imported register's appeal is dated when it came, not when it was typed in.
+    events = [_new_event(appeal, EventKind.SUBMITTED, actor=actor, to_status=Status.NEW, at=None if notify else appeal.received_at)]
+    events += [_new_event(appeal, actor=actor, **event) for event in history]
+    AppealEvent.objects.bulk_create(events)
+    if notify:
+        queue_on_commit("appeals.tasks.send_appeal_notifications", appeal.pk)
     return appeal, code
 
 
@@ -103,8 +149,8 @@ def appeal_submit(
     topic: str,
     question: str,
     consent: bool,
-    form_token: str,
-    language: str,
+    form_token: str | None = None,
+    language: str = "ru",
     is_anonymous: bool = False,
     name: str = "",
     phone: str = "",
@@ -116,12 +162,15 @@ def appeal_submit(
     user=None,
     channel: str = Channel.WEB,
 ) -> tuple[Appeal, str]:
-    """An appeal from the public form (or the Telegram bot, `channel`: same rules, same
-    limits, same tracking code). A form token already used means a double click or a
-    resubmitted page: `DuplicateError` with the appeal stored the first time."""
+    """An appeal the member sent themselves: the public form, or a bot (`channel`, e.g.
+    Telegram) that asked for the same consent. A form token already used means a double
+    click or a resubmitted page: `DuplicateError` with the appeal stored the first time.
+    Returns the appeal and its tracking code."""
     if not consent:
         raise ApplicationError(_("Consent to the processing of personal data is required."), code="consent")
-    existing = Appeal.objects.filter(form_token=form_token).order_by().first()
+    if channel not in Channel.values:
+        raise ApplicationError(_("Unknown channel."), code="channel")
+    existing = Appeal.objects.filter(form_token=form_token).order_by().first() if form_token else None
     if existing is not None:
         raise DuplicateError(_("This appeal has already been sent."), extra={"existing": existing})
     fields = {
@@ -149,7 +198,7 @@ def appeal_submit(
         with transaction.atomic():
             return _create(fields=fields)
     except IntegrityError:
-        existing = Appeal.objects.filter(form_token=form_token).first()
+        existing = Appeal.objects.filter(form_token=form_token).first() if form_token else None
         if existing is None:
             raise
         raise DuplicateError(_("This appeal has already been sent."), extra={"existing": existing}) from None
@@ -158,8 +207,74 @@ def appeal_submit(
 @transaction.atomic
 def appeal_log(*, actor, channel: str, received_at: datetime.datetime, fields: dict) -> Appeal:
     """An appeal that came by WhatsApp, a social page, phone, a visit, e-mail or letter,
-    typed in by staff. Consent is not recorded here: the member gave their data to staff."""
+    typed in by staff. Consent is not recorded here: the member gave their data to staff.
+
+    The appeal has a tracking code like a web one (`appeal.tracking_code`, derived from its
+    salt): the admin shows it to staff with the ready replies to send it back."""
+    if channel not in Channel.values:
+        raise ApplicationError(_("Unknown channel."), code="channel")
     appeal, _code = _create(fields={**fields, "channel": channel, "received_at": received_at}, actor=actor)
+    return appeal
+
+
+# Statuses a register row may carry: a duplicate needs its original, which a register lacks.
+IMPORT_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.ANSWERED, Status.CLOSED, Status.REJECTED)
+
+
+def appeal_import(
+    *,
+    actor,
+    channel: str,
+    received_at: datetime.datetime,
+    fields: dict,
+    status: str = Status.NEW,
+    answer: str = "",
+    answered_at: datetime.datetime | None = None,
+    trusted: tuple[str, ...] = (),
+    reference: str = "",
+) -> Appeal:
+    """One row of a branch's appeals register (CSV/XLSX import): stored like a logged appeal,
+    already in its final state, so the figures count it exactly like a typed one. Nobody is
+    e-mailed: the member was answered at the time, by the channel they used. `trusted`:
+    foreign keys in `fields` the import has just read (see `_create`)."""
+    if channel not in Channel.values:
+        raise ApplicationError(_("Unknown channel."), code="channel")
+    if status not in IMPORT_STATUSES:
+        raise ApplicationError(_("An imported appeal cannot have the status “%(status)s”.") % {"status": Status(status).label}, code="status")
+    answer = (answer or "").strip()
+    if status == Status.ANSWERED and not answer:
+        raise ApplicationError(_("Write the answer before marking the appeal as answered."), code="answer_required")
+    if answer and answered_at is None:
+        raise ApplicationError(_("The date of the answer is missing."), code="answered_at_required")
+    if answered_at is not None and answered_at < received_at:
+        raise ApplicationError(_("The answer is dated before the appeal was received."), code="answered_before")
+    if answered_at is not None and answered_at > timezone.now() + datetime.timedelta(minutes=10):
+        raise ApplicationError(_("The date of the answer is in the future."), code="answered_future")
+    finished_at = answered_at or received_at
+    now = timezone.now()
+    final = {
+        "status": status,
+        "answer": answer,
+        "notified_at": now,
+        # An old answer is not e-mailed again.
+        "answer_sent_at": now if answer else None,
+        "answered_at": answered_at if answer else None,
+        "first_answered_at": answered_at if answer else None,
+        "closed_at": finished_at if status in FINISHED_STATUSES else None,
+    }
+    history = []
+    if status != Status.NEW:
+        history.append({"kind": EventKind.STATUS, "from_status": Status.NEW, "to_status": status, "at": finished_at})
+    if answer:
+        history.append({"kind": EventKind.ANSWERED, "text": answer, "at": answered_at})
+    appeal, _code = _create(
+        fields={**fields, **final, "channel": channel, "received_at": received_at},
+        actor=actor,
+        notify=False,
+        trusted=trusted,
+        history=history,
+        reference=reference,
+    )
     return appeal
 
 
@@ -363,13 +478,16 @@ def appeal_anonymise(*, appeal: Appeal, actor=None, reason: str = "") -> Appeal:
 
 
 def person_appeals(appeals) -> Q:
-    """A filter matching every appeal of the people who sent `appeals` (by e-mail, phone, account)."""
+    """A filter matching every appeal of the people who sent `appeals` (by e-mail, phone in
+    its international form, account)."""
     condition = Q(pk__in=[a.pk for a in appeals])
     for appeal in appeals:
         if appeal.email:
             condition |= Q(email__iexact=appeal.email)
         if appeal.phone:
-            condition |= Q(phone=appeal.phone)
+            # Stored phones are normalised (migration 0003); the typed form is matched too,
+            # for a row that could not be normalised.
+            condition |= Q(phone__in={normalise_phone_or_keep(appeal.phone), appeal.phone})
         if appeal.user_id:
             condition |= Q(user_id=appeal.user_id)
     return condition
@@ -383,11 +501,23 @@ EXPORT_FIELDS = [
 
 
 @transaction.atomic
-def person_export(*, appeals, actor) -> str:
-    """A JSON document of everything stored about the people who sent `appeals`."""
+def person_export(*, appeals, actor) -> bytes:
+    """A ZIP of everything stored about the people who sent `appeals`: `personal-data.json`
+    and their attachments under `attachments/` (named in the JSON of each appeal)."""
     records = []
+    buffer = io.BytesIO()
+    archive = zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED)
     for appeal in appeals:
         record = {field: getattr(appeal, field) for field in EXPORT_FIELDS}
+        record["attachment"] = ""
+        if appeal.attachment:
+            member = f"attachments/{appeal.reference}-{appeal.attachment.name.rsplit('/', 1)[-1]}"
+            try:
+                with appeal.attachment.open("rb") as handle:
+                    archive.writestr(member, handle.read())
+                record["attachment"] = member
+            except FileNotFoundError:
+                record["attachment"] = _("(the file is missing from the storage)")
         record["workplace"] = appeal.workplace.name_ru if appeal.workplace else ""
         record["routed_to"] = appeal.branch.name_ru if appeal.branch else ""
         record["history"] = [
@@ -397,7 +527,10 @@ def person_export(*, appeals, actor) -> str:
         ]
         records.append(record)
         _event(appeal, EventKind.EXPORTED, actor=actor)
-    return json.dumps({"exported_at": timezone.now(), "appeals": records}, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    document = json.dumps({"exported_at": timezone.now(), "appeals": records}, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    archive.writestr("personal-data.json", document)
+    archive.close()
+    return buffer.getvalue()
 
 
 @transaction.atomic
@@ -572,7 +705,7 @@ def _drain_one(send, appeal_id: int) -> int:
 def send_overdue_reminders(*, today: datetime.date | None = None) -> int:
     """One e-mail a day to each assignee listing their overdue and due-soon appeals."""
     today = today or timezone.localdate()
-    soon = today + datetime.timedelta(days=settings.APPEAL_DUE_SOON_DAYS)
+    soon = add_working_days(today, settings.APPEAL_DUE_SOON_DAYS)
     open_appeals = Appeal.objects.filter(
         status__in=OPEN_STATUSES, assignee__isnull=False, due_date__lte=soon, anonymised_at__isnull=True
     )

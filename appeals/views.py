@@ -4,7 +4,7 @@ the one staff view (an attachment download)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import staff_required
-from appeals import protection, selectors, services
+from appeals import lookup, protection, selectors, services
 from appeals.choices import Topic
 from appeals.consent import consent_text
 from appeals.forms import AppealForm, RatingForm, StatusLookupForm
 from appeals.models import Appeal
 from branches.scoping import get_object_for_user
 from unionportal.exceptions import ApplicationError, DuplicateError
+from unionportal.uploads import upload_response
 
 
 def _token_message(code: str) -> str:
@@ -117,20 +118,52 @@ def submit(request):
 def _lookup_refused(request, form):
     form.is_valid()
     form.add_error(None, _("Too many lookups from your address in the last hour. Please try again later."))
-    return render(request, "appeals/status_lookup.html", {"form": form}, status=429)
+    response = render(request, "appeals/status_lookup.html", {"form": form}, status=429)
+    add_never_cache_headers(response)
+    return response
 
 
 def status(request):
+    """Find an appeal by its link or code, or by its short number with the phone's last four
+    digits or the e-mail. A wrong answer reads the same whether the number exists or not."""
     form = StatusLookupForm(request.GET or None)
-    if form.is_bound and not protection.status_lookup_allowed(request):
+    if not form.is_bound:
+        return _render_lookup(request, form)
+    # Per address, through the portal's one limiter (unionportal/ratelimit.py).
+    if not protection.status_lookup_allowed(request):
         return _lookup_refused(request, form)
-    if form.is_bound and form.is_valid():
-        appeal = selectors.appeal_by_code(form.cleaned_data["code"])
+    if not form.is_valid():
+        return _render_lookup(request, form)
+    query = lookup.read_query(form.cleaned_data["code"])
+    if query.code:
+        appeal = selectors.appeal_by_code(query.code)
         if appeal is not None:
             return _to_status_page(appeal)
         form.add_error("code", _("No appeal has this code. Check it and try again."))
-        return render(request, "appeals/status_lookup.html", {"form": form}, status=404)
-    return render(request, "appeals/status_lookup.html", {"form": form})
+        return _render_lookup(request, form, status=404)
+    if not query.reference:
+        form.add_error("code", _("This is neither an appeal number such as 7GBR-ZGRT nor a link to an appeal."))
+        return _render_lookup(request, form)
+    proof = form.cleaned_data["proof"]
+    if not proof:
+        form.add_error("proof", _("With the number, write the last four digits of your phone or your e-mail."))
+        return _render_lookup(request, form)
+    if lookup.reference_locked(query.reference):
+        form.add_error(None, _("Too many wrong answers for this number. Please try again in an hour, or use the link."))
+        return _render_lookup(request, form, status=429)
+    appeal = selectors.appeal_by_reference(query.reference, proof)
+    if appeal is None:
+        lookup.count_failure(query.reference)
+        form.add_error(None, _("The number and the phone digits or e-mail do not match. Check them and try again."))
+        return _render_lookup(request, form, status=404)
+    return _to_status_page(appeal)
+
+
+def _render_lookup(request, form, *, status=200):
+    response = render(request, "appeals/status_lookup.html", {"form": form}, status=status)
+    # The query string holds the member's number and digits: no cache may keep the page.
+    add_never_cache_headers(response)
+    return response
 
 
 def detail(request, code):
@@ -190,9 +223,5 @@ def attachment(request, pk):
         raise PermissionDenied
     if not appeal.attachment:
         raise Http404
-    try:
-        handle = appeal.attachment.open("rb")
-    except FileNotFoundError:
-        # The row outlived its file (a restore without the private files): nothing to serve.
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=appeal.attachment.name.rsplit("/", 1)[-1])
+    # Http404 too when the row outlived its file (a restore without the private files).
+    return upload_response(appeal.attachment)

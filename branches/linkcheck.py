@@ -29,6 +29,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from requests.adapters import HTTPAdapter
 
 logger = logging.getLogger(__name__)
 
@@ -122,9 +123,16 @@ def fetch_link(url: str, *, session: requests.Session | None = None) -> LinkResu
 def _follow(session: requests.Session, method: str, url: str, timeout) -> requests.Response:
     """The request, following redirects one by one so that every hop is checked: links are
     typed by branch editors, and neither a link nor a redirect may make the server fetch
-    its own network (the cloud metadata address, Redis, the admin on localhost …)."""
+    its own network (the cloud metadata address, Redis, the admin on localhost …).
+
+    Each hop resolves its host once: the address that passed the check is the address
+    connected to (`_PinnedAdapter`), so a DNS answer that changes between the check and
+    the connection (DNS rebinding) cannot lead the checker inside."""
     for _hop in range(MAX_REDIRECTS + 1):
-        _refuse_private(url)
+        address = _refuse_private(url)
+        adapter = _PinnedAdapter(address)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
         response = session.request(method, url, allow_redirects=False, timeout=timeout, stream=True)
         target = session.get_redirect_target(response)
         if not target:
@@ -134,30 +142,65 @@ def _follow(session: requests.Session, method: str, url: str, timeout) -> reques
     raise requests.TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
 
 
-def _refuse_private(url: str) -> None:
-    """Raise UnsafeLink unless `url` is http(s) to a host whose every address is public.
+def _refuse_private(url: str) -> str:
+    """Raise UnsafeLink unless `url` is http(s) to a host whose every address is public;
+    return the one address to connect to.
 
     Development and the bench check links on a local server, so with DEBUG on (or
     LINK_CHECK_ALLOW_PRIVATE_ADDRESSES) private addresses are allowed."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeLink(f"refused: {url[:200]} is not an http(s) address")
-    if getattr(settings, "LINK_CHECK_ALLOW_PRIVATE_ADDRESSES", settings.DEBUG):
-        return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
-        return  # requests reports the unknown host itself
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
-        if not address.is_global:
-            raise UnsafeLink(f"refused: {parts.hostname} is not a public address")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise UnsafeLink(f"refused: {url[:200]} has no valid port") from exc
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise requests.ConnectionError(f"cannot resolve {parts.hostname}") from exc
+    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    if not addresses:
+        raise requests.ConnectionError(f"cannot resolve {parts.hostname}")
+    if not getattr(settings, "LINK_CHECK_ALLOW_PRIVATE_ADDRESSES", settings.DEBUG):
+        for address in addresses:
+            if not address.is_global:
+                raise UnsafeLink(f"refused: {parts.hostname} is not a public address")
+    return str(addresses[0])
+
+
+class _PinnedAdapter(HTTPAdapter):
+    """Connects to one vetted IP address whatever the URL's host resolves to now, while
+    the request keeps the host's name where it matters: the Host header, TLS SNI and the
+    certificate check. No proxy: a proxy would resolve the name again."""
+
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__(max_retries=0)
+
+    def build_connection_pool_key_attributes(self, request, verify, cert=None):
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
+        hostname = host_params["host"]
+        host_params = {**host_params, "host": self.address}
+        if host_params["scheme"] == "https":
+            pool_kwargs = {**pool_kwargs, "server_hostname": hostname, "assert_hostname": hostname}
+        return host_params, pool_kwargs
+
+    def send(self, request, *args, **kwargs):
+        parts = urlsplit(request.url)
+        default_port = 443 if parts.scheme == "https" else 80
+        host = parts.hostname if ":" not in (parts.hostname or "") else f"[{parts.hostname}]"
+        request.headers["Host"] = host if parts.port in (None, default_port) else f"{host}:{parts.port}"
+        kwargs["proxies"] = {}
+        return super().send(request, *args, **kwargs)
 
 
 def _session() -> requests.Session:
     session = requests.Session()
     session.headers["User-Agent"] = settings.LINK_CHECK_USER_AGENT
     session.max_redirects = MAX_REDIRECTS
+    # Proxies from the environment would resolve the host themselves, past the check.
+    session.trust_env = False
     return session
 
 

@@ -13,6 +13,7 @@ from html import escape
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -161,7 +162,8 @@ def _appeal_sent(subscriber, params):
         status_url = absolute(reverse("appeals:detail", kwargs={"code": appeal.tracking_code}))
     text = "\n".join([
         _("Your appeal is registered, number %(reference)s.") % {"reference": appeal.reference},
-        _("The answer will come here, within %(days)s days.") % {"days": settings.APPEAL_DUE_DAYS},
+        # No full stop after the date: the Russian and Kazakh dates already end with one («г.», «ж.»).
+        _("The answer will come here, due by %(date)s") % {"date": date_format(appeal.due_date, "DATE_FORMAT")},
         _("Follow it on the portal: %(url)s") % {"url": status_url},
     ])
     return text, None

@@ -3,6 +3,7 @@
 Here at the top rather than in `accounts`: a login of a branch editor names a branch of
 the registry, which `accounts` (below `branches`) does not know."""
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 
 from accounts.models import User
@@ -37,6 +38,8 @@ def load(*, stdout=None) -> None:
             else:
                 user.set_unusable_password()
             user.save()
+        # Verification is mandatory; the demo addresses are taken as confirmed.
+        EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         user_assign_role(user=user, role=role, organisation=Organisation.objects.get(slug=org_slug))
     if stdout:
         password = DEMO_PASSWORD if settings.DEBUG else "none: set one with manage.py changepassword"

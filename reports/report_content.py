@@ -53,6 +53,8 @@ SUMMARY_METRICS = [
     "giveaways",
     "giveaway_entries",
     "giveaway_winners",
+    "polls",
+    "poll_answers",
     "followers_gained",
     "outreach_visits",
     "subscriptions_copies",

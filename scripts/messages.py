@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["branches", "publications", "appeals", "media_reports", "giveaways", "messaging", "reports", "portal"]
+APPS = ["branches", "publications", "appeals", "media_reports", "giveaways", "messaging", "polls", "reports", "portal"]
 LANGUAGES = ["ru", "kk", "en"]
 DJANGO_ADMIN = str(Path(sys.executable).parent / "django-admin")
 

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.access import FOUNDATION_CASES, PEOPLE
 
-APPS = ["accounts", "branches", "publications", "appeals", "media_reports", "giveaways", "messaging", "reports"]
+APPS = ["accounts", "branches", "publications", "appeals", "media_reports", "giveaways", "messaging", "polls", "reports"]
 # URLs that belong to libraries with their own tests: the admin, allauth's pages.
 IGNORED_NAMESPACES = {"admin"}
 IGNORED_PREFIXES = ("account_", "mfa_", "socialaccount_", "headless", "usersessions_")

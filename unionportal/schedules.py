@@ -74,6 +74,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.settle_previous_year",
         "schedule": crontab(month_of_year=1, day_of_month=1, hour=2, minute=30),
     },
+    # Polls: rewrite the used invitation codes so their order says nothing about the answers.
+    "polls-reshuffle-invitations": {
+        "task": "polls.tasks.reshuffle_used_invitations",
+        "schedule": crontab(minute="*/10"),
+    },
+    # Polls: freeze the final counts of polls that have closed.
+    "polls-freeze-closed": {
+        "task": "polls.tasks.freeze_closed_polls",
+        "schedule": crontab(minute="*/10"),
+    },
     # Imports: uploaded spreadsheets are deleted after SPREADSHEET_UPLOAD_KEEP_HOURS.
     "spreadsheets-purge-uploads": {
         "task": "unionportal.tasks.purge_spreadsheet_uploads",

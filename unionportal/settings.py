@@ -34,7 +34,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_site.PortalAdminConfig",  # django.contrib.admin, entry decided by accounts.roles
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "media_reports",
     "giveaways",
     "messaging",
+    "polls",
     "reports",
     "portal",
 ]
@@ -154,7 +155,12 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
+# Mandatory verification is what lets allauth keep signup from telling whether an
+# address is registered (with "optional" it must say "already registered").
+ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
+ACCOUNT_PREVENT_ENUMERATION = True
+# Security notices (password, e-mail, second factor changed), an e-mail change to the old address.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_ALLOW_REGISTRATION = env.bool("ACCOUNT_ALLOW_REGISTRATION", default=True)
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # allauth's limits, written out so they are reviewed here: failed logins per address (the
@@ -317,14 +323,21 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # CELERY_BEAT_SCHEDULE lives in unionportal/schedules.py: every scheduled job in one place.
 
 # --- The union's own rules ------------------------------------------------------------
-APPEAL_DUE_DAYS = env.int("APPEAL_DUE_DAYS", default=15)
+# Working days in Kazakhstan (weekends, public holidays and transferred days off skipped).
+APPEAL_DUE_WORKING_DAYS = env.int("APPEAL_DUE_WORKING_DAYS", default=15)
 APPEAL_DUE_SOON_DAYS = env.int("APPEAL_DUE_SOON_DAYS", default=3)
 APPEAL_ANONYMISE_AFTER_DAYS = env.int("APPEAL_ANONYMISE_AFTER_DAYS", default=3 * 365)
 APPEAL_RATE_LIMIT_PER_HOUR = env.int("APPEAL_RATE_LIMIT_PER_HOUR", default=10)
 APPEAL_STATUS_LOOKUPS_PER_HOUR = env.int("APPEAL_STATUS_LOOKUPS_PER_HOUR", default=30)
 APPEAL_MIN_FILL_SECONDS = env.int("APPEAL_MIN_FILL_SECONDS", default=3)
+# Wrong answers (phone digits or e-mail) per short number per hour, from any address.
+APPEAL_LOOKUP_FAILURES_PER_NUMBER = env.int("APPEAL_LOOKUP_FAILURES_PER_NUMBER", default=5)
 GIVEAWAY_WINNER_COOLDOWN_WEEKS = env.int("GIVEAWAY_WINNER_COOLDOWN_WEEKS", default=4)
 GIVEAWAY_DRAND_URL = env("GIVEAWAY_DRAND_URL", default="")
+# Polls: a breakdown cell with fewer answers than this is not shown (page, XLSX, DOCX).
+POLL_SMALL_CELL = env.int("POLL_SMALL_CELL", default=5)
+# Answers one address may give to one open poll in an hour (a school shares one address).
+POLL_RATE_LIMIT_PER_HOUR = env.int("POLL_RATE_LIMIT_PER_HOUR", default=60)
 # Every CSV/XLSX import (unionportal/spreadsheets.py): the one row limit, and the size from
 # which the admin checks and imports a file in a Celery task, showing its progress.
 SPREADSHEET_MAX_ROWS = env.int("SPREADSHEET_MAX_ROWS", default=20_000)

@@ -34,11 +34,18 @@ urlpatterns += i18n_patterns(
     path("press/", include("media_reports.urls")),
     path("giveaways/", include("giveaways.urls")),
     path("telegram/", include("messaging.urls")),
+    path("polls/", include("polls.urls")),
     path("dashboard/", include("reports.urls")),
     prefix_default_language=False,
 )
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    import re
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    from django.urls import re_path
+
+    from unionportal.uploads import serve_media
+
+    # Uploads with the headers every upload is served with (nosniff; attachment unless a
+    # checked image); nginx does the same in production.
+    urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", serve_media)]

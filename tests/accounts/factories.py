@@ -1,4 +1,5 @@
 import factory
+from allauth.account.models import EmailAddress
 
 from accounts.models import User
 from accounts.services import user_assign_role
@@ -14,6 +15,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Айгуль"
     last_name = "Тестова"
     password = factory.django.Password("pass-for-tests-123")
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        # E-mail verification is mandatory: a fixture user has confirmed their address
+        # (pass verified_email=False for one who has not).
+        if create and obj.email and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
     @factory.post_generation
     def role(obj, create, extracted, **kwargs):

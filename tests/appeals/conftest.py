@@ -42,3 +42,15 @@ def appeal_data(form_token, branch_a):
 
 def code_from(response) -> str:
     return re.search(r"/appeal/status/([^/]+)/$", response["Location"]).group(1)
+
+
+@pytest.fixture(autouse=True)
+def _russian_by_default():
+    """A request to /kk/ leaves Kazakh active in the thread (LocaleMiddleware activates, the
+    test client never resets it): each test starts in the default language, as a server's
+    next request would."""
+    from django.utils import translation
+
+    translation.activate("ru")
+    yield
+    translation.activate("ru")

@@ -22,7 +22,7 @@ class AppealFactory(factory.django.DjangoModelFactory):
     received_at = factory.LazyFunction(timezone.now)
     language = "ru"
     name = "Тест Тестов"
-    phone = "+7 700 000 00 01"
+    phone = "+77000000001"
     email = factory.Sequence(lambda n: f"member{n}@example.invalid")
     topic = Topic.WAGES
     question = "Почему мне не доплатили за классное руководство?"

@@ -1,7 +1,9 @@
 """The staff side in the admin: logging, answering, who sees contact details, the lists."""
 
 import datetime
+import io
 import json
+import zipfile
 
 import pytest
 from django.core import mail
@@ -77,7 +79,8 @@ def test_staff_log_a_whatsapp_appeal_with_the_day_it_came(client, regional_staff
     appeal = Appeal.objects.get()
     assert appeal.channel == Channel.WHATSAPP
     assert timezone.localtime(appeal.received_at).date() == datetime.date(2025, 3, 3)
-    assert appeal.due_date == datetime.date(2025, 3, 18)
+    # 15 working days: 10 March (8 March observed) and 21, 24, 25 March (Nauryz) are skipped.
+    assert appeal.due_date == datetime.date(2025, 3, 28)
     assert appeal.events.get().actor == regional_staff
 
 
@@ -174,14 +177,16 @@ def test_the_list_makes_the_same_number_of_queries_for_10_and_30_appeals(client,
         client.get(reverse(CHANGELIST))
 
 
-def test_regional_staff_export_a_persons_data_as_json(client, regional_staff):
+def test_regional_staff_export_a_persons_data_as_a_zip(client, regional_staff):
     appeal = AppealFactory(email="person@example.invalid")
-    AppealFactory(email="person@example.invalid", phone="", question="Ещё вопрос")
+    AppealFactory(email="person@example.invalid", phone="", question="Ещё вопрос", with_attachment=True)
     client.force_login(regional_staff)
     response = client.post(reverse(CHANGELIST), {"action": "export_personal_data", "_selected_action": [appeal.pk]})
-    assert response["Content-Type"].startswith("application/json")
-    document = json.loads(response.content)
-    assert len(document["appeals"]) == 2
+    assert response["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        document = json.loads(archive.read("personal-data.json"))
+        assert len(document["appeals"]) == 2
+        assert any(name.startswith("attachments/") for name in archive.namelist())
 
 
 def test_regional_staff_erase_a_persons_data_after_confirming(client, regional_staff):

@@ -208,3 +208,15 @@ def test_an_e_mail_longer_than_the_field_holds_is_a_form_error_not_a_500(client,
     assert response.status_code == 200
     assert Appeal.objects.count() == 0
     assert response.context["form"].errors["email"]
+
+
+def test_the_phone_is_kept_in_its_international_form(client, appeal_data):
+    client.post(URL, appeal_data(phone="8 (701) 555-12-34"))
+    assert Appeal.objects.get().phone == "+77015551234"
+
+
+def test_a_malformed_phone_is_refused_in_the_members_language_and_nothing_is_stored(client, appeal_data):
+    response = client.post("/kk/appeal/", appeal_data(phone="12-34"))
+    assert response.status_code == 200
+    assert "телефон нөмірі емес" in response.content.decode()
+    assert not Appeal.objects.exists()

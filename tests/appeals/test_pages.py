@@ -17,9 +17,11 @@ def test_the_status_form_finds_an_appeal_by_its_code(client):
 
 
 def test_a_wrong_code_says_so_without_a_500(client):
-    response = client.get(reverse("appeals:status"), {"code": "nope"})
+    response = client.get(reverse("appeals:status"), {"code": "x" * 24})
     assert response.status_code == 404
     assert "Обращения с таким кодом нет" in response.content.decode()
+    response = client.get(reverse("appeals:status"), {"code": "nope"})
+    assert "Это не номер обращения" in response.content.decode()
     assert client.get(reverse("appeals:detail", kwargs={"code": "x" * 300})).status_code == 404
 
 

@@ -1,15 +1,20 @@
 """The workflow, ratings, personal data and figures, through the services with the database."""
 
 import datetime
+import io
 import json
+import zipfile
+import zoneinfo
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from appeals import selectors, services
 from appeals.choices import Channel, EventKind, Rating, Status, Topic
 from appeals.models import Appeal, FaqEntry
+from appeals.workdays import add_working_days
 from tests.appeals.factories import AppealFactory
 from unionportal.exceptions import ApplicationError
 
@@ -25,14 +30,17 @@ def test_a_staff_logged_whatsapp_appeal_keeps_its_channel_and_date(regional_staf
         fields={"topic": Topic.LEAVE, "question": "Когда отпуск?", "phone": "+7 000 000 0000", "branch": branch_a},
     )
     assert appeal.channel == Channel.WHATSAPP and appeal.received_at == came
-    assert appeal.due_date == timezone.localdate(came) + datetime.timedelta(days=15)
+    assert appeal.due_date == add_working_days(timezone.localdate(came), 15)
     assert appeal.events.get().actor == regional_staff
+    assert appeal.phone == "+70000000000"
+    # The code is kept: it opens the member's status page like a web appeal's.
+    assert selectors.appeal_by_code(appeal.tracking_code) == appeal
 
 
 def test_the_due_date_follows_the_setting(settings):
-    settings.APPEAL_DUE_DAYS = 5
+    settings.APPEAL_DUE_WORKING_DAYS = 5
     appeal, _code = services.appeal_submit(topic="wages", question="?", consent=True, form_token="t1", language="ru", is_anonymous=True)
-    assert appeal.due_date == timezone.localdate() + datetime.timedelta(days=5)
+    assert appeal.due_date == add_working_days(timezone.localdate(), 5)
 
 
 def test_the_workflow_goes_new_in_progress_answered_closed(regional_staff):
@@ -136,9 +144,120 @@ def test_the_export_holds_every_appeal_of_the_person(regional_staff):
     AppealFactory(email="SAME@example.invalid", question="Второй вопрос", phone="")
     AppealFactory(email="other@example.invalid", phone="+7 000 999 9999", question="Чужой вопрос")
     people = Appeal.objects.filter(services.person_appeals([first]))
-    document = json.loads(services.person_export(appeals=people, actor=regional_staff))
+    document = _export_json(services.person_export(appeals=people, actor=regional_staff))
     questions = {a["question"] for a in document["appeals"]}
     assert questions == {"Первый вопрос", "Второй вопрос"}
+
+
+def _export_json(archive: bytes) -> dict:
+    with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+        return json.loads(zf.read("personal-data.json"))
+
+
+@pytest.mark.parametrize("typed", ["+7 701 555 1234", "87015551234", "+7 (701) 555-12-34", "701 555 12 34"])
+def test_a_phone_is_stored_in_its_international_form_however_it_was_typed(regional_staff, typed):
+    appeal = services.appeal_log(
+        actor=regional_staff, channel=Channel.PHONE, received_at=timezone.now(),
+        fields={"topic": Topic.LEAVE, "question": "?", "phone": typed},
+    )
+    assert appeal.phone == "+77015551234"
+
+
+def test_a_malformed_phone_is_refused_naming_the_field_and_nothing_is_stored(regional_staff):
+    with pytest.raises(ValidationError) as info:
+        services.appeal_log(
+            actor=regional_staff, channel=Channel.PHONE, received_at=timezone.now(),
+            fields={"topic": Topic.LEAVE, "question": "?", "phone": "12-34"},
+        )
+    assert "phone" in info.value.message_dict
+    assert not Appeal.objects.exists()
+
+
+def test_a_received_date_in_the_future_is_refused(regional_staff):
+    with pytest.raises(ValidationError) as info:
+        services.appeal_log(
+            actor=regional_staff, channel=Channel.PHONE, received_at=timezone.now() + datetime.timedelta(days=1),
+            fields={"topic": Topic.LEAVE, "question": "?"},
+        )
+    assert "received_at" in info.value.message_dict
+    assert not Appeal.objects.exists()
+
+
+def test_erasure_and_export_find_the_persons_appeals_whatever_way_the_phone_was_typed(regional_staff):
+    typed = ["+7 701 555 1234", "87015551234", "+7 (701) 555-12-34"]
+    appeals = [
+        services.appeal_log(
+            actor=regional_staff, channel=Channel.WHATSAPP, received_at=timezone.now(),
+            fields={"topic": Topic.LEAVE, "question": f"Вопрос {i}", "phone": phone},
+        )
+        for i, phone in enumerate(typed)
+    ]
+    AppealFactory(phone="+77015559999", email="", question="Чужой")
+    people = Appeal.objects.filter(services.person_appeals([appeals[0]]))
+    assert set(people) == set(appeals)
+
+
+def test_the_export_is_a_zip_with_the_persons_attachments(regional_staff):
+    first = AppealFactory(email="same@example.invalid", with_attachment=True)
+    people = Appeal.objects.filter(services.person_appeals([first]))
+    archive = services.person_export(appeals=people, actor=regional_staff)
+    with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+        document = json.loads(zf.read("personal-data.json"))
+        member = document["appeals"][0]["attachment"]
+        assert member.startswith(f"attachments/{first.reference}-")
+        assert zf.read(member).startswith(b"%PDF-")
+
+
+def test_a_migration_normalises_the_phones_stored_before(regional_staff):
+    import importlib
+
+    migration = importlib.import_module("appeals.migrations.0004_appeal_phone_normalised")
+    typed = AppealFactory(phone="8 (701) 555-12-34")
+    junk = AppealFactory(phone="звонить вечером")
+    from django.apps import apps
+
+    migration.normalise(apps, None)
+    typed.refresh_from_db()
+    junk.refresh_from_db()
+    assert typed.phone == "+77015551234"
+    assert junk.phone == "звонить вечером"
+
+
+def test_due_dates_count_working_days_across_independence_day():
+    # 10 December 2025 is a Wednesday; 13-14 are a weekend, 16 December (Tuesday) a holiday.
+    assert add_working_days(datetime.date(2025, 12, 10), 5) == datetime.date(2025, 12, 18)
+
+
+def test_a_saturday_made_a_working_day_counts_and_the_day_off_it_bought_does_not():
+    # 2024: Saturday 4 May was worked so that Wednesday 8 May was off (between 7 and 9 May).
+    assert add_working_days(datetime.date(2024, 5, 3), 1) == datetime.date(2024, 5, 4)
+    assert add_working_days(datetime.date(2024, 5, 6), 1) == datetime.date(2024, 5, 10)
+
+
+def test_an_appeal_received_before_independence_day_is_due_after_it(regional_staff, settings):
+    settings.APPEAL_DUE_WORKING_DAYS = 15
+    came = datetime.datetime(2025, 12, 5, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Almaty"))
+    appeal = services.appeal_log(
+        actor=regional_staff, channel=Channel.WHATSAPP, received_at=came, fields={"topic": Topic.LEAVE, "question": "?"}
+    )
+    # 15 working days from Friday 5 December 2025: three working weeks would end on Friday
+    # the 26th, but Tuesday the 16th is skipped, so Monday the 29th; 15 calendar days, the 20th.
+    assert appeal.due_date == datetime.date(2025, 12, 29)
+
+
+def test_an_appeal_is_overdue_only_after_its_last_working_day(regional_staff):
+    appeal = AppealFactory(status=Status.NEW, due_date=timezone.localdate())
+    assert not appeal.is_overdue
+    appeal.due_date = timezone.localdate() - datetime.timedelta(days=1)
+    assert appeal.is_overdue
+
+
+def test_a_bot_submits_with_its_own_channel_and_no_form_token():
+    appeal, code = services.appeal_submit(
+        topic="wages", question="?", consent=True, language="kk", is_anonymous=True, channel=Channel.TELEGRAM
+    )
+    assert appeal.channel == Channel.TELEGRAM and appeal.form_token is None
+    assert selectors.appeal_by_code(code) == appeal
 
 
 def test_a_faq_draft_from_an_appeal_drops_the_contacts_and_the_name(regional_staff):

@@ -11,7 +11,8 @@ def test_lookups_beyond_the_hourly_limit_are_refused_with_a_message(client, sett
     settings.APPEAL_STATUS_LOOKUPS_PER_HOUR = 3
     code = AppealFactory().tracking_code
     for _ in range(3):
-        assert client.get("/appeal/status/", {"code": "wrong-code"}).status_code == 404
+        # A code-shaped wrong code (a text that is no code nor number gets a hint, 200).
+        assert client.get("/appeal/status/", {"code": "wrong-code-" + "x" * 14}).status_code == 404
     response = client.get("/appeal/status/", {"code": code})
     assert response.status_code == 429
     assert "Слишком много запросов" in response.content.decode()

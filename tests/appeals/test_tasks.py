@@ -153,3 +153,16 @@ def test_an_appeal_for_the_regional_apparatus_notifies_the_portal_address(settin
     appeal = AppealFactory(branch=None, notified_at=None, is_anonymous=True, email="")
     services.appeal_send_notifications(appeal_id=appeal.pk)
     assert [m.to for m in mail.outbox] == [["apparatus@example.invalid"]]
+
+
+def test_due_soon_counts_working_days_over_independence_day(regional_staff, settings):
+    from appeals import services
+
+    settings.APPEAL_DUE_SOON_DAYS = 2
+    # Friday 12 December 2025: Monday the 15th is one working day off, Tuesday the 16th a
+    # holiday, so Wednesday the 17th is "due soon" (two working days) and Thursday is not.
+    soon = AppealFactory(assignee=regional_staff, due_date=datetime.date(2025, 12, 17))
+    later = AppealFactory(assignee=regional_staff, due_date=datetime.date(2025, 12, 18))
+    assert services.send_overdue_reminders(today=datetime.date(2025, 12, 12)) == 1
+    body = mail.outbox[0].body
+    assert soon.reference in body and later.reference not in body

@@ -195,6 +195,7 @@ def test_every_redirect_is_checked_before_it_is_followed(server, branch_a, monke
     def refuse_ok(url):
         if url.endswith("/ok"):
             raise linkcheck.UnsafeLink("refused: not a public address")
+        return "127.0.0.1"
 
     monkeypatch.setattr(linkcheck, "_refuse_private", refuse_ok)
     page = _page(branch_a, f"{server}/moved")

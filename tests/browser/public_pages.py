@@ -20,6 +20,7 @@ LIST_PAGES = [
     ("/giveaways/", r"/giveaways/\d+/$"),
     ("/giveaways/verify/", None),
     ("/giveaways/figures/", None),
+    ("/polls/", r"/polls/[\w-]+/(results/)?$"),
     ("/accounts/login/", None),
 ]
 

@@ -11,6 +11,7 @@ from media_reports.choices import AppearanceKind, OutletKind
 from media_reports.models import MediaAppearance
 from media_reports.services import appearance_create, appearance_update, subscription_set
 from tests.media_reports.factories import OutletFactory, ProgrammeFactory, SpeakerFactory
+from tests.pdfs import minimal_pdf
 from unionportal.exceptions import DuplicateError
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +103,7 @@ def test_an_image_clipping_is_stored_without_its_exif(branch_a, settings, tmp_pa
 
 def test_a_pdf_clipping_is_accepted(branch_a, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    upload = SimpleUploadedFile("clip.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    upload = SimpleUploadedFile("clip.pdf", minimal_pdf(), content_type="application/pdf")
     appearance = _create(branch_a, kind=AppearanceKind.ARTICLE, clipping=upload)
     assert appearance.clipping.name.endswith(".pdf")
 

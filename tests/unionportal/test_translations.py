@@ -36,7 +36,7 @@ def test_compiled_catalog_matches_its_source(po_path):
     assert wanted == shipped, f"{mo_path.name} is stale: run `make messages`"
 
 
-SOURCE_DIRS = ["templates", "unionportal", "accounts", "branches", "publications", "appeals", "media_reports", "giveaways", "messaging", "reports", "portal"]
+SOURCE_DIRS = ["templates", "unionportal", "accounts", "branches", "publications", "appeals", "media_reports", "giveaways", "messaging", "polls", "reports", "portal"]
 TEMPLATE_STRING = re.compile(r"""{%\s*(?:translate|trans)\s+(?:"([^"]+)"|'([^']+)')(?:\s+(?:noop|as\s+\w+))?\s*%}""")
 PYTHON_STRING = re.compile(r"""\b(?:_|gettext|gettext_lazy)\(\s*(?:"((?:[^"\\]|\\.)+)"|'((?:[^'\\]|\\.)+)')\s*[,)]""")
 

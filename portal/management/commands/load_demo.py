@@ -12,6 +12,7 @@ from branches import demo as branches_demo
 from giveaways import demo as giveaways_demo
 from media_reports import demo as media_reports_demo
 from messaging import demo as messaging_demo
+from polls import demo as polls_demo
 from portal import demo as logins_demo
 from publications import demo as publications_demo
 from reports import demo as reports_demo
@@ -26,6 +27,7 @@ DEMO_MODULES = [
     ("appeals", appeals_demo),
     ("giveaways", giveaways_demo),
     ("messaging", messaging_demo),
+    ("polls", polls_demo),
     ("reports", reports_demo),
 ]
 
