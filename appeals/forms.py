@@ -61,6 +61,9 @@ class AppealForm(forms.Form):
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     form_token = forms.CharField(widget=forms.HiddenInput)
 
+    contact_missing = False
+    contact_error = None  # the form-wide error that the summary links to the phone field
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["workplace"].queryset = Organisation.objects.filter(is_active=True).order_by("kind", "position", "name_ru")
@@ -87,7 +90,12 @@ class AppealForm(forms.Form):
         if not data.get("name"):
             self.add_error("name", _("Write your name, or ask anonymously."))
         if not data.get("phone") and not data.get("email") and "email" not in self.errors:
-            raise ValidationError(_("Give a phone number or an e-mail so that we can answer you."), code="contact")
+            # The two contact fields are marked as wrong too, so the member sees where to write.
+            for name in ("phone", "email"):
+                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": "error-summary"})
+            self.contact_missing = True
+            self.contact_error = _("Give a phone number or an e-mail so that we can answer you.")
+            raise ValidationError(self.contact_error, code="contact")
         return data
 
 

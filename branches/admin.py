@@ -136,6 +136,10 @@ class SocialPageAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
     list_filter = [ProblemFilter, "platform", "kind", "is_official"]
     list_select_related = ["organisation"]
     search_fields = ["url", "original_url", "handle", "organisation__name_ru"]
+
+    def get_queryset(self, request):
+        # The autocomplete of other admins names each page by its organisation (__str__).
+        return super().get_queryset(request).select_related("organisation")
     readonly_fields = [
         "original_url", "handle", "kind", "problem_list", "problems_resolved_at", "problems_resolved_by",
         "link_status_code", "link_final_url", "link_checked_at", "link_error", "link_failures", "follower_chart",

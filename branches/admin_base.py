@@ -38,6 +38,11 @@ class ScopedChoicesMixin:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and hasattr(field, "queryset"):
             field.queryset = scoped_choices(field.queryset, request.user)
+            # A model whose name in a picker reads a related row says so (SocialPage names
+            # its organisation): one query for the whole list of choices.
+            related = getattr(field.queryset.model, "LABEL_SELECT_RELATED", None)
+            if related:
+                field.queryset = field.queryset.select_related(*related)
         return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -5,12 +5,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from branches.choices import ConnectionStatus, LinkKind, LinkProblem, OrganisationKind, Platform, PrimaryKind
 from branches.linkcheck import LinkCheckFields
 from branches.scoping import ScopedManager, ScopedQuerySet
+from unionportal.content_language import in_page_language
 from unionportal.validators import validate_multiline_text, validate_sane_date, validate_single_line
 
 # The tree has three levels: the regional organisation at the top, the city and district
@@ -149,10 +149,8 @@ class Organisation(models.Model):
 
     @property
     def name(self) -> str:
-        """The name in the visitor's language where one was entered."""
-        if self.name_kk and (get_language() or "").startswith("kk"):
-            return self.name_kk
-        return self.name_ru
+        """The name in the visitor's language where one was entered; `.lang` says which."""
+        return in_page_language(self.name_ru, self.name_kk)
 
 
 class SocialPage(LinkCheckFields):
@@ -214,8 +212,15 @@ class SocialPage(LinkCheckFields):
             models.UniqueConstraint(fields=["organisation", "platform", "url"], name="socialpage_unique_url_per_org", violation_error_message=_("This organisation already has this page.")),
         ]
 
+    # __str__ reads the organisation: pickers and lists select it with the page.
+    LABEL_SELECT_RELATED = ["organisation"]
+
     def __str__(self):
-        return f"{self.get_platform_display()}: {self.handle or self.url}"
+        # «Шетский районный профсоюз · Facebook», not «Facebook: 100041669981308»: a bare
+        # profile number means nothing to the person picking a page. Lists that show many
+        # pages select_related("organisation").
+        label = f"{self.organisation.name} · {self.platform_label}"
+        return f"{label} @{self.display_handle}" if self.display_handle else label
 
     @property
     def platform_label(self) -> str:

@@ -83,7 +83,7 @@ class GiveawayAdmin(BranchScopedAdmin):
     change_form_template = "admin/giveaways/giveaway/change_form.html"
     list_display = ["title", "organisation", "draw_date", "status", "entry_count", "winner_handles"]
     list_filter = ["status", "organisation"]
-    search_fields = ["title"]
+    search_fields = ["title", "title_kk"]
     date_hierarchy = "draw_date"
     list_select_related = ["organisation"]
     readonly_fields = [
@@ -99,6 +99,19 @@ class GiveawayAdmin(BranchScopedAdmin):
         "drand_round",
         "drand_randomness",
         "cancel_reason",
+    ]
+    # The Russian and the Kazakh texts side by side.
+    fields = [
+        "organisation",
+        "social_page",
+        ("title", "title_kk"),
+        ("prizes", "prizes_kk"),
+        "winner_count",
+        ("rules", "rules_kk"),
+        "post_url",
+        "entries_close_at",
+        "draw_at",
+        *readonly_fields,
     ]
     inlines = [WinnerInline, RedrawInline, EntryImportInline]
     actions = ["open_selected", "close_selected", "draw_selected"]

@@ -81,6 +81,15 @@ PRIZES = [
     ("билеты в театр им. Станиславского", "Два билета в театр им. К. С. Станиславского"),
     ("портативная колонка", "Портативная колонка"),
 ]
+# The same prizes in Kazakh (title part, prize lines); the theatre week is left in Russian
+# only, so the demo shows both the Kazakh texts and the Russian ones marked lang="ru".
+PRIZES_KK = [
+    ("кәсіподақ белгісі бар термокесе", "Кәсіподақ белгісі бар термокесе"),
+    ("кітап дүкеніне 10 000 ₸ сертификат", "Кітап дүкеніне 10 000 ₸ сертификат"),
+    ("мұғалімге арналған кеңсе жиынтығы", "Мұғалімге арналған кеңсе жиынтығы\nКүнделік"),
+    ("", ""),
+    ("портативті колонка", "Портативті колонка"),
+]
 RULES = (
     "1. Подпишитесь на страницу @profsoyuz310krg.\n"
     "2. Отметьте в комментарии под постом трёх членов профсоюза (можно несколькими комментариями).\n"
@@ -193,6 +202,7 @@ def load(*, stdout=None) -> None:
         if friday in existing:
             continue
         title_prize, prizes = PRIZES[week % len(PRIZES)]
+        title_prize_kk, prizes_kk = PRIZES_KK[week % len(PRIZES_KK)]
         draw_at = timezone.make_aware(datetime.datetime.combine(friday, DRAW_TIME))
         winner_count = 3 if friday.month == 12 and friday.day > 20 else (2 if week % 4 == 0 else 1)
         giveaway = services.giveaway_create(
@@ -202,6 +212,8 @@ def load(*, stdout=None) -> None:
             prizes=prizes,
             winner_count=winner_count,
             rules=RULES,
+            title_kk=f"Жұма күнгі ұтыс ойыны: {title_prize_kk}" if title_prize_kk else "",
+            prizes_kk=prizes_kk,
             post_url=f"https://www.instagram.com/p/DEMO{friday:%Y%m%d}/",
             entries_close_at=draw_at - CLOSE_BEFORE,
             draw_at=draw_at,

@@ -15,13 +15,22 @@ class GiveawayAdminForm(forms.ModelForm):
             "organisation",
             "social_page",
             "title",
+            "title_kk",
             "prizes",
+            "prizes_kk",
             "winner_count",
             "rules",
+            "rules_kk",
             "post_url",
             "entries_close_at",
             "draw_at",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The picker names each page by its organisation (SocialPage.__str__): one query.
+        if "social_page" in self.fields:
+            self.fields["social_page"].queryset = self.fields["social_page"].queryset.select_related("organisation")
 
     def clean(self):
         data = super().clean()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.scoping import ScopedManager
 from giveaways.choices import DrawTrigger, FollowerSource, GiveawayStatus, IneligibleReason
+from unionportal.content_language import ContentText, TranslatedField
 from unionportal.validators import validate_multiline_text, validate_single_line
 
 
@@ -35,6 +36,12 @@ class Giveaway(models.Model):
         _("number of winners"), default=1, validators=[MinValueValidator(1)]
     )
     rules = models.TextField(_("rules"), blank=True, validators=[validate_multiline_text])
+    # The Kazakh texts, shown on /kk/ where entered (the Russian ones above are required).
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=200, blank=True, validators=[validate_single_line])
+    prizes_kk = models.TextField(
+        _("prizes (Kazakh)"), blank=True, help_text=_("One prize per line."), validators=[validate_multiline_text]
+    )
+    rules_kk = models.TextField(_("rules (Kazakh)"), blank=True, validators=[validate_multiline_text])
     post_url = models.URLField(_("Instagram post"), max_length=500, blank=True)
     draw_date = models.DateField(_("Friday of the draw"), editable=False)
     entries_close_at = models.DateTimeField(_("entries close at"))
@@ -79,11 +86,17 @@ class Giveaway(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.draw_date:%d.%m.%Y})" if self.draw_date else self.title
+        return f"{self.display_title} ({self.draw_date:%d.%m.%Y})" if self.draw_date else self.display_title
+
+    # The texts in the page's language: Kazakh on /kk/ where entered, else Russian.
+    display_title = TranslatedField(ru="title", kk="title_kk")
+    display_prizes = TranslatedField(ru="prizes", kk="prizes_kk")
+    display_rules = TranslatedField(ru="rules", kk="rules_kk")
 
     @property
     def prize_list(self) -> list[str]:
-        return [line.strip() for line in self.prizes.splitlines() if line.strip()]
+        prizes = self.display_prizes
+        return [ContentText(line.strip(), prizes.lang) for line in prizes.splitlines() if line.strip()]
 
     @property
     def is_drawn(self) -> bool:

@@ -20,10 +20,12 @@ from unionportal.spreadsheet_admin import SpreadsheetImportMixin
 
 @admin.register(Rubric)
 class RubricAdmin(PortalAdmin):
-    list_display = ["name", "slug", "position", "is_active"]
+    list_display = ["name", "name_kk", "slug", "position", "is_active"]
     list_editable = ["position", "is_active"]
+    # The Russian and the Kazakh name side by side.
+    fields = [("name", "name_kk"), "slug", "description", ("position", "is_active")]
     prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name", "slug"]
+    search_fields = ["name", "name_kk", "slug"]
 
 
 @admin.register(Topic)

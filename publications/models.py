@@ -5,22 +5,34 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from branches.scoping import ScopedManager
 from publications.choices import Channel, IncomingStatus, Language
+from unionportal.content_language import TranslatedField, in_page_language
 from unionportal.validators import validate_multiline_text, validate_sane_date, validate_single_line
 
 
 class Rubric(models.Model):
     """A recurring series of posts, e.g. «Человек труда»; staff add new ones."""
 
-    name = models.CharField(_("name"), max_length=200, help_text=_("As it appears on the pages, in any language."))
+    # `name` is the Russian name (the one every import and report matches on); `name_kk`
+    # the Kazakh one, e.g. «Еңбек адамы» for «Человек труда».
+    name = models.CharField(_("name (Russian)"), max_length=200, help_text=_("As it appears on the Russian pages."))
+    name_kk = models.CharField(
+        _("name (Kazakh)"),
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("Shown on the Kazakh pages; the Russian name where empty."),
+    )
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
+
+    # The name in the page's language: Kazakh on /kk/ where entered, else Russian.
+    display_name = TranslatedField(ru="name", kk="name_kk")
 
     class Meta:
         ordering = ["position", "name"]
@@ -28,7 +40,7 @@ class Rubric(models.Model):
         verbose_name_plural = _("rubrics")
 
     def __str__(self):
-        return self.name
+        return self.display_name
 
 
 class Topic(models.Model):
@@ -49,9 +61,7 @@ class Topic(models.Model):
 
     @property
     def name(self) -> str:
-        if self.name_kk and (get_language() or "").startswith("kk"):
-            return self.name_kk
-        return self.name_ru
+        return in_page_language(self.name_ru, self.name_kk)
 
 
 class Publication(models.Model):

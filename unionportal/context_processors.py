@@ -1,6 +1,11 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext_lazy as _
+
+# The organisation's one name per language: the header, the footer, the home page, the
+# page titles and the admin all read it from here, so it cannot drift apart again.
+PORTAL_NAME = _("Karaganda regional organisation of the trade union of education workers")
 
 # The portal's addresses are the same words in every language, under /kk/ and /en/ (Russian,
 # the default, has no prefix: i18n_patterns with prefix_default_language=False). So the
@@ -35,6 +40,7 @@ def portal(request):
     cacheable, and each language has its own address a member can share.
     """
     return {
+        "PORTAL_NAME": PORTAL_NAME,
         "PORTAL_CONTACT_EMAIL": settings.PORTAL_CONTACT_EMAIL,
         "PORTAL_CONTACT_PHONE": settings.PORTAL_CONTACT_PHONE,
         "language_links": SimpleLazyObject(lambda: _language_links(request)),

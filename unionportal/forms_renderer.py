@@ -3,10 +3,11 @@
 Django renders every select through three templates per option (select, option, attrs):
 for the news filters and the appeal form that was a third to two thirds of a fresh page
 (issue 19's profile). This renderer writes the same HTML as Django's templates for the
-stock select and option templates, and leaves every other template to Django.
+stock select and option templates, and leaves every other template to the project's
+TEMPLATES (so templates/admin/widgets/ may override Django's widgets).
 """
 
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import TemplatesSetting
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -39,7 +40,7 @@ def _select(widget: dict) -> str:
     return "".join(out)
 
 
-class PortalFormRenderer(DjangoTemplates):
+class PortalFormRenderer(TemplatesSetting):
     def render(self, template_name, context, request=None):
         widget = context.get("widget") if isinstance(context, dict) else None
         if (

@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from unionportal import views
+from unionportal.context_processors import PORTAL_NAME
 
 # The admin logs in through allauth, so two-factor and rate limits cover it too.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = _("Trade union of education workers, Karaganda region")
+admin.site.site_header = PORTAL_NAME
 admin.site.site_title = _("Union portal")
 admin.site.index_title = _("Information work")
 

@@ -69,9 +69,10 @@ def social_link_list(pages):
     """The directory's list of links of one organisation, built in Python: with a thousand
     branches this is most of the page, and a template loop per link is several times slower."""
     dead_label = _("did not open on the last checks")
+    checking_label = _("this link is being checked")
     items = format_html_join(
         "",
-        '<li><a href="{}" target="_blank" rel="noopener noreferrer" title="{}">{}<span>{}</span>{}</a>{}</li>',
+        '<li><a href="{}" target="_blank" rel="noopener noreferrer" title="{}">{}<span>{}</span>{}</a>{}{}</li>',
         (
             (
                 page.url,
@@ -80,6 +81,9 @@ def social_link_list(pages):
                 page.platform_label,
                 format_html(' <span class="meta">{}</span>', page.display_handle) if page.display_handle else "",
                 format_html(' <span class="badge badge-warn">{}</span>', dead_label) if page.link_is_dead else "",
+                # The registry flagged the link (a post instead of a profile, a personal
+                # profile …): a member is told before following it.
+                format_html(' <span class="badge badge-warn">{}</span>', checking_label) if page.has_open_problems else "",
             )
             for page in pages
         ),
