@@ -7,7 +7,6 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from appeals.choices import OPEN_STATUSES, Channel, EventKind, Rating, Status, Topic
 from appeals.phones import normalise_phone
 from branches.scoping import ScopedManager
+from unionportal.storage import private_storage as unionportal_private_storage
 
 # A received time this far ahead of the server's clock is a typing mistake, not a clock skew.
 RECEIVED_AT_TOLERANCE = datetime.timedelta(minutes=10)
@@ -29,10 +29,9 @@ ANSWER_MAX_LENGTH = 10000
 
 
 def private_storage():
-    """Attachments hold personal data: kept outside MEDIA_ROOT, served only to staff by a view."""
-    from pathlib import Path
-
-    return FileSystemStorage(location=Path(settings.MEDIA_ROOT).parent / "private" / "appeals", base_url=None)
+    """Attachments hold personal data: the "private" storage (outside MEDIA_ROOT on disk, a
+    private prefix of the object store), served only to staff by a view."""
+    return unionportal_private_storage
 
 
 def tracking_code_for(salt: str) -> str:

@@ -14,6 +14,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from unionportal.storage import parse_storage_url, storages_setting
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -103,6 +105,9 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind pgbouncer in transaction mode a server-side cursor cannot outlive its transaction:
+# set DISABLE_SERVER_SIDE_CURSORS=1 there (docs/deploy.md "More than one server").
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the file in `make run`: wait for locks
     # instead of failing, and let readers go on while one writes.
@@ -196,8 +201,30 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Uploaded files: the local disk, or with STORAGE_URL (or AWS_STORAGE_BUCKET_NAME) an
+# S3-compatible object store every web node shares (unionportal/storage.py, docs/deploy.md).
+if env("STORAGE_URL", default=""):
+    S3_STORAGE = parse_storage_url(env("STORAGE_URL"))
+elif env("AWS_STORAGE_BUCKET_NAME", default=""):
+    S3_STORAGE = {
+        "bucket": env("AWS_STORAGE_BUCKET_NAME"),
+        "private_bucket": env("AWS_PRIVATE_STORAGE_BUCKET_NAME", default=""),
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=""),
+        "access_key": env("AWS_ACCESS_KEY_ID", default=""),
+        "secret_key": env("AWS_SECRET_ACCESS_KEY", default=""),
+        "region": env("AWS_S3_REGION_NAME", default=""),
+        "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=""),
+    }
+else:
+    S3_STORAGE = None
+if S3_STORAGE is not None:
+    # Public media readable by anyone: by a bucket policy on the "media/" prefix (the
+    # default), or by an ACL on each object where the store wants one ("public-read").
+    S3_STORAGE["public_acl"] = env("AWS_PUBLIC_MEDIA_ACL", default="")
+# How long a signed link to a private file (an appeal attachment) works.
+PRIVATE_FILE_URL_SECONDS = env.int("PRIVATE_FILE_URL_SECONDS", default=300)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **storages_setting(S3_STORAGE, media_root=MEDIA_ROOT, signed_url_seconds=PRIVATE_FILE_URL_SECONDS),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -40,3 +40,22 @@ def test_every_model_change_has_its_migration():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_the_environment_chooses_the_object_store_and_pgbouncer_settings():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.STORAGES['default']['BACKEND'], s.STORAGES['private']['OPTIONS']['bucket_name'], "
+        "s.STORAGES['private']['OPTIONS']['default_acl'], s.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS'])"
+    )
+    env = {
+        **PRODUCTION_ENV,
+        "STORAGE_URL": "s3+http://key:secret@127.0.0.1:19299/portal-files?private_bucket=portal-private",
+        "DISABLE_SERVER_SIDE_CURSORS": "1",
+    }
+    result = _manage("shell", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["storages.backends.s3.S3Storage", "portal-private", "private", "True"]
+
+    result = _manage("shell", "-c", script.replace("s.STORAGES['private']['OPTIONS']['bucket_name'], s.STORAGES['private']['OPTIONS']['default_acl'], ", ""), env=PRODUCTION_ENV)
+    assert result.stdout.strip().splitlines()[-1].split() == ["django.core.files.storage.FileSystemStorage", "False"]
