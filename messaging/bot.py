@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from messaging import services
 from messaging.choices import NewsMode
-from messaging.models import ChatAppeal, ProcessedUpdate, Subscriber
+from messaging.models import ChatAppeal, NativePoll, ProcessedUpdate, Subscriber
 from messaging.telegram import BotClient, TelegramError
 
 logger = logging.getLogger(__name__)
@@ -98,6 +98,9 @@ def _dispatch(update: dict, *, client: BotClient) -> None:
         chat = member.get("chat") or {}
         if chat.get("type") == "private" and (member.get("new_chat_member") or {}).get("status") == "kicked":
             Subscriber.objects.filter(chat_id=chat.get("id"), blocked_at__isnull=True).update(blocked_at=timezone.now())
+        return
+    if "poll_answer" in update:
+        _poll_answer(update["poll_answer"])
         return
     if chat_id is None:
         return  # a group, a channel, an inline query …: not for this bot
@@ -257,6 +260,39 @@ def _question_submit(subscriber: Subscriber, *, client: BotClient, update_id: in
     ChatAppeal.objects.create(appeal=appeal, subscriber=subscriber)
     Subscriber.objects.filter(pk=subscriber.pk).update(dialog={})
     services.reply(subscriber, "appeal_sent", appeal_id=appeal.pk)
+
+
+# --- Native polls -------------------------------------------------------------------------
+
+
+def _poll_answer(answer: dict) -> None:
+    """A member's vote in a native poll the bot sent, counted once through polls' service
+    with the member's one-time code. A retracted vote (no options) leaves the first answer
+    counted; a second vote finds the code spent and counts nothing."""
+    from polls.models import Poll
+    from polls.services import response_submit_telegram
+    from unionportal.exceptions import ApplicationError
+
+    sent = NativePoll.objects.select_related("subscriber").filter(telegram_poll_id=str(answer.get("poll_id") or "")).first()
+    user_id = (answer.get("user") or {}).get("id")
+    option_ids = answer.get("option_ids")
+    if sent is None or sent.subscriber.chat_id is None or user_id != sent.subscriber.chat_id or not option_ids:
+        return
+    subscriber = sent.subscriber
+    poll = Poll.objects.filter(pk=sent.poll_id).first()
+    if poll is None:
+        return
+    try:
+        with translation.override(subscriber.language):
+            response = response_submit_telegram(
+                poll=poll, subscriber_id=subscriber.pk, option_ids=option_ids, language=subscriber.language
+            )
+    except ApplicationError as exc:
+        with translation.override(subscriber.language):
+            services.reply(subscriber, "error", message=str(exc.message))
+        return
+    if response is not None:
+        services.reply(subscriber, "poll_counted")
 
 
 # --- Buttons ------------------------------------------------------------------------------

@@ -85,9 +85,35 @@ def digest_context(*, user, today: datetime.date) -> dict:
         "published_count": published.count(),
         "published": list(published.order_by("-published_at")[:10]),
         "next_giveaway": scoped(coming_giveaways(), user).first(),
+        "open_polls": open_polls(user),
         "admin_url": base + reverse("admin:index"),
         "switch_url": base + reverse("messaging:digest_switch", args=[make_token(user.pk)]),
     }
+
+
+def open_polls(user) -> list[dict]:
+    """The polls open now that the user's organisation can answer (the region's own staff:
+    the region-wide polls), each with the link of its branch where it has one."""
+    from branches.choices import OrganisationKind
+    from branches.models import Organisation
+    from branches.scoping import user_organisation_id
+    from polls.selectors import open_polls_for, unit_for_link
+
+    organisation_id = user_organisation_id(user)
+    organisation = (
+        Organisation.objects.filter(pk=organisation_id).first()
+        if organisation_id
+        else Organisation.objects.filter(kind=OrganisationKind.REGIONAL).first()
+    )
+    if organisation is None:
+        return []
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    result = []
+    for poll in open_polls_for(organisation)[:10]:
+        unit = unit_for_link(poll, organisation.slug) if organisation.kind != OrganisationKind.REGIONAL else None
+        path = reverse("polls:unit", args=[poll.slug, unit.slug]) if unit else reverse("polls:answer", args=[poll.slug])
+        result.append({"title": poll.title, "closes_at": poll.closes_at, "url": base + path})
+    return result
 
 
 def send_weekly_digests(*, today: datetime.date | None = None) -> int:

@@ -241,3 +241,21 @@ class DigestLog(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.week}"
+
+
+class NativePoll(models.Model):
+    """A native Telegram poll the bot sent: Telegram's poll id tells whose answer a
+    `poll_answer` update is and for which of the portal's polls. Nothing about the answer
+    is kept here (polls keeps it, apart from the spent code)."""
+
+    telegram_poll_id = models.CharField(max_length=64, unique=True)
+    poll_id = models.PositiveIntegerField(_("poll"))
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="native_polls")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Telegram poll sent")
+        verbose_name_plural = _("Telegram polls sent")
+
+    def __str__(self):
+        return self.telegram_poll_id

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from messaging import texts
 from messaging.choices import BROADCAST_KINDS, Kind, OutboxStatus
-from messaging.models import OutboxMessage, SenderLease, Subscriber
+from messaging.models import NativePoll, OutboxMessage, SenderLease, Subscriber
 from messaging.telegram import BotClient, TelegramError
 
 logger = logging.getLogger(__name__)
@@ -218,7 +218,18 @@ def _prepare(message: OutboxMessage, *, limiter: RateLimiter, outcomes: _Outcome
 def _deliver(message, text, keyboard, *, client: BotClient, limiter: RateLimiter, outcomes: _Outcomes, report: SendReport) -> None:
     limiter.acquire(message.subscriber.chat_id)
     try:
-        result = client.send_message(message.subscriber.chat_id, text, reply_markup=keyboard)
+        if keyboard and "send_poll" in keyboard:
+            # A one-question poll as Telegram's own (see texts._poll); its answers come back
+            # as poll_answer updates, found again by Telegram's poll id.
+            result = client.send_poll(message.subscriber.chat_id, **keyboard["send_poll"])
+            telegram_poll_id = ((result or {}).get("poll") or {}).get("id")
+            if telegram_poll_id and message.broadcast_id:
+                NativePoll.objects.get_or_create(
+                    telegram_poll_id=str(telegram_poll_id),
+                    defaults={"poll_id": message.broadcast.payload["poll_id"], "subscriber_id": message.subscriber_id},
+                )
+        else:
+            result = client.send_message(message.subscriber.chat_id, text, reply_markup=keyboard)
     except TelegramError as exc:
         _failed(message, exc, limiter=limiter, outcomes=outcomes, report=report)
         return

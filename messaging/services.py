@@ -23,7 +23,7 @@ from branches.models import Organisation
 from branches.scoping import user_organisation_id
 from messaging import consent
 from messaging.choices import BotLanguage, Kind, NewsMode, OutboxStatus
-from messaging.models import Broadcast, ChatAppeal, OutboxMessage, ProcessedUpdate, Subscriber
+from messaging.models import Broadcast, ChatAppeal, NativePoll, OutboxMessage, ProcessedUpdate, Subscriber
 from unionportal.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -233,6 +233,7 @@ def subscriber_erase(*, subscriber: Subscriber, notify: bool = False) -> Subscri
         status=OutboxStatus.SKIPPED, error="the member's data was erased"
     )
     ChatAppeal.objects.filter(subscriber=subscriber).delete()
+    NativePoll.objects.filter(subscriber=subscriber).delete()
     Subscriber.objects.filter(pk=subscriber.pk).update(
         chat_id=None, dialog={}, stopped_at=subscriber.stopped_at or now, erased_at=now
     )
@@ -355,5 +356,44 @@ def queue_giveaways() -> int:
     return queued
 
 
+def poll_audience(poll) -> QuerySet[Subscriber]:
+    """The active subscribers a poll asks: everyone for a region-wide poll, else the
+    members of its branches (a primary organisation's member subscribes by its branch)."""
+    from polls.choices import Audience
+
+    qs = Subscriber.objects.active()
+    if poll.audience == Audience.REGION:
+        return qs
+    return qs.filter(branch__in=poll.audience_organisations.all())
+
+
+def queue_polls(*, now: datetime.datetime | None = None) -> int:
+    """The invitation to each poll that opened in the last two days (once each), and the
+    "you said, we did" note to the Telegram members who answered, once it is published.
+    Rows carry the poll's id only: the question, the options and the personal link are
+    made when the message leaves (`messaging.texts`)."""
+    from polls.models import Poll
+    from polls.selectors import outcome_telegram_recipients
+
+    now = now or timezone.now()
+    queued = 0
+    opened = Poll.objects.filter(opens_at__lte=now, opens_at__gte=now - datetime.timedelta(days=2), closes_at__gt=now,
+                                 closed_at__isnull=True)
+    for poll in opened.order_by("opens_at", "pk"):
+        queued += broadcast_queue(
+            kind=Kind.POLL, payload={"poll_id": poll.pk}, source_key=f"poll:{poll.pk}", subscribers=poll_audience(poll),
+        ) is not None
+    decided = Poll.objects.filter(outcome_published_at__gte=now - datetime.timedelta(days=7))
+    for poll in decided.order_by("outcome_published_at", "pk"):
+        if Broadcast.objects.filter(source_key=f"poll-outcome:{poll.pk}").exists():
+            continue
+        answered = Subscriber.objects.active().filter(pk__in=outcome_telegram_recipients(poll))
+        queued += broadcast_queue(
+            kind=Kind.POLL, payload={"poll_id": poll.pk, "outcome": True}, source_key=f"poll-outcome:{poll.pk}",
+            subscribers=answered,
+        ) is not None
+    return queued
+
+
 def queue_content() -> int:
-    return queue_news() + queue_giveaways()
+    return queue_news() + queue_giveaways() + queue_polls()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import requests
 from django.conf import settings
 
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member", "poll_answer"]
 
 
 class TelegramError(Exception):
@@ -126,6 +126,18 @@ class BotClient:
             parse_mode="HTML",
             reply_markup=reply_markup,
             link_preview_options=json.dumps({"is_disabled": disable_preview}),
+        )
+
+    def send_poll(self, chat_id: int, *, question: str, options: list[str], is_anonymous: bool = False,
+                  allows_multiple_answers: bool = False):
+        # Bot API 7.3+: options are InputPollOption objects.
+        return self.call(
+            "sendPoll",
+            chat_id=chat_id,
+            question=question,
+            options=[{"text": option} for option in options],
+            is_anonymous=json.dumps(is_anonymous),
+            allows_multiple_answers=json.dumps(allows_multiple_answers),
         )
 
     def answer_callback_query(self, callback_query_id: str, text: str = ""):

@@ -202,6 +202,10 @@ def _too_long(subscriber, params):
     return _("The question is too long: %(length)s characters, the limit is %(limit)s.") % params, None
 
 
+def _poll_counted(subscriber, params):
+    return _("Thank you: your answer is counted. The results are published when the poll closes."), None
+
+
 def command_menu() -> list[dict]:
     """The commands Telegram lists in the chat's menu, in the active language."""
     return [
@@ -228,6 +232,7 @@ REPLIES: dict[str, Callable] = {
     "appeal_sent": _appeal_sent,
     "cancelled": _cancelled,
     "error": _error,
+    "poll_counted": _poll_counted,
     "file_too_large": _file_too_large,
     "file_wrong_kind": _file_wrong_kind,
     "file_unavailable": _file_unavailable,
@@ -322,6 +327,51 @@ def _staff_text(subscriber, broadcast, payload):
     return (f"<b>{heading}</b>\n\n{body}" if heading else body), keyboard
 
 
+def _poll(subscriber, broadcast, payload):
+    """A poll's invitation or its "you said, we did" note; staff texts (with buttons) as
+    before when the broadcast names no poll. A one-question anonymous invitation poll goes
+    as a native Telegram poll: (question, {"send_poll": …}), sent by `sending` with sendPoll."""
+    poll_id = broadcast.payload.get("poll_id")
+    if poll_id is None:
+        return _staff_text(subscriber, broadcast, payload)
+    from polls import selectors, services
+    from polls.choices import Access, PollState
+    from polls.models import Poll
+
+    poll = Poll.objects.filter(pk=poll_id).first()
+    if poll is None:
+        return None
+    title = escape(poll.title)
+    if broadcast.payload.get("outcome"):
+        if not poll.outcome:
+            return None
+        url = absolute(reverse("polls:results", args=[poll.slug]))
+        lines = ["<b>" + _("“You said, we did”: %(title)s") % {"title": title} + "</b>", "", escape(poll.outcome), "",
+                 _("The results and the decision: %(url)s") % {"url": escape(url)}]
+        return "\n".join(lines), None
+    if poll.state() != PollState.OPEN:
+        return None  # closed before the invitation left: nothing to invite to
+    link = None
+    if poll.access == Access.INVITATION:
+        _invitation, code = services.invitation_issue_telegram(poll=poll, subscriber_id=subscriber.pk, unit=subscriber.branch)
+        native = selectors.telegram_poll_payload(poll) if poll.is_anonymous else None
+        if native is not None:
+            return native["question"], {"send_poll": native}
+        link = services.invitation_url(poll=poll, code=code)
+    elif subscriber.branch_id is not None:
+        link = absolute(reverse("polls:unit", args=[poll.slug, subscriber.branch.slug]))
+    else:
+        link = absolute(reverse("polls:answer", args=[poll.slug]))
+    closes = date_format(timezone.localtime(poll.closes_at), "j E")
+    lines = ["<b>" + _("A poll of the union: %(title)s") % {"title": title} + "</b>"]
+    if poll.intro:
+        lines += ["", escape(Truncator(poll.intro).chars(600))]
+    lines += ["", _("Answer by %(date)s: %(url)s") % {"date": closes, "url": escape(link)}]
+    if poll.access == Access.INVITATION:
+        lines.append(_("The link is yours alone and counts one answer."))
+    return "\n".join(lines), None
+
+
 def _answer(subscriber, broadcast, payload):
     from appeals.models import Appeal
 
@@ -364,7 +414,7 @@ RENDERERS: dict[str, Callable] = {
     Kind.GIVEAWAY: _giveaway,
     Kind.GIVEAWAY_RESULT: _giveaway_result,
     Kind.NOTICE: _staff_text,
-    Kind.POLL: _staff_text,
+    Kind.POLL: _poll,
     Kind.ANSWER: _answer,
     Kind.RATE: _rate,
     Kind.REPLY: _reply,

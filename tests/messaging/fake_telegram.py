@@ -39,6 +39,7 @@ class Sent:
     reply_markup: dict | None
     message_id: int
     at: float  # the fake's clock (sped up)
+    params: dict = field(default_factory=dict)  # the request as received (sendPoll's options)
 
 
 @dataclass
@@ -130,6 +131,17 @@ class FakeTelegram:
             },
         }
 
+    def poll_answer(self, chat_id: int, poll_id: str, option_ids: list[int]) -> dict:
+        """A vote in a non-anonymous poll the bot sent (empty `option_ids`: the vote retracted)."""
+        return {
+            "update_id": next(self.update_ids),
+            "poll_answer": {
+                "poll_id": poll_id,
+                "user": {"id": chat_id, "is_bot": False, "first_name": "Member", "language_code": "ru"},
+                "option_ids": option_ids,
+            },
+        }
+
     def photo(self, chat_id: int, content: bytes, *, width=800, height=600) -> dict:
         file_id = self.add_file(content, path=f"photos/file_{len(self.files)}.jpg")
         sizes = [
@@ -176,14 +188,16 @@ class FakeTelegram:
             markup = params.get("reply_markup")
             markup = json.loads(markup) if isinstance(markup, str) else markup
             message_id = next(self.message_ids)
-            self.sent.append(Sent(method, chat_id, text, markup, message_id, self.now()))
+            self.sent.append(Sent(method, chat_id, text, markup, message_id, self.now(), dict(params)))
         message = {"message_id": message_id, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"},
                    "from": {k: BOT[k] for k in ("id", "is_bot", "first_name", "username")}}
         if method == "sendPoll":
             options = params.get("options")
             options = json.loads(options) if isinstance(options, str) else options or []
             message["poll"] = {"id": str(message_id), "question": text, "options": [{"text": o if isinstance(o, str) else o.get("text"), "voter_count": 0} for o in options],
-                               "total_voter_count": 0, "is_closed": False, "is_anonymous": True, "type": "regular", "allows_multiple_answers": False}
+                               "total_voter_count": 0, "is_closed": False, "type": "regular",
+                               "is_anonymous": params.get("is_anonymous", "true") not in ("false", False),
+                               "allows_multiple_answers": params.get("allows_multiple_answers") in ("true", True)}
         else:
             message["text"] = text
         return {"ok": True, "result": message}
