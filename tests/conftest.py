@@ -7,6 +7,7 @@ nothing at all.
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts.roles import Role
 from tests.accounts.factories import UserFactory
@@ -24,7 +25,10 @@ def _eager_celery_and_clean_cache(settings):
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
     cache.clear()
+    # A request under /kk/ leaves Kazakh active in the thread; each test starts in Russian.
+    translation.activate(settings.LANGUAGE_CODE)
     yield
+    translation.deactivate()
     app.conf.task_always_eager = previous
 
 
