@@ -122,28 +122,6 @@ def _is_regional_name(name: str) -> bool:
     return "област" in key or "облыс" in key
 
 
-CYRILLIC = dict(zip(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі",
-    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f",
-     "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "iu", "ia", "a", "g", "k", "n", "o", "u", "u", "h", "i"],
-    strict=True,
-))
-
-
-def _slug_for(name: str) -> str:
-    latin = "".join(CYRILLIC.get(ch, ch) for ch in name.lower())
-    base = slugify(latin)[:80] or "organisation"
-    slug, n = base, 2
-    while Organisation.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def _is_regional_name(name: str) -> bool:
-    key = _name_key(name)
-    return "област" in key or "облыс" in key
-
-
 def _save_page(org, platform, raw, is_official=None) -> str:
     link = normalise_social_url(raw, platform)
     if SocialPage.objects.filter(organisation=org, platform=link.platform, url=link.url).exists():
