@@ -137,6 +137,15 @@ def _binary(name: str) -> str:
     return path
 
 
+def _run(program: str, *args: str) -> subprocess.CompletedProcess:
+    """Run a PostgreSQL client program found on PATH, the connection in its environment.
+
+    The arguments are ours (a snapshot id, file and database names the portal made), never
+    a visitor's; the password travels in PGPASSWORD, so it shows in no process list.
+    """
+    return subprocess.run([_binary(program), *args], env=_pg_env(), capture_output=True, text=True, check=False)  # noqa: S603
+
+
 def _last_line(text: str) -> str:
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
     return lines[-1] if lines else ""
@@ -205,7 +214,7 @@ def backup_create(*, now: datetime.datetime | None = None) -> Path:
 
 def _pg_dump(target: Path) -> dict[str, int]:
     """pg_dump -Fc of the live database; rows per table counted in the very snapshot dumped."""
-    pg_dump = _binary("pg_dump")
+    _binary("pg_dump")
     db = _wrapper("backup_snapshot")
     try:
         db.ensure_connection()
@@ -215,13 +224,7 @@ def _pg_dump(target: Path) -> dict[str, int]:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
         counts = _table_counts(db)
-        result = subprocess.run(
-            [pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={target}"],
-            env=_pg_env(),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = _run("pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={target}")
         if result.returncode != 0:
             raise BackupFailed(_("pg_dump failed: %(error)s") % {"error": _last_line(result.stderr)})
         with db.cursor() as cursor:
@@ -384,17 +387,27 @@ def drill_run(*, dump: str | None = None, sample_files: int | None = None) -> Dr
     if manifest:
         report.note(
             _("backup %(name)s, taken %(when)s.")
-            % {"name": backup_dir.name, "when": timezone.localtime(datetime.datetime.fromisoformat(manifest["created"])).strftime("%d.%m.%Y %H:%M")}
+            % {
+                "name": backup_dir.name,
+                "when": timezone.localtime(datetime.datetime.fromisoformat(manifest["created"])).strftime(
+                    "%d.%m.%Y %H:%M"
+                ),
+            }
         )
         if _file_sha256(dump_path) != manifest["dump"]["sha256"]:
             report.fail(
-                _("the dump %(name)s is not the file the backup wrote (its SHA-256 differs): it was cut short or changed.")
+                _(
+                    "the dump %(name)s is not the file the backup wrote (its SHA-256 differs): it was cut short or changed."
+                )
                 % {"name": dump_path.name}
             )
             return report
         report.ok(_("the dump's SHA-256 is the one the backup recorded."))
     else:
-        report.note(_("%(name)s has no manifest: rows are compared with the live database only, files are not checked.") % {"name": dump_path.name})
+        report.note(
+            _("%(name)s has no manifest: rows are compared with the live database only, files are not checked.")
+            % {"name": dump_path.name}
+        )
 
     scratch = _scratch_for(engine)
     try:
@@ -407,7 +420,9 @@ def drill_run(*, dump: str | None = None, sample_files: int | None = None) -> Dr
             db.close()
     finally:
         _drop_scratch(scratch)
-    _compare_rows(report, restored=restored, live=_table_counts(connection), recorded=manifest["tables"] if manifest else None)
+    _compare_rows(
+        report, restored=restored, live=_table_counts(connection), recorded=manifest["tables"] if manifest else None
+    )
     if manifest:
         count = settings.BACKUP_DRILL_FILES if sample_files is None else sample_files
         _check_files(report, backup_dir.parent, manifest["files"], count)
@@ -428,19 +443,14 @@ def _scratch_for(engine: str) -> Scratch:
 def restore_into_scratch(dump: Path, scratch: Scratch, report: DrillReport) -> bool:
     """Create the scratch database and restore the dump into it; False (and a failure) if it does not restore."""
     if scratch.engine == "postgresql":
-        created = subprocess.run(
-            [_binary("createdb"), "--template=template0", scratch.name], env=_pg_env(), capture_output=True, text=True, check=False
-        )
+        created = _run("createdb", "--template=template0", scratch.name)
         if created.returncode != 0:
             raise BackupUnavailable(
-                _("Could not create the scratch database %(name)s: %(error)s") % {"name": scratch.name, "error": _last_line(created.stderr)}
+                _("Could not create the scratch database %(name)s: %(error)s")
+                % {"name": scratch.name, "error": _last_line(created.stderr)}
             )
-        restored = subprocess.run(
-            [_binary("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", f"--dbname={scratch.name}", str(dump)],
-            env=_pg_env(),
-            capture_output=True,
-            text=True,
-            check=False,
+        restored = _run(
+            "pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", f"--dbname={scratch.name}", str(dump)
         )
         if restored.returncode != 0:
             report.fail(_("pg_restore could not restore the dump: %(error)s") % {"error": _last_line(restored.stderr)})
@@ -467,9 +477,9 @@ def restore_into_scratch(dump: Path, scratch: Scratch, report: DrillReport) -> b
 
 def _drop_scratch(scratch: Scratch) -> None:
     if scratch.engine == "postgresql":
-        subprocess.run(
-            [_binary("dropdb"), "--if-exists", "--force", scratch.name], env=_pg_env(), capture_output=True, check=False
-        )
+        dropped = _run("dropdb", "--if-exists", "--force", scratch.name)
+        if dropped.returncode != 0:
+            log.warning("could not drop the scratch database %s: %s", scratch.name, _last_line(dropped.stderr))
     else:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(scratch.name + suffix).unlink(missing_ok=True)
@@ -491,16 +501,23 @@ def _compare_rows(report: DrillReport, *, restored: dict, live: dict, recorded: 
     for table in sorted(live):
         if table not in restored:
             if recorded is not None and table not in recorded:
-                report.note(_("table %(table)s is newer than the backup: run migrate after restoring it.") % {"table": table})
+                report.note(
+                    _("table %(table)s is newer than the backup: run migrate after restoring it.") % {"table": table}
+                )
             else:
                 report.fail(_("table %(table)s is missing from the restored copy.") % {"table": table})
             continue
         was, now = restored[table], live[table]
         if was == 0 and now > 0 and recorded is None:
-            report.fail(_("table %(table)s is empty in the backup, the live database has %(live)s rows.") % {"table": table, "live": now})
+            report.fail(
+                _("table %(table)s is empty in the backup, the live database has %(live)s rows.")
+                % {"table": table, "live": now}
+            )
         elif was > now and table not in pruned:
             report.fail(
-                _("table %(table)s: the backup has more rows (%(backup)s) than the live database (%(live)s); is this a backup of this database, or were rows deleted by mistake?")
+                _(
+                    "table %(table)s: the backup has more rows (%(backup)s) than the live database (%(live)s); is this a backup of this database, or were rows deleted by mistake?"
+                )
                 % {"table": table, "backup": was, "live": now}
             )
         elif now > was:
@@ -510,10 +527,14 @@ def _compare_rows(report: DrillReport, *, restored: dict, live: dict, recorded: 
         report.note(_("table %(table)s is only in the backup (dropped since).") % {"table": table})
     if newer_tables:
         report.note(
-            _("%(rows)s rows in %(tables)s tables were written after the backup was taken.") % {"rows": newer_rows, "tables": newer_tables}
+            _("%(rows)s rows in %(tables)s tables were written after the backup was taken.")
+            % {"rows": newer_rows, "tables": newer_tables}
         )
     if len(report.failures) == failures_before:
-        report.ok(_("rows of %(count)s tables checked against the backup's record and the live database.") % {"count": len(restored)})
+        report.ok(
+            _("rows of %(count)s tables checked against the backup's record and the live database.")
+            % {"count": len(restored)}
+        )
 
 
 def _check_files(report: DrillReport, root: Path, entries: list[dict], count: int) -> None:
@@ -531,7 +552,9 @@ def _check_files(report: DrillReport, root: Path, entries: list[dict], count: in
             report.fail(_("file %(name)s is not in the backup's copy.") % {"name": name})
             continue
         if sha256(copy, name) != entry["sha256"]:
-            report.fail(_("file %(name)s: the backup's copy differs from the file that was backed up.") % {"name": name})
+            report.fail(
+                _("file %(name)s: the backup's copy differs from the file that was backed up.") % {"name": name}
+            )
             continue
         live = storages[kind]
         try:
@@ -540,11 +563,21 @@ def _check_files(report: DrillReport, root: Path, entries: list[dict], count: in
                 continue
             live_checksum = sha256(live, name)
         except OSError as error:
-            report.fail(_("file %(name)s cannot be read from the live storage: %(error)s") % {"name": name, "error": error})
+            report.fail(
+                _("file %(name)s cannot be read from the live storage: %(error)s") % {"name": name, "error": error}
+            )
             continue
         if live_checksum != entry["sha256"]:
             report.fail(_("file %(name)s: the live file differs from the backup's copy.") % {"name": name})
     if gone:
-        report.note(_("%(count)s of the sampled files were deleted from the site after the backup (an anonymised appeal's attachment, say).") % {"count": gone})
+        report.note(
+            _(
+                "%(count)s of the sampled files were deleted from the site after the backup (an anonymised appeal's attachment, say)."
+            )
+            % {"count": gone}
+        )
     if len(report.failures) == failures_before:
-        report.ok(_("%(checked)s of %(total)s stored files read back from the backup, checksums equal.") % {"checked": len(sample), "total": len(entries)})
+        report.ok(
+            _("%(checked)s of %(total)s stored files read back from the backup, checksums equal.")
+            % {"checked": len(sample), "total": len(entries)}
+        )

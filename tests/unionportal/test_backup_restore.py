@@ -32,7 +32,10 @@ def backup_dir(settings, tmp_path):
     settings.BACKUP_DIR = tmp_path / "backups"
     if not getattr(settings, "S3_STORAGE", None):
         settings.MEDIA_ROOT = tmp_path / "media"
-        settings.STORAGES = {**storages_setting(None, media_root=settings.MEDIA_ROOT), "staticfiles": settings.STORAGES["staticfiles"]}
+        settings.STORAGES = {
+            **storages_setting(None, media_root=settings.MEDIA_ROOT),
+            "staticfiles": settings.STORAGES["staticfiles"],
+        }
     scratch_files = tmp_path / "tmp"
     scratch_files.mkdir()
     previous, tempfile.tempdir = tempfile.tempdir, str(scratch_files)
@@ -176,7 +179,7 @@ def test_an_older_backup_accepts_rows_written_since_but_not_rows_that_vanished(s
     assert f"таблица {Publication._meta.db_table}: в резервной копии больше строк (3), чем в рабочей базе (1)" in output
 
 
-def test_without_a_backup_it_says_what_to_do_and_exits_2(backup_dir, db, capsys):
+def test_without_a_backup_it_says_what_to_do_and_exits_2(backup_dir, capsys):
     code, output = _drill(capsys)
     assert code == 2
     assert "manage.py backup" in output

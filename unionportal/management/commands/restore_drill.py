@@ -22,7 +22,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dump", help="A dump file or a backup directory (default: the newest backup).")
-        parser.add_argument("--files", type=int, default=None, help="How many stored files to read back (default BACKUP_DRILL_FILES).")
+        parser.add_argument(
+            "--files", type=int, default=None, help="How many stored files to read back (default BACKUP_DRILL_FILES)."
+        )
 
     def handle(self, *args, dump, files, **options):
         try:
@@ -33,6 +35,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if not report.passed:
             raise CommandError(
-                _("The restore drill failed: %(count)s checks did not pass.") % {"count": len(report.failures)}, returncode=1
+                _("The restore drill failed: %(count)s checks did not pass.") % {"count": len(report.failures)},
+                returncode=1,
             )
         self.stdout.write(_("The restore drill passed."))
