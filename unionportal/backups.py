@@ -153,7 +153,9 @@ def _last_line(text: str) -> str:
 
 def mirror_storage(root: Path, kind: str) -> FileSystemStorage:
     """The backup's copy of one side of the uploads (public media, private files)."""
-    return FileSystemStorage(location=Path(root) / FILES / kind, base_url=None)
+    return FileSystemStorage(
+        location=Path(root) / FILES / kind, base_url=None, file_permissions_mode=0o600, directory_permissions_mode=0o700
+    )
 
 
 def pruned_tables() -> set[str]:
@@ -177,7 +179,8 @@ def backup_create(*, now: datetime.datetime | None = None) -> Path:
     """
     engine = _engine()
     root = Path(settings.BACKUP_DIR)
-    root.mkdir(parents=True, exist_ok=True)
+    # Dumps and attachments are personal data: readable by the portal's user only.
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
     now = now or timezone.now()
     stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M%S")
     final = root / f"{PREFIX}{stamp}"
@@ -185,7 +188,7 @@ def backup_create(*, now: datetime.datetime | None = None) -> Path:
         raise BackupFailed(_("A backup named %(name)s exists already; try again in a second.") % {"name": final.name})
     partial = root / f".{PREFIX}{stamp}.partial"
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
+    partial.mkdir(mode=0o700)
     try:
         if engine == "postgresql":
             dump = partial / PG_DUMP
@@ -203,6 +206,8 @@ def backup_create(*, now: datetime.datetime | None = None) -> Path:
             "files": files,
         }
         (partial / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+        for written in partial.iterdir():
+            written.chmod(0o600)
         partial.rename(final)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)

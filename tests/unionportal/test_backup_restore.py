@@ -77,7 +77,9 @@ def test_a_backup_just_taken_restores_and_the_drill_passes(site, backup_dir, cap
     call_command("backup")
     [taken] = backups.backup_list()
     manifest = json.loads((taken / "manifest.json").read_text())
-    assert (taken / ("database.dump" if ON_POSTGRES else "database.sqlite3")).is_file()
+    dump = taken / ("database.dump" if ON_POSTGRES else "database.sqlite3")
+    assert dump.stat().st_mode & 0o077 == 0, "a dump holds personal data: the portal's user alone may read it"
+    assert (backup_dir / "files" / "private" / "2024" / "03" / "scan-ghi.pdf").stat().st_mode & 0o077 == 0
     assert manifest["tables"][Publication._meta.db_table] == 3
     assert sorted(entry["name"] for entry in manifest["files"]) == [
         "2024/03/scan-ghi.pdf",
