@@ -255,11 +255,28 @@ def _sqlite_backup(target: Path) -> dict[str, int]:
 
 
 def _copy_files(root: Path) -> list[dict]:
-    """Copy every stored file (disk or object store) into the backup's files/, verified."""
+    """Copy every stored file (disk or object store) into the backup's files/, verified.
+
+    A file the last backup copied, still of the size it recorded at the source and in the
+    copy, is taken as copied without reading it again: upload names are never reused
+    (``file_overwrite=False``), so a night costs a listing and one size per file rather than
+    reading the whole store. The drill's sample reads copies back in full.
+    """
+    known = {}
+    previous = backup_list(root)
+    if previous:
+        try:
+            known = {(entry["kind"], entry["name"]): entry for entry in _read_manifest(previous[-1])["files"]}
+        except BackupUnavailable:
+            pass  # the last manifest is unreadable: read and compare every file again
     entries = []
     for kind in KINDS:
         live, mirror = storages[kind], mirror_storage(root, kind)
         for name in walk(live):
+            entry = known.get((kind, name))
+            if entry and mirror.exists(name) and live.size(name) == entry["bytes"] == mirror.size(name):
+                entries.append(entry)
+                continue
             try:
                 checksum, _copied = copy_verified(live, mirror, name)
             except ApplicationError as error:
@@ -281,18 +298,28 @@ def backup_prune(*, now: datetime.datetime | None = None) -> list[str]:
     root = Path(settings.BACKUP_DIR)
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.BACKUP_KEEP_DAYS)
-    backups = backup_list(root)
+    manifests = {}
+    for path in backup_list(root):
+        try:
+            manifests[path] = _read_manifest(path)
+        except BackupUnavailable:
+            manifests[path] = None  # kept for a person to look at
     removed = []
-    for path in backups[:-1]:
-        created = datetime.datetime.fromisoformat(_read_manifest(path)["created"])
-        if created < cutoff:
+    for path in list(manifests)[:-1]:
+        manifest = manifests[path]
+        if manifest and datetime.datetime.fromisoformat(manifest["created"]) < cutoff:
             shutil.rmtree(path)
             removed.append(path.name)
+            del manifests[path]
     # Leftovers of a backup cut short (a killed process) a day ago or more.
     for partial in root.glob(f".{PREFIX}*.partial"):
         if partial.stat().st_mtime < (now - datetime.timedelta(days=1)).timestamp():
             shutil.rmtree(partial, ignore_errors=True)
-    named = {(entry["kind"], entry["name"]) for path in backup_list(root) for entry in _read_manifest(path)["files"]}
+    if None in manifests.values():
+        # Which files an unreadable manifest names is unknown: remove no file copies.
+        log.warning("a backup manifest in BACKUP_DIR cannot be read; no file copies were removed")
+        return removed
+    named = {(entry["kind"], entry["name"]) for manifest in manifests.values() for entry in manifest["files"]}
     for kind in KINDS:
         mirror = mirror_storage(root, kind)
         for name in list(walk(mirror)):
@@ -302,7 +329,16 @@ def backup_prune(*, now: datetime.datetime | None = None) -> list[str]:
 
 
 def _read_manifest(path: Path) -> dict:
-    return json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        if not all(key in manifest for key in ("created", "dump", "files", "tables")) or "name" not in manifest["dump"]:
+            raise KeyError("created, dump, files, tables")
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise BackupUnavailable(
+            _("The manifest of %(name)s cannot be read (%(error)s): check that backup by hand.")
+            % {"name": path.name, "error": error}
+        ) from None
+    return manifest
 
 
 # --- the restore drill ---------------------------------------------------------------

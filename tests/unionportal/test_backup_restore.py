@@ -210,3 +210,33 @@ def test_old_backups_and_the_files_only_they_named_are_removed_but_never_the_new
     assert backups.backup_list() == [new]
     assert not (backup_dir / "files" / "default" / "publications" / "2024" / "photo-abc.jpg").exists()
     assert (backup_dir / "files" / "private" / "2024" / "03" / "scan-ghi.pdf").exists()
+
+
+def test_the_next_night_copies_the_new_uploads_and_still_names_every_file(site, backup_dir, capsys):
+    backups.backup_create(now=timezone.now() - datetime.timedelta(days=1))
+    storages["default"].save("publications/2024/photo-new.jpg", ContentFile(b"\xff\xd8 the next day's photo"))
+
+    second = backups.backup_create()
+
+    manifest = json.loads((second / "manifest.json").read_text())
+    assert len(manifest["files"]) == 4
+    assert (
+        backup_dir / "files" / "default" / "publications" / "2024" / "photo-new.jpg"
+    ).read_bytes() == b"\xff\xd8 the next day's photo"
+    code, output = _drill(capsys, "--files", "4")
+    assert code == 0, output
+    assert "4 из 4" in output
+
+
+def test_a_damaged_manifest_is_named_and_its_backup_kept(site, backup_dir, capsys):
+    call_command("backup")
+    [taken] = backups.backup_list()
+    (taken / "manifest.json").write_text('{"created": "2026-')
+
+    code, output = _drill(capsys)
+    assert code == 2
+    assert f"Опись {taken.name} не читается" in output
+
+    backups.backup_prune(now=timezone.now() + datetime.timedelta(days=365))
+    assert backups.backup_list() == [taken]
+    assert (backup_dir / "files" / "private" / "2024" / "03" / "scan-ghi.pdf").exists()
