@@ -14,6 +14,7 @@ from django.utils import timezone
 from appeals import selectors, services
 from appeals.choices import Channel, EventKind, Rating, Status, Topic
 from appeals.models import Appeal, FaqEntry
+from appeals.services import intake
 from appeals.workdays import add_working_days
 from tests.appeals.factories import AppealFactory
 from unionportal.exceptions import ApplicationError
@@ -352,7 +353,7 @@ def test_a_racing_duplicate_leaves_no_attachment_on_disk():
     }
     # What the second of two simultaneous requests meets after the first one committed.
     with pytest.raises(IntegrityError), transaction.atomic():
-        services._create(fields=fields)
+        intake._create(fields=fields)
     location = Appeal._meta.get_field("attachment").storage.location
     stored = [name for _root, _dirs, files in os.walk(location) for name in files]
     assert not [name for name in stored if name.startswith(stem)]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from appeals import services, tasks
 from appeals.choices import Status
 from appeals.models import Appeal
+from appeals.services import outbox
 from tests.appeals.factories import AppealFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +122,7 @@ def test_a_failing_mail_server_releases_the_claim_for_the_retry(monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("smtp down")
 
-    monkeypatch.setattr(services, "send_mail", broken)
+    monkeypatch.setattr(outbox, "send_mail", broken)
     with pytest.raises(OSError):
         services.appeal_send_notifications(appeal_id=appeal.pk)
     appeal.refresh_from_db()
