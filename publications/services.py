@@ -25,7 +25,7 @@ from branches.scoping import visible_organisation_ids
 from publications.choices import PLATFORM_CHANNELS, Channel, Language
 from publications.models import Publication, PublicationImage, Repost
 from unionportal.exceptions import AccessDenied, ApplicationError, DuplicateError
-from unionportal.uploads import make_thumbnail, validate_image_upload
+from unionportal.uploads import CleanImage, make_thumbnail, validate_image_upload
 
 # Fields a service accepts; anything else is a programming error.
 PUBLICATION_FIELDS = {
@@ -301,20 +301,48 @@ def _validation_messages(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
 
 
+def _store_image_files(image: PublicationImage, file) -> None:
+    """Put the file on `image` re-encoded without EXIF, with its thumbnail. `file` is an
+    upload (checked by content here) or a `CleanImage` a form has just checked."""
+    clean = file if isinstance(file, CleanImage) else validate_image_upload(file)
+    thumb = make_thumbnail(clean)
+    clean.file.seek(0)
+    image.image.save(clean.file.name, clean.file, save=False)
+    image.thumbnail.save(thumb.name, thumb, save=False)
+
+
 @transaction.atomic
-def publication_add_image(*, publication: Publication, file, caption: str = "", user=None) -> PublicationImage:
-    """Attach an image: checked by content, re-encoded without EXIF, with a thumbnail.
+def publication_add_image(
+    *, publication: Publication, file, caption: str = "", position: int | None = None, user=None
+) -> PublicationImage:
+    """Attach an image: checked by content, re-encoded without EXIF, with a thumbnail; last
+    unless `position` says where. The admin's image rows, intake and the tests call this.
 
     Raises ValidationError (nothing stored) when the file is refused.
     """
     _check_organisation(user, publication.organisation)
-    clean = validate_image_upload(file)
-    thumb = make_thumbnail(clean)
-    clean.file.seek(0)
-    position = publication.images.count()
-    image = PublicationImage(publication=publication, caption=caption.strip(), position=position)
-    image.image.save(clean.file.name, clean.file, save=False)
-    image.thumbnail.save(thumb.name, thumb, save=False)
+    image = PublicationImage(
+        publication=publication,
+        caption=caption.strip(),
+        position=publication.images.count() if position is None else position,
+    )
+    _store_image_files(image, file)
+    image.full_clean()
+    image.save()
+    return image
+
+
+@transaction.atomic
+def publication_image_update(
+    *, image: PublicationImage, caption: str, position: int, file=None, user=None
+) -> PublicationImage:
+    """Change an image's caption or order, or replace its file (checked and re-encoded like
+    a new one, with a new thumbnail)."""
+    _check_organisation(user, image.publication.organisation)
+    image.caption = caption.strip()
+    image.position = position
+    if file is not None:
+        _store_image_files(image, file)
     image.full_clean()
     image.save()
     return image
