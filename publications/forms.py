@@ -14,7 +14,7 @@ from branches.models import Organisation, SocialPage
 from branches.scoping import visible_organisation_ids
 from publications.choices import Channel
 from publications.models import Publication, PublicationImage, Rubric, Topic
-from publications.selectors import ALMATY
+from publications.selectors import ALMATY, find_by_url
 from publications.services import (
     duplicate_message,
     normalise_url,
@@ -113,7 +113,7 @@ class PublicationForm(forms.ModelForm):
     def clean_url(self):
         url = normalise_url(self.cleaned_data.get("url") or "")
         if url:
-            existing = Publication.objects.filter(url=url).exclude(pk=self.instance.pk).first()
+            existing = find_by_url(url, exclude=self.instance)
             if existing is not None:
                 raise forms.ValidationError(duplicate_message(existing), code="duplicate_url")
         return url

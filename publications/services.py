@@ -23,7 +23,8 @@ from accounts.roles import is_regional
 from branches.models import Organisation
 from branches.scoping import visible_organisation_ids
 from publications.choices import PLATFORM_CHANNELS, Channel, Language
-from publications.models import Publication, PublicationImage, Repost
+from publications.models import Publication, PublicationImage
+from publications.selectors import find_by_url
 from unionportal.exceptions import AccessDenied, ApplicationError, DuplicateError
 from unionportal.uploads import CleanImage, make_thumbnail, validate_image_upload
 
@@ -139,9 +140,7 @@ def publication_recognise_url(*, url: str) -> Recognised:
             if needle in host:
                 channel = guess
                 break
-    duplicate = (
-        Publication.objects.filter(url=normalised).select_related("organisation").first() if normalised else None
-    )
+    duplicate = find_by_url(normalised)
     organisation = page.organisation if page is not None else None
     initial = {
         "url": normalised,
@@ -215,7 +214,7 @@ def publication_check_page(*, social_page, organisation) -> None:
 
 def _validate(publication: Publication) -> None:
     if publication.url:
-        existing = Publication.objects.filter(url=publication.url).exclude(pk=publication.pk).first()
+        existing = find_by_url(publication.url, exclude=publication)
         if existing is not None:
             raise DuplicateError(duplicate_message(existing), code="duplicate_url", extra={"existing": existing})
     publication_check_page(
@@ -231,7 +230,7 @@ def _save(publication: Publication) -> None:
             publication.save()
     except IntegrityError as exc:
         # Two people pasting the same link at once: the unique constraint decides.
-        existing = Publication.objects.filter(url=publication.url).first() if publication.url else None
+        existing = find_by_url(publication.url)
         if existing is not None:
             raise DuplicateError(
                 duplicate_message(existing), code="duplicate_url", extra={"existing": existing}
@@ -346,14 +345,3 @@ def publication_image_update(
     image.full_clean()
     image.save()
     return image
-
-
-@transaction.atomic
-def repost_add(*, publication: Publication, partner_name: str, url: str = "", reposted_on=None, user=None) -> Repost:
-    _check_organisation(user, publication.organisation)
-    repost = Repost(
-        publication=publication, partner_name=partner_name.strip(), url=url.strip(), reposted_on=reposted_on
-    )
-    repost.full_clean()
-    repost.save()
-    return repost
