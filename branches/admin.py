@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_regional
-from branches import services
+from branches import selectors, services
 from branches.admin_base import BranchScopedAdmin, BranchScopedTabularInline
 from branches.charts import follower_chart_svg
 from branches.choices import LinkProblem, Platform
@@ -207,7 +207,7 @@ class SocialPageAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
 
     @admin.display(description=_("followers"))
     def follower_chart(self, obj):
-        return follower_chart_svg(list(obj.follower_counts.order_by("date")), with_table=True)
+        return follower_chart_svg(list(selectors.follower_history(social_page=obj)), with_table=True)
 
     @admin.action(description=_("Mark problems resolved"), permissions=["change"])
     def mark_resolved(self, request, queryset):

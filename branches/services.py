@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.choices import ConnectionStatus, LinkKind, LinkProblem, Platform
-from branches.models import FollowerCount, Organisation, OutreachVisit, SocialPage
+from branches.models import FollowerCount, Organisation, SocialPage
 from branches.normalise import NormalisedLink, normalise_social_url
 from unionportal.exceptions import ApplicationError, DuplicateError
 
@@ -148,36 +148,6 @@ def follower_count_record(*, social_page: SocialPage, date: date, count: int) ->
     )
     record.full_clean()
     return record
-
-
-@transaction.atomic
-def outreach_visit_create(
-    *,
-    branch: Organisation,
-    date: date,
-    visitors: str,
-    visited_organisation: Organisation | None = None,
-    place: str = "",
-    is_online: bool = False,
-    notes: str = "",
-    campaign: str | None = None,
-) -> OutreachVisit:
-    visit = OutreachVisit(
-        branch=branch,
-        date=date,
-        visitors=visitors,
-        visited_organisation=visited_organisation,
-        place=place,
-        is_online=is_online,
-        notes=notes,
-    )
-    if campaign:
-        visit.campaign = campaign
-    if not (is_online or visited_organisation or place.strip()):
-        raise ApplicationError(_("Say where the visit took place, or mark it an online meeting."), code="no_place")
-    visit.full_clean()
-    visit.save()
-    return visit
 
 
 # --- Connected accounts (docs/social-intake.md) ------------------------------------------

@@ -190,15 +190,6 @@ def _printable(text: str) -> str:
 
 
 @transaction.atomic
-def entry_mark_follower(*, entry: GiveawayEntry, user=None) -> GiveawayEntry:
-    """Staff checked that the author follows the page: remember it for later weeks too."""
-    _done, refused = entries_mark_follower(entries=[entry], user=user)
-    if refused:
-        raise refused[0][1]
-    return entry
-
-
-@transaction.atomic
 def entries_mark_follower(
     *, entries: list[GiveawayEntry], user=None
 ) -> tuple[list[GiveawayEntry], list[tuple[GiveawayEntry, ApplicationError]]]:

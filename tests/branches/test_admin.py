@@ -208,3 +208,15 @@ def test_a_branch_editor_cannot_move_or_rekind_their_organisation(editor_a, bran
     branch_a.refresh_from_db()
     assert branch_a.kind == "branch" and branch_a.parent_id != branch_b.pk and branch_a.slug == "branch-a"
     assert branch_a.chair_name == "Кашенова М."
+
+
+def test_a_visit_without_a_place_is_refused_with_a_message_unless_online(staff_client, branch_a):
+    add = reverse("admin:branches_outreachvisit_add")
+    data = {"campaign": "Как живешь, первичка?", "date": "2024-03-01", "branch": branch_a.pk, "visitors": "Аппарат"}
+    response = staff_client.post(add, data)
+    assert response.status_code == 200
+    assert "Укажите, где прошёл визит" in response.content.decode()
+    assert not OutreachVisit.objects.exists()
+    response = staff_client.post(add, {**data, "is_online": "on"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert OutreachVisit.objects.get().is_online
