@@ -96,22 +96,26 @@ class SocialPageForm(forms.ModelForm):
         # Instead of the ModelForm's copy-and-validate: the service fills the instance from
         # the link as entered (normalised, flagged, checked for a duplicate) and validates it,
         # so the form shows what the save would refuse. The save runs the same service.
-        data = self.cleaned_data
-        if self.errors or not data.get("organisation"):
+        if self.errors or not self.cleaned_data.get("organisation"):
             return
         try:
-            services.social_page_prepare(
-                page=self.instance,
-                organisation=data["organisation"],
-                url=data["url"],
-                platform=data["platform"],
-                is_official=data.get("is_official"),
-                notes=data.get("notes", ""),
-            )
+            services.social_page_prepare(page=self.instance, **self.page_arguments())
         except ApplicationError as exc:
             self.add_error("url", exc.message)
         except ValidationError as exc:
             self._update_errors(exc)
+
+
+    def page_arguments(self) -> dict:
+        """What the form gives the page services (the same for the check and for the save)."""
+        data = self.cleaned_data
+        return {
+            "organisation": data["organisation"],
+            "url": data["url"],
+            "platform": data["platform"],
+            "is_official": data.get("is_official"),
+            "notes": data.get("notes", ""),
+        }
 
 
 class FollowerCountInline(BranchScopedTabularInline):
@@ -158,16 +162,8 @@ class SocialPageAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
         try:
-            services.social_page_save(
-                page=obj,
-                organisation=data["organisation"],
-                url=data["url"],
-                platform=data["platform"],
-                is_official=data.get("is_official"),
-                notes=data.get("notes", ""),
-            )
+            services.social_page_save(page=obj, **form.page_arguments())
         except ApplicationError as exc:
             # The form checked the link already; what is left is a duplicate found meanwhile.
             raise PermissionDenied(exc.message) from exc
