@@ -139,6 +139,30 @@ def test_task_messages_carry_only_the_appeal_id(monkeypatch, django_capture_on_c
     assert sent == [[appeal.pk]]
 
 
+@pytest.mark.parametrize("email,queued", [("p@example.invalid", True), ("", False)])
+def test_an_answer_is_queued_for_e_mail_only_when_the_member_gave_an_address(
+    monkeypatch, django_capture_on_commit_callbacks, regional_staff, email, queued
+):
+    sent = []
+    monkeypatch.setattr(tasks.send_appeal_answer, "apply_async", lambda args, **kw: sent.append(args))
+    appeal = AppealFactory(email=email, status=Status.IN_PROGRESS)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appeal_transition(appeal=appeal, actor=regional_staff, to_status=Status.ANSWERED, answer="Ответ")
+    assert sent == ([[appeal.pk]] if queued else [])
+
+
+def test_a_rolled_back_answer_queues_nothing(monkeypatch, django_capture_on_commit_callbacks, regional_staff):
+    from django.db import transaction
+
+    sent = []
+    monkeypatch.setattr(tasks.send_appeal_answer, "apply_async", lambda args, **kw: sent.append(args))
+    appeal = AppealFactory(email="p@example.invalid", status=Status.IN_PROGRESS)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        services.appeal_transition(appeal=appeal, actor=regional_staff, to_status=Status.ANSWERED, answer="Ответ")
+        raise RuntimeError("the staff form failed after the answer")
+    assert sent == []
+
+
 def test_a_new_appeal_notifies_the_editors_of_its_branch_without_the_members_contacts(editor_a, branch_a):
     appeal = AppealFactory(branch=branch_a, notified_at=None, email="member-x@example.invalid", phone="+7 000 123 4567")
     assert services.appeal_send_notifications(appeal_id=appeal.pk)
