@@ -233,8 +233,12 @@ def yearly_figures(*, year: int) -> list[Figure]:
     return figures
 
 
-def find_by_url(url: str) -> Publication | None:
-    """The publication already logged under this (normalised) link, if any."""
+def find_by_url(url: str, *, exclude: Publication | None = None) -> Publication | None:
+    """The publication already logged under this (normalised) link, if any, other than
+    `exclude` (the one being edited). Every duplicate check of a link reads this."""
     if not url:
         return None
-    return Publication.objects.filter(url=url).select_related("organisation").first()
+    qs = Publication.objects.filter(url=url).select_related("organisation")
+    if exclude is not None and exclude.pk is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.first()
