@@ -180,10 +180,6 @@ class BaseMonthFormSet(forms.BaseFormSet):
 MonthFormSet = forms.formset_factory(MonthRowForm, formset=BaseMonthFormSet, extra=10, max_num=60)
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or XLSX file"), help_text=_("Columns as described in the import guide."))
-
-
 class PublicationImageForm(forms.ModelForm):
     """An image in the admin: checked by content, stored re-encoded, with a thumbnail."""
 

@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from publications.imports import ImportFailed, export_xlsx, import_publications
 from publications.models import Publication
 from tests.publications.factories import PublicationFactory, RubricFactory, TopicFactory
+from tests.spreadsheet_import import admin_import
 
 pytestmark = pytest.mark.django_db
 
@@ -145,19 +146,21 @@ def test_an_xlsx_with_real_dates_is_read(reference):
     assert publication_counts_by_year() == {2023: 1}
 
 
-def test_the_import_page_lists_every_bad_row(client, regional_staff, reference):
+def test_the_admin_import_lists_every_bad_row_then_imports_a_good_file(client, regional_staff, reference):
     client.force_login(regional_staff)
-    upload = _csv("2024-01-10,Хорошо,,facebook,branch-a,,,,ru,,,,,", "bad,Плохо,,facebook,branch-a,,,,ru,,,,,")
-    response = client.post(reverse("publications:import"), {"file": upload})
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "Row 3" in body and "Nothing was imported" in body
+    bad = _csv("2024-01-10,Хорошо,,facebook,branch-a,,,,ru,,,,,", "bad,Плохо,,facebook,branch-a,,,,ru,,,,,")
+    page = admin_import(client, "publications.publication", bad.read())
+    assert "Row 3" in page.content.decode() and b'value="confirm"' not in page.content
     assert not Publication.objects.exists()
-    response = client.post(
-        reverse("publications:import"), {"file": _csv("2024-01-10,Хорошо,,facebook,branch-a,,,,ru,,,,,")}
-    )
-    assert response.status_code == 302
+    admin_import(client, "publications.publication", _csv("2024-01-10,Хорошо,,facebook,branch-a,,,,ru,,,,,").read())
     assert Publication.objects.count() == 1
+
+
+def test_the_old_import_page_and_the_staff_menu_lead_to_the_admin_import(client, regional_staff):
+    client.force_login(regional_staff)
+    target = reverse("admin:publications_publication_spreadsheet_import")
+    assert client.get(reverse("publications:import"))["Location"] == target
+    assert f'href="{target}"'.encode() in client.get(reverse("publications:quick")).content
 
 
 def test_the_import_command_reads_a_file(reference, tmp_path):

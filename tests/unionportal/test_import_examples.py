@@ -5,12 +5,13 @@ from pathlib import Path
 import pytest
 
 from branches import demo as branches_demo
-from branches.imports import import_registry
+from branches.imports import RegistryImporter
 from branches.models import Organisation, SocialPage
 from media_reports.choices import OutletKind, OutletLevel
 from media_reports.models import MediaAppearance, NewspaperSubscription
 from publications.models import Publication
 from tests.media_reports.factories import OutletFactory, ProgrammeFactory, SpeakerFactory
+from tests.spreadsheet_import import import_now
 from unionportal import spreadsheets as sp
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def _run(importer, name):
 
 
 def test_the_appendix_as_written_then_a_year_of_publications_by_russian_names(regional_org):
-    counts = import_registry(content=(EXAMPLES / "registry-appendix-1.csv").read_bytes())
+    counts = import_now(RegistryImporter(), (EXAMPLES / "registry-appendix-1.csv").read_bytes())
     assert counts["organisations_created"] == 12 and SocialPage.objects.count() == 26
     from publications.imports import PublicationImporter
 
