@@ -280,3 +280,45 @@ def test_a_row_with_a_control_character_lists_its_other_problems_too(reference, 
     (error,) = excinfo.value.errors
     for part in ("U+000B", "not between 2000", "myspace", "Нет такой"):
         assert part in error
+
+
+def _log(count: int, start: int = 0) -> bytes:
+    return "\n".join(
+        [HEADER]
+        + [
+            f"2024-01-{1 + i % 28:02d},Пост {i},,facebook,Филиал А,,Человек труда,wages;labour-rights,ru,"
+            f"https://www.facebook.com/unionkrg/posts/{i},{i},,,"
+            for i in range(start, start + count)
+        ]
+    ).encode()
+
+
+def test_the_import_asks_the_database_as_often_for_300_rows_as_for_3(reference, branch_a, editor_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from publications.imports import PublicationImporter
+    from unionportal import spreadsheets as sp
+
+    def queries(content: bytes) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert sp.run_import(PublicationImporter(user=editor_a), content, commit=True).ok
+        return len(captured)
+
+    few, many = queries(_log(3)), queries(_log(300, start=3))
+    # The reference data, the links already logged, the editor's organisations: once per file.
+    # The inserts come in batches (SQLite takes about 60 publications or 500 topic links in
+    # one INSERT, PostgreSQL 500 publications): 14 queries for 3 rows, 18 for 300 on SQLite.
+    assert few <= 14 and many - few <= 300 // 60
+    assert Publication.objects.count() == 303
+    assert Publication.objects.get(title="Пост 7").topics.count() == 2
+
+
+def test_a_bulk_import_refreshes_the_public_news_page(reference, branch_a, client, django_capture_on_commit_callbacks):
+    from publications.imports import PublicationImporter
+    from unionportal import spreadsheets as sp
+
+    assert "Пост 1" not in client.get(reverse("publications:list")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sp.run_import(PublicationImporter(), _log(3), commit=True).ok
+    assert "Пост 1" in client.get(reverse("publications:list")).content.decode()
