@@ -79,3 +79,18 @@ def test_the_reports_media_table_and_the_subscriptions_import(regional_org):
     assert report.ok, report.error_lines()
     assert NewspaperSubscription.objects.get(organisation=abai).copies == 4
     assert Organisation.objects.count() == 3
+
+
+def test_a_branchs_appeals_register_as_a_russian_excel_saves_it(regional_org):
+    from appeals.imports import AppealImporter
+    from appeals.models import Appeal
+    from tests.branches.factories import OrganisationFactory
+
+    shet = OrganisationFactory(slug="shet", name_ru="Шетский районный профсоюз", parent=regional_org)
+    OrganisationFactory(slug="abai", name_ru="Абайский районный профсоюз", parent=regional_org)
+    report = _run(AppealImporter(), "appeals-register.csv")
+    assert report.ok, report.error_lines()
+    assert Appeal.objects.count() == 3
+    assert Appeal.objects.filter(branch=shet).count() == 2
+    assert Appeal.objects.get(phone="+77011234567").status == "closed"
+    assert "\n" in Appeal.objects.get(language="kk").question  # a quoted cell with a line break is one row
