@@ -232,3 +232,46 @@ def test_a_large_file_is_checked_and_imported_by_the_task_with_progress(
     upload.refresh_from_db()
     assert upload.status == UploadStatus.DONE, upload.report
     assert spec.stored().count() == 4
+
+
+FORMULA = '=HYPERLINK("https://evil.example/","Открыть")'
+
+
+def _formula_records(world):
+    from tests.media_reports.factories import MediaAppearanceFactory, NewspaperSubscriptionFactory
+    from tests.publications.factories import PublicationFactory
+
+    branch = world["branch_a"]
+    Organisation.objects.filter(pk=branch.pk).update(chair_name=FORMULA)
+    PublicationFactory(organisation=branch, title=FORMULA)
+    MediaAppearanceFactory(organisation=branch, title=FORMULA)
+    NewspaperSubscriptionFactory(organisation=branch, outlet=OutletFactory(name=FORMULA))
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/branches/registry/export/?layout=full&format={fmt}",
+        "/news/staff/export.{fmt}",
+        "/press/export/?format={fmt}",
+        "/press/export/?dataset=subscriptions&format={fmt}",
+    ],
+)
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_every_export_writes_a_formula_as_text(world, address, fmt):
+    import io
+
+    from openpyxl import load_workbook
+
+    _formula_records(world)
+    client = Client()
+    client.force_login(world["user"])
+    response = client.get(address.format(fmt=fmt))
+    assert response.status_code == 200
+    if fmt == "csv":
+        text = response.content.decode("utf-8-sig")
+        assert "'=HYPERLINK(" in text and ',"=HYPERLINK(' not in text and "\n=HYPERLINK(" not in text
+    else:
+        cells = [c for row in load_workbook(io.BytesIO(response.content)).active.iter_rows() for c in row]
+        written = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=HYPERLINK(")]
+        assert written and all(c.data_type == "s" for c in written)  # "f" would be a formula that runs
