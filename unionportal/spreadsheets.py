@@ -281,6 +281,24 @@ def _raw_rows(content: bytes) -> Iterable[tuple[int, list]]:
     return _csv_rows(decode_text(content))
 
 
+def estimate_rows(content: bytes) -> int:
+    """Roughly how many rows a file holds, without reading it all (decides task or request)."""
+    if content[:4] == b"PK\x03\x04":
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True)
+        except Exception:  # noqa: BLE001 - an unreadable file is reported by the check itself
+            return 0
+        try:
+            return workbook.worksheets[0].max_row or 0
+        except Exception:  # noqa: BLE001 - the same
+            return 0
+        finally:
+            workbook.close()
+    return content.count(b"\n")
+
+
 def decode_text(content: bytes) -> str:
     """The text of a CSV file: UTF-8 (BOM or not), UTF-16 (BOM, or told by its zero bytes)
     or Windows-1251, recognised by content."""
