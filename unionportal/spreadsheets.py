@@ -832,7 +832,8 @@ class RowErrors(ApplicationError):
     """Raised by `Importer.save_all`: the rows a bulk save refused, {row number: messages}."""
 
     def __init__(self, rows: dict[int, list[str]]):
-        super().__init__(_("Some rows were refused."), code="rows", extra={"rows": rows})
+        # Never shown: run_import turns it into the rows' own messages (already translated).
+        super().__init__("rows refused by a bulk save", code="rows", extra={"rows": rows})
         self.rows = rows
 
 
