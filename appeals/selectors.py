@@ -175,3 +175,13 @@ def yearly_figures(*, year: int) -> list[Figure]:
         if rated:
             figures.append(Figure(org, "appeals_satisfaction_pct", TOTAL, round(100 * ratings[org][Rating.HELPFUL] / rated, 1)))
     return figures
+
+
+def appeal_by_id(*, pk) -> Appeal | None:
+    """An appeal by id, or None (a message about it may outlive it)."""
+    return Appeal.objects.filter(pk=pk).first()
+
+
+def all_appeals() -> QuerySet[Appeal]:
+    """Every appeal, unscoped: the caller narrows it to what its reader may see."""
+    return Appeal.objects.all()

@@ -186,10 +186,6 @@ class BaseMonthFormSet(forms.BaseFormSet):
 MonthFormSet = forms.formset_factory(MonthRowForm, formset=BaseMonthFormSet, extra=10, max_num=60)
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or XLSX file"), help_text=_("Columns as described in the import guide."))
-
-
 class PublicationImageForm(forms.ModelForm):
     """An image row in the admin. The file is checked by content here, so a refused file is
     an error on its row; the row is stored by the service that stores every image
