@@ -14,8 +14,13 @@ from branches.models import FollowerCount
 from tests.branches.factories import SocialPageFactory
 
 ROOT = Path(__file__).resolve().parents[2]
-# Every app of this repository, whichever joins later (messaging, polls …), not the libraries'.
-PORTAL_APPS = {config.label for config in apps.get_app_configs() if Path(config.path).is_relative_to(ROOT)}
+# Every app of this repository, whichever joins later (messaging, polls …), not the libraries'
+# (a virtualenv inside the checkout is under ROOT too).
+PORTAL_APPS = {
+    config.label
+    for config in apps.get_app_configs()
+    if Path(config.path).is_relative_to(ROOT) and "site-packages" not in Path(config.path).parts
+}
 
 
 def _constraints():
