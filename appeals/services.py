@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -330,7 +330,7 @@ def appeal_transition(
     if to_status == Status.ANSWERED and (from_status != Status.ANSWERED or answer):
         appeal.answered_at = now
         appeal.first_answered_at = appeal.first_answered_at or now
-        appeal.answer_sent_at = None
+        appeal.answer_sent_at = appeal.answer_claimed_at = None
     if to_status in FINISHED_STATUSES:
         appeal.closed_at = now
     elif from_status in FINISHED_STATUSES:
@@ -624,37 +624,52 @@ def staff_recipients(appeal: Appeal) -> list[str]:
     return [settings.PORTAL_CONTACT_EMAIL]
 
 
+def _claim_mail(appeal_id: int, *also: Q, done: str, claim: str, now: datetime.datetime) -> bool:
+    """Take the send of one e-mail of an appeal: its `done` column is empty and nobody holds
+    its `claim`, or the holder's lease ran out (its worker died mid-send)."""
+    lease_start = now - datetime.timedelta(seconds=settings.APPEAL_MAIL_LEASE_SECONDS)
+    free = Q(**{f"{claim}__isnull": True}) | Q(**{f"{claim}__lt": lease_start})
+    return bool(
+        Appeal.objects.filter(free, *also, pk=appeal_id, **{f"{done}__isnull": True}).update(**{claim: now})
+    )
+
+
 def appeal_send_notifications(*, appeal_id: int) -> bool:
     """E-mail the member their tracking link and the staff who handle it a notice.
 
     Claimed with a conditional update so a retry and the catch-up job never send twice;
-    released again when sending fails, so the next try sends it.
+    released again when sending fails, so the next try sends it, and taken over by the
+    catch-up job when the worker died holding it. Both e-mails are rendered first and go
+    through one connection: a worker dying between them (which would send the first again)
+    is a matter of milliseconds.
     """
     now = timezone.now()
-    if not Appeal.objects.filter(pk=appeal_id, notified_at__isnull=True).update(notified_at=now):
+    if not _claim_mail(appeal_id, done="notified_at", claim="notify_claimed_at", now=now):
         return False
     appeal = Appeal.objects.select_related("branch").get(pk=appeal_id)
     try:
         context = {"appeal": appeal, "status_url": _absolute(status_path(appeal))}
+        mails = []
         if appeal.email and not appeal.is_anonymous:
-            subject, body = _render_mail("received", context, appeal.language)
-            send_mail(subject, body, None, [appeal.email])
+            mails.append((*_render_mail("received", context, appeal.language), [appeal.email]))
         admin_url = _absolute(reverse("admin:appeals_appeal_change", args=[appeal.pk]))
-        subject, body = _render_mail("new_staff", {**context, "admin_url": admin_url}, settings.LANGUAGE_CODE)
-        send_mail(subject, body, None, staff_recipients(appeal))
+        mails.append((*_render_mail("new_staff", {**context, "admin_url": admin_url}, settings.LANGUAGE_CODE),
+                      staff_recipients(appeal)))
+        with get_connection() as connection:
+            for subject, body, recipients in mails:
+                send_mail(subject, body, None, recipients, connection=connection)
     except Exception:
-        Appeal.objects.filter(pk=appeal_id).update(notified_at=None)
+        Appeal.objects.filter(pk=appeal_id).update(notify_claimed_at=None)
         raise
+    Appeal.objects.filter(pk=appeal_id).update(notified_at=timezone.now(), notify_claimed_at=None)
     return True
 
 
 def appeal_send_answer(*, appeal_id: int) -> bool:
     """E-mail the answer to the member (claimed like the notifications)."""
     now = timezone.now()
-    claimed = Appeal.objects.filter(
-        pk=appeal_id, answer_sent_at__isnull=True, status__in=[Status.ANSWERED, Status.CLOSED], anonymised_at__isnull=True
-    ).exclude(email="").update(answer_sent_at=now)
-    if not claimed:
+    answerable = Q(status__in=[Status.ANSWERED, Status.CLOSED], anonymised_at__isnull=True) & ~Q(email="")
+    if not _claim_mail(appeal_id, answerable, done="answer_sent_at", claim="answer_claimed_at", now=now):
         return False
     appeal = Appeal.objects.get(pk=appeal_id)
     try:
@@ -662,8 +677,9 @@ def appeal_send_answer(*, appeal_id: int) -> bool:
         subject, body = _render_mail("answer", context, appeal.language)
         send_mail(subject, body, None, [appeal.email])
     except Exception:
-        Appeal.objects.filter(pk=appeal_id).update(answer_sent_at=None)
+        Appeal.objects.filter(pk=appeal_id).update(answer_claimed_at=None)
         raise
+    Appeal.objects.filter(pk=appeal_id).update(answer_sent_at=timezone.now(), answer_claimed_at=None)
     return True
 
 

@@ -374,6 +374,9 @@ if REDIS_URL:
 # Working days in Kazakhstan (weekends, public holidays and transferred days off skipped).
 APPEAL_DUE_WORKING_DAYS = env.int("APPEAL_DUE_WORKING_DAYS", default=15)
 APPEAL_DUE_SOON_DAYS = env.int("APPEAL_DUE_SOON_DAYS", default=3)
+# An e-mail a worker claimed and did not send within this long (it died) is sent by the
+# outbox drain. Longer than the e-mail tasks' hard time limit (90 s), so a live send keeps it.
+APPEAL_MAIL_LEASE_SECONDS = env.int("APPEAL_MAIL_LEASE_SECONDS", default=300)
 APPEAL_ANONYMISE_AFTER_DAYS = env.int("APPEAL_ANONYMISE_AFTER_DAYS", default=3 * 365)
 APPEAL_RATE_LIMIT_PER_HOUR = env.int("APPEAL_RATE_LIMIT_PER_HOUR", default=10)
 APPEAL_STATUS_LOOKUPS_PER_HOUR = env.int("APPEAL_STATUS_LOOKUPS_PER_HOUR", default=30)
