@@ -135,6 +135,9 @@ class Appeal(models.Model):
     # older than APPEAL_MAIL_LEASE_SECONDS belongs to a worker that died mid-send, and the
     # outbox drain takes it over, so a killed worker delays an e-mail instead of losing it.
     notify_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The member's receipt went out (the staff notice may not have yet): a retry after a
+    # worker died between the two sends only the notice.
+    receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     answer_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 

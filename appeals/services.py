@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import get_connection, send_mail
+from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -639,9 +639,9 @@ def appeal_send_notifications(*, appeal_id: int) -> bool:
 
     Claimed with a conditional update so a retry and the catch-up job never send twice;
     released again when sending fails, so the next try sends it, and taken over by the
-    catch-up job when the worker died holding it. Both e-mails are rendered first and go
-    through one connection: a worker dying between them (which would send the first again)
-    is a matter of milliseconds.
+    catch-up job when the worker died holding it. Each e-mail is marked sent right after it
+    went, so a death between the two repeats neither; what is left is the moment between
+    the mail server's "queued" and that mark (a duplicate there, never a loss).
     """
     now = timezone.now()
     if not _claim_mail(appeal_id, done="notified_at", claim="notify_claimed_at", now=now):
@@ -649,15 +649,13 @@ def appeal_send_notifications(*, appeal_id: int) -> bool:
     appeal = Appeal.objects.select_related("branch").get(pk=appeal_id)
     try:
         context = {"appeal": appeal, "status_url": _absolute(status_path(appeal))}
-        mails = []
-        if appeal.email and not appeal.is_anonymous:
-            mails.append((*_render_mail("received", context, appeal.language), [appeal.email]))
+        if appeal.email and not appeal.is_anonymous and appeal.receipt_sent_at is None:
+            subject, body = _render_mail("received", context, appeal.language)
+            send_mail(subject, body, None, [appeal.email])
+            Appeal.objects.filter(pk=appeal_id).update(receipt_sent_at=timezone.now())
         admin_url = _absolute(reverse("admin:appeals_appeal_change", args=[appeal.pk]))
-        mails.append((*_render_mail("new_staff", {**context, "admin_url": admin_url}, settings.LANGUAGE_CODE),
-                      staff_recipients(appeal)))
-        with get_connection() as connection:
-            for subject, body, recipients in mails:
-                send_mail(subject, body, None, recipients, connection=connection)
+        subject, body = _render_mail("new_staff", {**context, "admin_url": admin_url}, settings.LANGUAGE_CODE)
+        send_mail(subject, body, None, staff_recipients(appeal))
     except Exception:
         Appeal.objects.filter(pk=appeal_id).update(notify_claimed_at=None)
         raise

@@ -92,3 +92,13 @@ def test_an_answer_whose_worker_died_mid_send_is_sent_once_its_lease_ran_out(reg
     assert services.send_pending_notifications() == 1
     assert services.send_pending_notifications() == 0
     assert [m.to for m in mail.outbox] == [["answered@example.invalid"]]
+
+
+def test_a_worker_that_died_between_the_receipt_and_the_staff_notice_leaves_only_the_notice_to_send():
+    appeal = _held_back(email="half@example.invalid")
+    stale = timezone.now() - datetime.timedelta(seconds=settings.APPEAL_MAIL_LEASE_SECONDS + 60)
+    # The receipt went out and was marked; the worker died before the notice.
+    Appeal.objects.filter(pk=appeal.pk).update(notify_claimed_at=stale, receipt_sent_at=stale)
+    assert services.send_pending_notifications() == 1
+    assert not [m for m in mail.outbox if m.to == ["half@example.invalid"]]  # no second receipt
+    assert [m.to for m in mail.outbox] == [[settings.PORTAL_CONTACT_EMAIL]]
