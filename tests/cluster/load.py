@@ -40,6 +40,7 @@ class Outcome:
     email: str
     pdf: bytes
     code: str | None = None  # the tracking code of the status page the member was sent to
+    node: str = ""  # the address of the node that answered the accepted POST
     attempts: list[str] = field(default_factory=list)
 
 
@@ -119,6 +120,7 @@ class Members:
             location = answer.headers.get("Location", "")
             if answer.status_code == 302 and "/appeal/status/" in location:
                 outcome.code = location.rstrip("/").rsplit("/", 1)[-1]
+                outcome.node = answer.headers.get("X-Cluster-Node", "").split(",")[-1].strip().rsplit(":", 1)[0]
                 return
             if answer.status_code not in (502, 503, 504):
                 outcome.attempts.append(answer.text[:300])

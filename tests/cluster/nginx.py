@@ -47,6 +47,8 @@ http {{
             proxy_set_header X-Forwarded-Proto $scheme;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Real-IP $remote_addr;
+            # For the test: which node answered (after a retry, the last one named).
+            add_header X-Cluster-Node $upstream_addr always;
         }}
     }}
 }}

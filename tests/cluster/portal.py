@@ -135,7 +135,8 @@ def start_node(node, env: dict, logs: Path, *, roles=("web", "worker", "beat")) 
     """gunicorn (2 workers), one Celery worker and one beat in the node's namespace."""
     commands = {
         "web": [str(BIN / "gunicorn"), "unionportal.wsgi", "--bind", f"{node.address}:{WEB_PORT}",
-                "--workers", "2", "--timeout", "30", "--graceful-timeout", "5"],
+                "--workers", "2", "--timeout", "30", "--graceful-timeout", "5", "--preload",
+                "--no-control-socket"],  # its default path is one per machine, and here two nodes share one
         "worker": [str(BIN / "celery"), "-A", "unionportal", "worker", "-l", "INFO", "--concurrency", "1",
                    "-n", f"node{node.number}@cluster", "--without-gossip", "--without-mingle"],
         "beat": [str(BIN / "celery"), "-A", "unionportal", "beat", "-l", "INFO",

@@ -10,13 +10,15 @@ the run is drawn exactly once; every e-mail of the accepted appeals reaches the 
 exactly once. Test-only settings, said here so nobody mistakes them for advice: the
 per-address appeal limit is raised (every simulated member comes from the test's own
 address) and the minimum fill time is 0 (the simulated members are fast); the giveaway
-jobs run every minute (GIVEAWAYS_DUE_MINUTES=*) and the beat lock lasts 10 s.
+jobs run every minute (GIVEAWAYS_DUE_MINUTES=*), the beat lock lasts 10 s, and an e-mail
+claim held by a dead worker is taken over after 15 s (APPEAL_MAIL_LEASE_SECONDS).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import shutil
 import subprocess
 import time
 import uuid
@@ -34,7 +36,7 @@ from tests.cluster.netns import Cluster
 from tests.cluster.nginx import Nginx, free_port
 from tests.cluster.relay import Loop, SmtpSink, body_text, forwarder
 
-MEMBERS = 72
+MEMBERS = 60
 THREADS = 4
 DRAW_IN_SECONDS = 40  # from the seeding: falls after node 1's death
 LOCK_SECONDS = 10
@@ -46,7 +48,7 @@ pytestmark = [
 ]
 
 
-def test_a_cluster_losing_a_node_under_load_loses_no_appeal_file_draw_or_email(tmp_path):
+def test_a_cluster_losing_a_node_under_load_loses_no_appeal_file_draw_or_email():
     from moto.server import ThreadedMotoServer
 
     from appeals.models import hash_code
@@ -56,7 +58,11 @@ def test_a_cluster_losing_a_node_under_load_loses_no_appeal_file_draw_or_email(t
         pytest.fail("another cluster test is running on Redis db 11 (key cluster-test:running)")
     cluster = loop = moto = balancer = None
     dbname = None
-    logs = tmp_path
+    # The processes' logs, kept when the test fails (the assertion messages name the folder).
+    logs = portal.ARTIFACTS / f"cluster-{uuid.uuid4().hex[:8]}"
+    logs.mkdir(parents=True)
+    phases = Phases()
+    passed = False
     try:
         guard.flushdb()
         guard.set("cluster-test:running", "1", ex=600)
@@ -79,7 +85,9 @@ def test_a_cluster_losing_a_node_under_load_loses_no_appeal_file_draw_or_email(t
         for name in (bucket, private):
             s3.create_bucket(Bucket=name)
 
+        phases.done("namespaces, forwarders, store, sink")
         prepared.finish()
+        phases.done("database template and static files")
         dbname = f"cluster_{cluster.tag}_{uuid.uuid4().hex[:6]}"
         prepared.create_database(dbname)
         env = portal.root_env(
@@ -98,6 +106,7 @@ def test_a_cluster_losing_a_node_under_load_loses_no_appeal_file_draw_or_email(t
             APPEAL_RATE_LIMIT_PER_HOUR="100000",
             APPEAL_MIN_FILL_SECONDS="0",
             GIVEAWAYS_DUE_MINUTES="*",
+            APPEAL_MAIL_LEASE_SECONDS="15",
         )
         seed_env = {**env, "DATABASE_URL": portal.database_url(dbname), "REDIS_URL": services.redis_url()}
         seeded = subprocess.run(
@@ -114,26 +123,30 @@ def test_a_cluster_losing_a_node_under_load_loses_no_appeal_file_draw_or_email(t
         portal.start_node(node2, env, logs)  # its beat waits for the lock
         for node in cluster.nodes:
             assert portal.wait_for(lambda node=node: _healthy(node), 60), (logs / f"web{node.number}.log").read_text()
-        balancer = Nginx(tmp_path / "nginx", [f"{n.address}:{portal.WEB_PORT}" for n in cluster.nodes])
+        phases.done("nodes up")
+        balancer = Nginx(logs / "nginx", [f"{n.address}:{portal.WEB_PORT}" for n in cluster.nodes])
         balancer.start()
 
         members = Members(balancer.url, cluster.tag, MEMBERS, THREADS)
         started = time.monotonic()
         members.start()
-        assert portal.wait_for(lambda: len(members.accepted) >= MEMBERS // 3, 90), "the load never got going"
+        assert portal.wait_for(lambda: len(members.accepted) >= MEMBERS // 4, 90), "the load never got going"
         for role in ("web", "worker", "beat"):  # node 1's machine dies
             node1.kill(role)
         killed_at = time.monotonic()
-        time.sleep(3)
+        time.sleep(2)
         portal.start_node(node1, env, logs)  # and comes back
         assert members.join(150), "the members never finished"
         load_seconds = time.monotonic() - started
+        assert portal.wait_for(lambda: _healthy(node1), 60), ("node 1 did not come back", logs)
+        phases.done("load")
 
         accepted = members.accepted
         refused = [o for o in members.outcomes if not o.code]
         # Under a node's death some members may see an error page, and send again; none
         # may be told "received" for an appeal that is not there.
-        assert len(accepted) >= MEMBERS * 0.9, [o.attempts for o in refused]
+        assert len(accepted) >= MEMBERS * 0.9, ([o.attempts for o in refused], logs)
+        resent = sum(1 for o in members.outcomes if sum(a.startswith("POST") for a in o.attempts) > 1)
 
         rows = portal.query(dbname, "SELECT id, code_hash, question, attachment, email FROM appeals_appeal")
         by_hash = {row[1]: row for row in rows}
@@ -145,26 +158,32 @@ def test_a_cluster_losing_a_node_under_load_loses_no_appeal_file_draw_or_email(t
             assert row[4] == outcome.email
         assert len(rows) <= MEMBERS
 
-        # Every attachment, through each node (whichever stored it).
+        # Every attachment, through the node that did not take it.
+        assert {o.node for o in accepted} == {n.address for n in cluster.nodes}, "one node took every appeal"
         for node in cluster.nodes:
-            staff = staff_session(f"http://{node.address}:{portal.WEB_PORT}", seed["staff"], seed["password"])
-            for outcome in accepted:
+            base = f"http://{node.address}:{portal.WEB_PORT}"
+            staff = staff_session(base, seed["staff"], seed["password"])
+            for outcome in (o for o in accepted if o.node != node.address):
                 pk = by_hash[hash_code(outcome.code)][0]
-                got = staff.get(f"http://{node.address}:{portal.WEB_PORT}/appeal/staff/{pk}/attachment/", timeout=30)
+                got = staff.get(f"{base}/appeal/staff/{pk}/attachment/", timeout=30)
                 assert got.status_code == 200 and got.content == outcome.pdf, (node.name, outcome.n, got.status_code)
         assert not [k for k in _keys(s3, bucket) if k.startswith("private/")], "an attachment went to the public bucket"
+        phases.done("attachments read through the other node")
 
         # The giveaway due during the run: drawn once, by whichever beat held the lock then.
         def drawn():
             return portal.query(dbname, "SELECT count(*) FROM giveaways_giveawaydraw WHERE giveaway_id = %s",
                                 [seed["giveaway"]])[0][0] > 0
 
-        assert portal.wait_for(drawn, 100, interval=1), "the due giveaway was not drawn"
+        assert portal.wait_for(drawn, 100, interval=1), ("the due giveaway was not drawn", logs)
+        # Node 1's beat held the lock and died with it; node 2's took over.
+        assert "Acquired lock" in (logs / "beat2.log").read_text(errors="replace"), logs
         draws = portal.query(dbname, "SELECT count(*) FROM giveaways_giveawaydraw WHERE giveaway_id = %s", [seed["giveaway"]])
         winners = portal.query(dbname, "SELECT count(*), count(DISTINCT handle) FROM giveaways_winner WHERE giveaway_id = %s",
                                [seed["giveaway"]])
         assert draws[0][0] == 1
         assert winners[0] == (seed["winner_count"], seed["winner_count"])
+        phases.done("draw")
 
         # E-mails: the member's receipt and the staff notice of every stored appeal, once.
         stored = {row[0]: row for row in portal.query(dbname, "SELECT id, email FROM appeals_appeal")}
@@ -173,7 +192,7 @@ def test_a_cluster_losing_a_node_under_load_loses_no_appeal_file_draw_or_email(t
             return not portal.query(dbname, "SELECT 1 FROM appeals_appeal WHERE notified_at IS NULL LIMIT 1") and \
                 len(sink.received()) >= 2 * len(stored)
 
-        assert portal.wait_for(all_mailed, 150, interval=1), (len(sink.received()), 2 * len(stored))
+        assert portal.wait_for(all_mailed, 150, interval=1), (len(sink.received()), 2 * len(stored), logs)
         time.sleep(2)  # anything still on its way would be a duplicate
         to_members = Counter(rcpt for rcpts, _ in sink.received() for rcpt in rcpts if rcpt.startswith("member-"))
         notices = Counter(
@@ -181,10 +200,13 @@ def test_a_cluster_losing_a_node_under_load_loses_no_appeal_file_draw_or_email(t
             for pk in stored if f"/admin/appeals/appeal/{pk}/change/" in body_text(message)
         )
         for pk, (_, address) in stored.items():
-            assert to_members[address] == 1, (address, to_members[address])
-            assert notices[pk] == 1, (pk, notices[pk])
-        print(f"\ncluster: {len(accepted)}/{MEMBERS} accepted in {load_seconds:.1f} s, node 1 killed at "
-              f"{killed_at - started:.1f} s; {len(sink.received())} e-mails; draw made once")
+            assert to_members[address] == 1, (address, to_members[address], logs)
+            assert notices[pk] == 1, (pk, notices[pk], logs)
+        phases.done("e-mails")
+        print(f"\ncluster: {len(accepted)}/{MEMBERS} accepted in {load_seconds:.1f} s ({resent} sent again by the "
+              f"member after an error), node 1 killed at {killed_at - started:.1f} s; {len(sink.received())} "
+              f"e-mails; one draw. {phases}")
+        passed = True
     finally:
         if balancer is not None:
             balancer.stop()
@@ -197,6 +219,23 @@ def test_a_cluster_losing_a_node_under_load_loses_no_appeal_file_draw_or_email(t
         if dbname is not None:
             portal.drop_database(dbname)
         guard.flushdb()
+        if passed:
+            shutil.rmtree(logs, ignore_errors=True)
+
+
+class Phases:
+    def __init__(self):
+        self.start = self.last = time.monotonic()
+        self.spent: list[tuple[str, float]] = []
+
+    def done(self, name: str) -> None:
+        now = time.monotonic()
+        self.spent.append((name, now - self.last))
+        self.last = now
+
+    def __str__(self) -> str:
+        parts = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in self.spent)
+        return f"{time.monotonic() - self.start:.0f} s in all: {parts}"
 
 
 def _healthy(node) -> bool:
