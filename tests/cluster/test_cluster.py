@@ -118,9 +118,10 @@ def test_a_cluster_losing_a_node_under_load_loses_no_appeal_file_draw_or_email()
 
         node1, node2 = cluster.nodes
         portal.start_node(node1, env, logs)
+        portal.start_node(node2, env, logs, roles=("web", "worker"))
         assert portal.wait_for(lambda: "Acquired lock" in (logs / "beat1.log").read_text(errors="replace"), 60), \
             (logs / "beat1.log").read_text(errors="replace")
-        portal.start_node(node2, env, logs)  # its beat waits for the lock
+        portal.start_node(node2, env, logs, roles=("beat",))  # it waits for the lock
         for node in cluster.nodes:
             assert portal.wait_for(lambda node=node: _healthy(node), 60), (logs / f"web{node.number}.log").read_text()
         phases.done("nodes up")
