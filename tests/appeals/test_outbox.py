@@ -102,3 +102,16 @@ def test_a_worker_that_died_between_the_receipt_and_the_staff_notice_leaves_only
     assert services.send_pending_notifications() == 1
     assert not [m for m in mail.outbox if m.to == ["half@example.invalid"]]  # no second receipt
     assert [m.to for m in mail.outbox] == [[settings.PORTAL_CONTACT_EMAIL]]
+
+
+def test_an_email_sent_again_after_a_worker_died_carries_the_same_message_id():
+    appeal = _held_back(email="twice@example.invalid")
+    services.send_pending_notifications()
+    # The worker died after the mail server took the receipt, before it was marked sent.
+    stale = timezone.now() - datetime.timedelta(seconds=settings.APPEAL_MAIL_LEASE_SECONDS + 60)
+    Appeal.objects.filter(pk=appeal.pk).update(notified_at=None, receipt_sent_at=None, notify_claimed_at=stale)
+    services.send_pending_notifications()
+    receipts = [m for m in mail.outbox if m.to == ["twice@example.invalid"]]
+    assert len(receipts) == 2
+    assert receipts[0].extra_headers["Message-ID"] == receipts[1].extra_headers["Message-ID"]
+    assert receipts[0].message()["Message-ID"].startswith(f"<appeal.{appeal.pk}.received.")

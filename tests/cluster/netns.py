@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import random
+import re
 import signal
 import subprocess
 from dataclasses import dataclass, field
@@ -65,6 +66,30 @@ class Node:
     def kill_all(self) -> None:
         for role in list(self.processes):
             self.kill(role)
+
+
+STALE = re.compile(r"^up([0-9a-f]{4})n(\d+)$")
+
+
+def remove_stale() -> list[str]:
+    """Remove what a run killed without its cleanup (SIGKILL, a lost session) left: the
+    namespaces named like ours, after killing the processes still in them. Only called by a
+    run that holds the cluster test's lock, so no other run's namespaces are live."""
+    removed = []
+    for line in ip("netns", "list", check=False).stdout.splitlines():
+        name = line.split()[0] if line.split() else ""
+        found = STALE.match(name)
+        if not found:
+            continue
+        for pid in ip("netns", "pids", name, check=False).stdout.split():
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except (ProcessLookupError, ValueError):
+                pass
+        ip("netns", "del", name, check=False)
+        ip("link", "del", f"vr{found.group(1)}{found.group(2)}", check=False)
+        removed.append(name)
+    return removed
 
 
 class Cluster:

@@ -112,6 +112,15 @@ class Prepared:
             cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
 
 
+def drop_stale_databases() -> None:
+    """The scratch databases of runs that died without their cleanup (not the template)."""
+    with closing(_admin()) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname ~ '^cluster_[0-9a-f]{4}_'")
+        names = [row[0] for row in cursor.fetchall()]
+    for name in names:
+        drop_database(name)
+
+
 def drop_database(name: str) -> None:
     with closing(_admin()) as connection, connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name])
