@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sys
 
 REDIS_DB = 11  # the cluster tests' own Redis database
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
@@ -36,6 +37,8 @@ def missing_for_cluster() -> str | None:
     for tool in ("ip", "nginx"):
         if not shutil.which(tool):
             return f"`{tool}` is not installed"
+    if not shutil.which("gunicorn", path=os.path.dirname(sys.executable)):
+        return "gunicorn is not installed in the virtualenv (requirements.txt)"
     if not answers(PG_HOST, PG_PORT):
         return f"no PostgreSQL at {PG_HOST}:{PG_PORT}"
     return missing_for_beats()
