@@ -131,6 +131,14 @@ class Appeal(models.Model):
     # The outbox: set once the e-mails went out, so a job can catch up after a broker outage.
     notified_at = models.DateTimeField(_("notifications sent"), null=True, blank=True)
     answer_sent_at = models.DateTimeField(_("answer e-mailed"), null=True, blank=True)
+    # A send in progress: taken by the worker sending, cleared once sent or failed. A claim
+    # older than APPEAL_MAIL_LEASE_SECONDS belongs to a worker that died mid-send, and the
+    # outbox drain takes it over, so a killed worker delays an e-mail instead of losing it.
+    notify_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The member's receipt went out (the staff notice may not have yet): a retry after a
+    # worker died between the two sends only the notice.
+    receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    answer_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -8,6 +8,7 @@ from celery.schedules import crontab
 
 CELERY_BEAT_SCHEDULE = {
     # Giveaways: freeze entry lists that closed, draw what is due, prepare next week's.
+    # Every 5 minutes by default; settings.py applies GIVEAWAYS_DUE_MINUTES to both.
     "giveaways-close-due": {
         "task": "giveaways.tasks.close_due_giveaways",
         "schedule": crontab(minute="*/5"),

@@ -354,12 +354,35 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# With Redis, beat may run on every node: celery-redbeat keeps the schedule's state (when each
+# job last ran) in Redis, and only the beat holding a Redis lock sends jobs. The lock expires
+# BEAT_LOCK_SECONDS after its holder last renewed it (at every tick, at most every
+# CELERY_BEAT_MAX_LOOP_INTERVAL seconds), and a waiting beat takes over. Without Redis
+# (`make run`: SQLite, the file-system broker) the one beat keeps its state in the file above.
+# docs/deploy.md "Beat on every node".
+BEAT_LOCK_SECONDS = env.int("BEAT_LOCK_SECONDS", default=30)
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    # Named so that several portals can share one Redis database.
+    CELERY_REDBEAT_KEY_PREFIX = env("BEAT_KEY_PREFIX", default="unionportal:beat:")
+    CELERY_REDBEAT_LOCK_TIMEOUT = BEAT_LOCK_SECONDS
+    # The waiting beats try the lock this often, and the holder renews it at least this often.
+    CELERY_BEAT_MAX_LOOP_INTERVAL = max(1, min(5, BEAT_LOCK_SECONDS // 3))
+    # Without this redbeat would take the broker's options (its retries, its timeouts).
+    CELERY_REDBEAT_REDIS_OPTIONS = {
+        "socket_connect_timeout": max(2.0, REDIS_TIMEOUT_SECONDS),
+        "socket_timeout": max(2.0, REDIS_TIMEOUT_SECONDS),
+    }
 # CELERY_BEAT_SCHEDULE lives in unionportal/schedules.py: every scheduled job in one place.
 
 # --- The union's own rules ------------------------------------------------------------
 # Working days in Kazakhstan (weekends, public holidays and transferred days off skipped).
 APPEAL_DUE_WORKING_DAYS = env.int("APPEAL_DUE_WORKING_DAYS", default=15)
 APPEAL_DUE_SOON_DAYS = env.int("APPEAL_DUE_SOON_DAYS", default=3)
+# An e-mail a worker claimed and did not send within this long (it died) is sent by the
+# outbox drain. Longer than the e-mail tasks' hard time limit (90 s), so a live send keeps it.
+APPEAL_MAIL_LEASE_SECONDS = env.int("APPEAL_MAIL_LEASE_SECONDS", default=300)
 APPEAL_ANONYMISE_AFTER_DAYS = env.int("APPEAL_ANONYMISE_AFTER_DAYS", default=3 * 365)
 APPEAL_RATE_LIMIT_PER_HOUR = env.int("APPEAL_RATE_LIMIT_PER_HOUR", default=10)
 APPEAL_STATUS_LOOKUPS_PER_HOUR = env.int("APPEAL_STATUS_LOOKUPS_PER_HOUR", default=30)
@@ -368,6 +391,9 @@ APPEAL_MIN_FILL_SECONDS = env.int("APPEAL_MIN_FILL_SECONDS", default=3)
 APPEAL_LOOKUP_FAILURES_PER_NUMBER = env.int("APPEAL_LOOKUP_FAILURES_PER_NUMBER", default=5)
 GIVEAWAY_WINNER_COOLDOWN_WEEKS = env.int("GIVEAWAY_WINNER_COOLDOWN_WEEKS", default=4)
 GIVEAWAY_DRAND_URL = env("GIVEAWAY_DRAND_URL", default="")
+# How often giveaways due to close or to be drawn are looked for (a crontab minute field):
+# by default every 5 minutes, so a draw set for 18:00 is made by 18:05; "*" every minute.
+GIVEAWAYS_DUE_MINUTES = env("GIVEAWAYS_DUE_MINUTES", default="*/5")
 # Polls: a breakdown cell with fewer answers than this is not shown (page, XLSX, DOCX).
 POLL_SMALL_CELL = env.int("POLL_SMALL_CELL", default=5)
 # Answers one address may give to one open poll in an hour (a school shares one address).
@@ -464,7 +490,8 @@ LOGGING = {
     },
 }
 
-# How often posts are read is the union's choice (docs/social-intake.md).
+# How often posts are read is the union's choice (docs/social-intake.md), and how often
+# due giveaways are looked for.
 from celery.schedules import crontab  # noqa: E402
 
 from unionportal.schedules import CELERY_BEAT_SCHEDULE  # noqa: E402,F401
@@ -472,3 +499,5 @@ from unionportal.schedules import CELERY_BEAT_SCHEDULE  # noqa: E402,F401
 CELERY_BEAT_SCHEDULE["publications-fetch-social-posts"]["schedule"] = crontab(
     minute=SOCIAL_POSTS_MINUTE, hour=SOCIAL_POSTS_HOURS
 )
+for _job in ("giveaways-close-due", "giveaways-draw-due"):
+    CELERY_BEAT_SCHEDULE[_job]["schedule"] = crontab(minute=GIVEAWAYS_DUE_MINUTES)

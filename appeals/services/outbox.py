@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -53,46 +55,76 @@ def staff_recipients(appeal: Appeal) -> list[str]:
     return [settings.PORTAL_CONTACT_EMAIL]
 
 
+def send_mail(subject: str, body: str, from_email, recipients: list[str], *, message_id: str = "") -> int:
+    """Django's send_mail, with a Message-ID of our own when given: an e-mail sent again
+    because its worker died after the mail server took it carries the same Message-ID, so
+    it is recognisably the same e-mail (mail clients that collapse duplicates show one)."""
+    headers = {"Message-ID": message_id} if message_id else None
+    return EmailMessage(subject, body, from_email, recipients, headers=headers).send()
+
+
+def message_id(appeal: Appeal, kind: str, at: datetime.datetime | None) -> str:
+    """The same for every try of one e-mail: the appeal, which e-mail, and when it arose."""
+    host = urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
+    stamp = int(at.timestamp()) if at else 0
+    return f"<appeal.{appeal.pk}.{kind}.{stamp}@{host}>"
+
+
+def _claim_mail(appeal_id: int, *also: Q, done: str, claim: str, now: datetime.datetime) -> bool:
+    """Take the send of one e-mail of an appeal: its `done` column is empty and nobody holds
+    its `claim`, or the holder's lease ran out (its worker died mid-send)."""
+    lease_start = now - datetime.timedelta(seconds=settings.APPEAL_MAIL_LEASE_SECONDS)
+    free = Q(**{f"{claim}__isnull": True}) | Q(**{f"{claim}__lt": lease_start})
+    return bool(
+        Appeal.objects.filter(free, *also, pk=appeal_id, **{f"{done}__isnull": True}).update(**{claim: now})
+    )
+
+
 def appeal_send_notifications(*, appeal_id: int) -> bool:
     """E-mail the member their tracking link and the staff who handle it a notice.
 
     Claimed with a conditional update so a retry and the catch-up job never send twice;
-    released again when sending fails, so the next try sends it.
+    released again when sending fails, so the next try sends it, and taken over by the
+    catch-up job when the worker died holding it. Each e-mail is marked sent right after it
+    went, so a death between the two repeats neither; what is left is the moment between
+    the mail server taking an e-mail and that mark: the e-mail goes again after the lease
+    with the same Message-ID (a duplicate there, never a loss).
     """
     now = timezone.now()
-    if not Appeal.objects.filter(pk=appeal_id, notified_at__isnull=True).update(notified_at=now):
+    if not _claim_mail(appeal_id, done="notified_at", claim="notify_claimed_at", now=now):
         return False
     appeal = Appeal.objects.select_related("branch").get(pk=appeal_id)
     try:
         context = {"appeal": appeal, "status_url": _absolute(status_path(appeal))}
-        if appeal.email and not appeal.is_anonymous:
+        if appeal.email and not appeal.is_anonymous and appeal.receipt_sent_at is None:
             subject, body = _render_mail("received", context, appeal.language)
-            send_mail(subject, body, None, [appeal.email])
+            send_mail(subject, body, None, [appeal.email], message_id=message_id(appeal, "received", appeal.created_at))
+            Appeal.objects.filter(pk=appeal_id).update(receipt_sent_at=timezone.now())
         admin_url = _absolute(reverse("admin:appeals_appeal_change", args=[appeal.pk]))
         subject, body = _render_mail("new_staff", {**context, "admin_url": admin_url}, settings.LANGUAGE_CODE)
-        send_mail(subject, body, None, staff_recipients(appeal))
+        send_mail(subject, body, None, staff_recipients(appeal), message_id=message_id(appeal, "new", appeal.created_at))
     except Exception:
-        Appeal.objects.filter(pk=appeal_id).update(notified_at=None)
+        Appeal.objects.filter(pk=appeal_id).update(notify_claimed_at=None)
         raise
+    Appeal.objects.filter(pk=appeal_id).update(notified_at=timezone.now(), notify_claimed_at=None)
     return True
 
 
 def appeal_send_answer(*, appeal_id: int) -> bool:
     """E-mail the answer to the member (claimed like the notifications)."""
     now = timezone.now()
-    claimed = Appeal.objects.filter(
-        pk=appeal_id, answer_sent_at__isnull=True, status__in=[Status.ANSWERED, Status.CLOSED], anonymised_at__isnull=True
-    ).exclude(email="").update(answer_sent_at=now)
-    if not claimed:
+    answerable = Q(status__in=[Status.ANSWERED, Status.CLOSED], anonymised_at__isnull=True) & ~Q(email="")
+    if not _claim_mail(appeal_id, answerable, done="answer_sent_at", claim="answer_claimed_at", now=now):
         return False
     appeal = Appeal.objects.get(pk=appeal_id)
     try:
         context = {"appeal": appeal, "status_url": _absolute(status_path(appeal))}
         subject, body = _render_mail("answer", context, appeal.language)
-        send_mail(subject, body, None, [appeal.email])
+        send_mail(subject, body, None, [appeal.email], message_id=message_id(appeal, "answer", appeal.answered_at))
     except Exception:
-        Appeal.objects.filter(pk=appeal_id).update(answer_sent_at=None)
+        Appeal.objects.filter(pk=appeal_id).update(answer_claimed_at=None)
         raise
+    Appeal.objects.filter(pk=appeal_id).update(answer_sent_at=timezone.now(), answer_claimed_at=None)
     return True
 
 

@@ -72,7 +72,7 @@ def appeal_transition(
     if to_status == Status.ANSWERED and (from_status != Status.ANSWERED or answer):
         appeal.answered_at = now
         appeal.first_answered_at = appeal.first_answered_at or now
-        appeal.answer_sent_at = None
+        appeal.answer_sent_at = appeal.answer_claimed_at = None
     if to_status in FINISHED_STATUSES:
         appeal.closed_at = now
     elif from_status in FINISHED_STATUSES:

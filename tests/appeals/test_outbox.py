@@ -65,3 +65,54 @@ def test_one_appeal_the_mail_server_refuses_does_not_hold_back_the_others(monkey
     refused.refresh_from_db(), fine.refresh_from_db()
     assert fine.notified_at is not None and [m for m in mail.outbox if m.to == ["fine@example.invalid"]]
     assert refused.notified_at is None  # released: the next run tries it again
+
+
+def test_an_email_whose_worker_died_mid_send_is_sent_by_the_drain_once_its_lease_ran_out():
+    appeal = _held_back(email="orphan@example.invalid")
+    # A worker claimed it and was killed before sending: the claim stays, nothing went out.
+    claimed = timezone.now() - datetime.timedelta(seconds=settings.APPEAL_MAIL_LEASE_SECONDS - 30)
+    Appeal.objects.filter(pk=appeal.pk).update(notify_claimed_at=claimed)
+    assert services.send_pending_notifications() == 0  # the lease still runs: maybe it is only slow
+
+    Appeal.objects.filter(pk=appeal.pk).update(notify_claimed_at=claimed - datetime.timedelta(seconds=60))
+    assert services.send_pending_notifications() == 1
+    assert services.send_pending_notifications() == 0
+    assert len([m for m in mail.outbox if m.to == ["orphan@example.invalid"]]) == 1
+    appeal.refresh_from_db()
+    assert appeal.notified_at is not None and appeal.notify_claimed_at is None
+
+
+def test_an_answer_whose_worker_died_mid_send_is_sent_once_its_lease_ran_out(regional_staff):
+    appeal = AppealFactory(email="answered@example.invalid")
+    services.appeal_transition(appeal=appeal, actor=regional_staff, to_status="answered", answer="Ответ")
+    mail.outbox.clear()
+    stale = timezone.now() - datetime.timedelta(seconds=settings.APPEAL_MAIL_LEASE_SECONDS + 60)
+    Appeal.objects.filter(pk=appeal.pk).update(
+        answer_sent_at=None, answer_claimed_at=stale, answered_at=timezone.now() - datetime.timedelta(minutes=2)
+    )
+    assert services.send_pending_notifications() == 1
+    assert services.send_pending_notifications() == 0
+    assert [m.to for m in mail.outbox] == [["answered@example.invalid"]]
+
+
+def test_a_worker_that_died_between_the_receipt_and_the_staff_notice_leaves_only_the_notice_to_send():
+    appeal = _held_back(email="half@example.invalid")
+    stale = timezone.now() - datetime.timedelta(seconds=settings.APPEAL_MAIL_LEASE_SECONDS + 60)
+    # The receipt went out and was marked; the worker died before the notice.
+    Appeal.objects.filter(pk=appeal.pk).update(notify_claimed_at=stale, receipt_sent_at=stale)
+    assert services.send_pending_notifications() == 1
+    assert not [m for m in mail.outbox if m.to == ["half@example.invalid"]]  # no second receipt
+    assert [m.to for m in mail.outbox] == [[settings.PORTAL_CONTACT_EMAIL]]
+
+
+def test_an_email_sent_again_after_a_worker_died_carries_the_same_message_id():
+    appeal = _held_back(email="twice@example.invalid")
+    services.send_pending_notifications()
+    # The worker died after the mail server took the receipt, before it was marked sent.
+    stale = timezone.now() - datetime.timedelta(seconds=settings.APPEAL_MAIL_LEASE_SECONDS + 60)
+    Appeal.objects.filter(pk=appeal.pk).update(notified_at=None, receipt_sent_at=None, notify_claimed_at=stale)
+    services.send_pending_notifications()
+    receipts = [m for m in mail.outbox if m.to == ["twice@example.invalid"]]
+    assert len(receipts) == 2
+    assert receipts[0].extra_headers["Message-ID"] == receipts[1].extra_headers["Message-ID"]
+    assert receipts[0].message()["Message-ID"].startswith(f"<appeal.{appeal.pk}.received.")

@@ -59,3 +59,28 @@ def test_the_environment_chooses_the_object_store_and_pgbouncer_settings():
 
     result = _manage("shell", "-c", script.replace("s.STORAGES['private']['OPTIONS']['bucket_name'], s.STORAGES['private']['OPTIONS']['default_acl'], ", ""), env=PRODUCTION_ENV)
     assert result.stdout.strip().splitlines()[-1].split() == ["django.core.files.storage.FileSystemStorage", "False"]
+
+
+BEAT_SCRIPT = (
+    "from unionportal.celery import app; "
+    "print(app.conf.beat_scheduler, app.conf.get('redbeat_lock_timeout'), app.conf.get('redbeat_key_prefix'))"
+)
+
+
+def test_beat_takes_the_redis_lock_scheduler_only_with_redis():
+    result = _manage("shell", "-c", BEAT_SCRIPT, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["celery.beat:PersistentScheduler", "None", "None"]
+
+    env = {**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:6399/3", "BEAT_LOCK_SECONDS": "45"}
+    result = _manage("shell", "-c", BEAT_SCRIPT, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["redbeat.RedBeatScheduler", "45", "unionportal:beat:"]
+
+
+def test_an_object_store_without_redis_is_warned_about():
+    env = {**PRODUCTION_ENV, "STORAGE_URL": "s3+http://key:secret@127.0.0.1:19299/portal-files"}
+    result = _manage("check", env=env)
+    assert "unionportal.W001" in result.stdout + result.stderr
+    result = _manage("check", env={**env, "REDIS_URL": "redis://127.0.0.1:6399/3"})
+    assert "unionportal.W001" not in result.stdout + result.stderr
