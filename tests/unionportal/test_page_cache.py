@@ -1,6 +1,7 @@
 """Anonymous public pages come from the cache, and a write through a service makes the page
 that shows it fresh at the next request (versioned keys per part, bumped on commit)."""
 
+import re
 
 import pytest
 from django.test import Client
@@ -110,12 +111,76 @@ def test_a_write_rolled_back_leaves_the_cached_page(branch_a, django_assert_num_
     assert caching.part_versions(["publications"]) == versions
 
 
-def test_logged_in_members_get_a_fresh_page(member, branch_a):
+def _without_tokens(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def _logged_in(user):
     client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("url", ["/news/", "/press/", "/giveaways/", "/branches/", "/appeal/faq/", "/", "/kk/news/"])
+def test_a_members_page_comes_from_the_cache_with_only_the_session_and_user_queries(
+    member, url, django_assert_num_queries
+):
+    client = _logged_in(member)
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(2):  # the session and the user, nothing of the page itself
+        second = client.get(url)
+    assert _without_tokens(second) == _without_tokens(first)  # each response masks the token anew
+    assert reverse("account_logout") in second.content.decode()
+
+
+def test_a_member_sees_a_service_write_at_once(member, branch_a, regional_staff, django_capture_on_commit_callbacks):
+    publication = PublicationFactory(organisation=branch_a, title="Старый заголовок")
+    client = _logged_in(member)
+    assert "Старый заголовок" in client.get("/news/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        publication_services.publication_update(publication=publication, user=regional_staff, title="Новый заголовок")
+    body = client.get("/news/").content.decode()
+    assert "Новый заголовок" in body and "Старый заголовок" not in body
+
+
+def test_each_visitor_gets_their_own_menu_and_token_on_a_cached_page(member, superuser):
+    staff_first = _logged_in(superuser).get("/giveaways/").content.decode()  # the cache is filled by a staff member
+    assert "/admin/" in staff_first and reverse("giveaways:figures") in staff_first
+    member_client = _logged_in(member)
+    body = member_client.get("/giveaways/").content.decode()
+    assert "/admin/" not in body and reverse("giveaways:figures") not in body
+    assert reverse("account_logout") in body
+    token = body.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assert len(token) == 64 and token not in staff_first
+    # The token on the page goes with the member's own cookie: the log-out form works.
+    response = member_client.post(reverse("account_logout"), {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    anonymous = Client().get("/giveaways/").content.decode()
+    assert reverse("account_login") in anonymous and reverse("account_logout") not in anonymous
+
+
+def _leave_message(client, rf, text):
+    """A one-time message waiting in the visitor's cookie, as a view's redirect leaves it."""
+    from django.contrib.messages import SUCCESS
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+
+    storage = CookieStorage(rf.get("/"))
+    storage.add(SUCCESS, text)
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies["messages"] = carrier.cookies["messages"].value
+
+
+@pytest.mark.parametrize("logged_in", [True, False])
+def test_a_waiting_message_shows_once_on_a_cached_page(member, rf, logged_in):
+    client = _logged_in(member) if logged_in else Client()
     client.get("/news/")
-    client.force_login(member)
-    PublicationFactory(organisation=branch_a, title="Только что добавлено")
-    assert "Только что добавлено" in client.get("/news/").content.decode()
+    client.get("/news/")  # the page is in the cache now
+    _leave_message(client, rf, "Ваша заявка принята")
+    assert "Ваша заявка принята" in client.get("/news/").content.decode()
+    assert "Ваша заявка принята" not in client.get("/news/").content.decode()
 
 
 def test_each_language_has_its_own_cached_page():
