@@ -38,6 +38,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.html import escape
 
 PARTS = ("branches", "publications", "media", "giveaways", "faq")
 _VERSION_KEY = "page-part:{}"
@@ -135,10 +136,22 @@ def _cacheable_request(request) -> bool:
     return True
 
 
-def _from_cache(request, stored, *, open_parts=False) -> HttpResponse:
+def _fresh_input_pattern(name: str) -> re.Pattern:
+    return re.compile(rb'(name="' + re.escape(name.encode()) + rb'" value=")[^"]*(")')
+
+
+def _fresh_input_placeholder(name: str) -> bytes:
+    return b"\x00input:" + name.encode() + b"\x00"
+
+
+def _from_cache(request, stored, *, open_parts=False, fresh_inputs=None) -> HttpResponse:
     content, headers = stored
     if _CSRF_PLACEHOLDER in content:
         content = content.replace(_CSRF_PLACEHOLDER, get_token(request).encode())
+    for name, make in (fresh_inputs or {}).items():
+        placeholder = _fresh_input_placeholder(name)
+        if placeholder in content:
+            content = content.replace(placeholder, escape(make()).encode())
     if open_parts:
         content = _fill_visitor_parts(request, content)
     response = HttpResponse(content)
@@ -147,16 +160,24 @@ def _from_cache(request, stored, *, open_parts=False) -> HttpResponse:
     return response
 
 
-def _store(key, response, timeout) -> None:
+def _store(key, response, timeout, fresh_inputs=None) -> None:
     if response.status_code != 200 or response.streaming or response.cookies:
         return
     content = _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
+    for name in fresh_inputs or {}:
+        content = _fresh_input_pattern(name).sub(rb"\1" + _fresh_input_placeholder(name) + rb"\2", content)
     headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
     cache.set(key, (content, headers), timeout)
 
 
-def cache_public_page(*parts: str):
-    """Decorate a public view with the parts it shows: `@cache_public_page("publications")`."""
+def cache_public_page(*parts: str, visitor_parts: bool = True, fresh_inputs: dict | None = None):
+    """Decorate a public view with the parts it shows: `@cache_public_page("publications")`.
+
+    `visitor_parts=False`: the page differs per logged-in member beyond its visitor parts
+    (a form filled with their name), so only anonymous visitors get it from the cache.
+    `fresh_inputs={"form_token": issue}`: hidden inputs whose value is made anew for every
+    visitor, like the CSRF token (a one-time form token): kept out of the cache, `issue()`
+    called on each serve. Only GET and HEAD are ever cached; a POST always runs the view."""
     unknown = set(parts) - set(PARTS)
     if unknown or not parts:
         raise ValueError(f"name the parts a cached page shows, from {PARTS}")
@@ -171,26 +192,28 @@ def cache_public_page(*parts: str):
                 key = _page_key(request, parts)
                 stored = cache.get(key)
                 if stored is not None:
-                    return _from_cache(request, stored)
+                    return _from_cache(request, stored, fresh_inputs=fresh_inputs)
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render") and callable(response.render):
-                    response.add_post_render_callback(lambda r: _store(key, r, timeout))
+                    response.add_post_render_callback(lambda r: _store(key, r, timeout, fresh_inputs))
                 else:
-                    _store(key, response, timeout)
+                    _store(key, response, timeout, fresh_inputs)
                 return response
-            return _with_visitor_parts(request, view, args, kwargs, key=_page_key(request, parts) + ":open", timeout=timeout)
+            if not visitor_parts:
+                return view(request, *args, **kwargs)
+            return _with_visitor_parts(request, view, args, kwargs, key=_page_key(request, parts) + ":open", timeout=timeout, fresh_inputs=fresh_inputs)
 
         return wrapper
 
     return decorator
 
 
-def _with_visitor_parts(request, view, args, kwargs, *, key, timeout) -> HttpResponse:
+def _with_visitor_parts(request, view, args, kwargs, *, key, timeout, fresh_inputs) -> HttpResponse:
     """The cached page with this visitor's parts rendered into it; on a miss the view renders
     it with the parts open, the cache keeps that, and this visitor's parts are filled in."""
     stored = cache.get(key)
     if stored is not None:
-        return _from_cache(request, stored, open_parts=True)
+        return _from_cache(request, stored, open_parts=True, fresh_inputs=fresh_inputs)
     request._visitor_parts_open = True
     try:
         response = view(request, *args, **kwargs)
@@ -201,6 +224,6 @@ def _with_visitor_parts(request, view, args, kwargs, *, key, timeout) -> HttpRes
         request._visitor_parts_open = False
     if response.streaming:
         return response
-    _store(key, response, timeout)
+    _store(key, response, timeout, fresh_inputs)
     response.content = _fill_visitor_parts(request, response.content)
     return response

@@ -220,3 +220,59 @@ def test_head_on_the_home_page_answers_200():
     response = Client().head("/")
     assert response.status_code == 200
     assert response.content == b""
+
+
+def _input_value(body: str, name: str) -> str:
+    return re.search(rf'name="{name}" value="([^"]*)"', body).group(1)
+
+
+def test_the_appeal_form_comes_from_the_cache_with_fresh_tokens_and_a_cached_form_can_be_sent(
+    branch_a, settings, django_assert_num_queries
+):
+    from appeals import protection
+    from appeals.models import Appeal
+
+    settings.APPEAL_MIN_FILL_SECONDS = 0
+    Client().get("/appeal/")
+    client = Client(enforce_csrf_checks=True)
+    with django_assert_num_queries(0):
+        body = client.get("/appeal/").content.decode()
+    other = Client().get("/appeal/").content.decode()
+    assert f'value="{branch_a.pk}"' in body  # the branch select is there, from the cache
+    token, csrf = _input_value(body, "form_token"), _input_value(body, "csrfmiddlewaretoken")
+    assert token != _input_value(other, "form_token")  # one-time tokens are never shared
+    protection.read_form_token(token)  # a real, signed token, not the placeholder
+    response = client.post(
+        "/appeal/",
+        {"csrfmiddlewaretoken": csrf, "form_token": token, "name": "Тест Тестов", "phone": "+7 700 000 00 01",
+         "workplace_text": "Школа №1", "branch": str(branch_a.pk), "topic": "wages", "question": "Вопрос",
+         "consent": "on", "website": ""},
+    )
+    assert response.status_code == 302
+    assert Appeal.objects.filter(question="Вопрос").count() == 1
+
+
+def test_a_bad_appeal_post_is_rendered_fresh_with_the_input_kept(branch_a):
+    Client().get("/appeal/")
+    body = Client().post("/appeal/", {"question": "Мой вопрос без согласия", "form_token": "x"}).content.decode()
+    assert "Мой вопрос без согласия" in body
+
+
+def test_a_members_appeal_form_is_filled_with_their_name_even_after_visitors_filled_the_cache(member):
+    Client().get("/appeal/")
+    Client().get("/appeal/")
+    body = _logged_in(member).get("/appeal/").content.decode()
+    assert member.get_full_name() in body
+    assert reverse("appeals:mine") in body
+
+
+def test_a_new_faq_entry_and_a_new_branch_show_on_the_cached_appeal_form_at_once(regional_org, django_capture_on_commit_callbacks):
+    from tests.branches.factories import OrganisationFactory
+
+    client = Client()
+    assert "Можно ли перенести отпуск?" not in client.get("/appeal/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        FaqEntry.objects.create(topic="other", question_ru="Можно ли перенести отпуск?", answer_ru="Да.", is_published=True)
+        OrganisationFactory(slug="branch-new", name_ru="Новый филиал", parent=regional_org)
+    body = client.get("/appeal/").content.decode()
+    assert "Можно ли перенести отпуск?" in body and "Новый филиал" in body
