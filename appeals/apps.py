@@ -7,7 +7,8 @@ class AppealsConfig(AppConfig):
     verbose_name = _("Appeals")
 
     def ready(self):
-        from appeals import figures
+        # The receivers that queue the e-mails of appeals/signals.py.
+        from appeals import figures, tasks  # noqa: F401
         from unionportal.figures import registry
 
         registry.register(figures.SOURCE)

@@ -7,7 +7,7 @@ import datetime
 import statistics
 from collections import Counter, defaultdict
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.roles import Role, is_regional, user_has_role
@@ -133,41 +133,6 @@ def staff_appeals(user) -> QuerySet[Appeal]:
     return Appeal.objects.select_related("branch", "assignee").for_user(user)
 
 
-def appeal_counts(*, user=None, year: int | None = None, organisation=None) -> dict:
-    """For the dashboard and the branch page: counts by status, channel and topic, open and
-    overdue, median hours to the first answer and satisfaction; scoped to `user`, and to
-    the appeals routed to `organisation` or its primary organisations when given."""
-    qs = Appeal.objects.all()
-    if user is not None:
-        qs = qs.for_user(user)
-    if organisation is not None:
-        qs = qs.filter(branch__in=Organisation.objects.family(organisation))
-    if year is not None:
-        qs = qs.filter(received_at__range=_year_range(year))
-    today = timezone.localdate()
-    totals = qs.aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_date__lt=today)),
-        helpful=Count("pk", filter=Q(rating=Rating.HELPFUL)),
-        rated=Count("pk", filter=~Q(rating="")),
-    )
-    facets = {}
-    for facet in ("status", "channel", "topic"):
-        facets[facet] = dict(qs.order_by().values_list(facet).annotate(n=Count("pk")).values_list(facet, "n"))
-    hours = [
-        (first - received).total_seconds() / 3600
-        for received, first in qs.filter(first_answered_at__isnull=False).values_list("received_at", "first_answered_at")
-    ]
-    totals["median_hours"] = round(statistics.median(hours), 1) if hours else None
-    totals["satisfaction_pct"] = round(100 * totals["helpful"] / totals["rated"], 1) if totals["rated"] else None
-    return {**totals, **facets}
-
-
-def overdue_appeals(*, user) -> QuerySet[Appeal]:
-    return staff_appeals(user).filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate()).order_by("due_date")
-
-
 def _year_range(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     tz = timezone.get_default_timezone()
     start = datetime.datetime(year, 1, 1, tzinfo=tz)
@@ -180,7 +145,6 @@ def yearly_figures(*, year: int) -> list[Figure]:
     to, else the regional organisation. Totals, by channel, topic and status; the median
     hours to the first answer; the share of helpful ratings."""
     from branches.choices import OrganisationKind
-    from branches.models import Organisation
 
     regional = Organisation.objects.filter(kind=OrganisationKind.REGIONAL).order_by("pk").values_list("pk", flat=True).first()
     rows = Appeal.objects.filter(received_at__range=_year_range(year)).values_list(
@@ -211,3 +175,13 @@ def yearly_figures(*, year: int) -> list[Figure]:
         if rated:
             figures.append(Figure(org, "appeals_satisfaction_pct", TOTAL, round(100 * ratings[org][Rating.HELPFUL] / rated, 1)))
     return figures
+
+
+def appeal_by_id(*, pk) -> Appeal | None:
+    """An appeal by id, or None (a message about it may outlive it)."""
+    return Appeal.objects.filter(pk=pk).first()
+
+
+def all_appeals() -> QuerySet[Appeal]:
+    """Every appeal, unscoped: the caller narrows it to what its reader may see."""
+    return Appeal.objects.all()

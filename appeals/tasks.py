@@ -1,8 +1,20 @@
-"""Celery tasks of appeals: thin, idempotent, carrying appeal ids only (never personal data)."""
+"""Celery tasks of appeals: thin, idempotent, carrying appeal ids only (never personal data).
+
+The services do not import this module (an import-linter contract): they send the signals
+of appeals/signals.py after commit, and the receivers below queue the e-mails. A message
+that cannot be queued is not lost: `notified_at`/`answer_sent_at` stay empty and the outbox
+drain (every minute, `send_pending_notifications`) sends it. The receivers are connected
+when this module is imported (`AppealsConfig.ready`)."""
+
+import logging
+import time
 
 from celery import shared_task
+from django.dispatch import receiver
 
-from appeals import services
+from appeals import services, signals
+
+logger = logging.getLogger(__name__)
 
 MAIL_RETRY = {"autoretry_for": (OSError,), "retry_backoff": 30, "retry_backoff_max": 1800, "max_retries": 8}
 
@@ -34,3 +46,39 @@ def send_pending_notifications() -> int:
 @shared_task(soft_time_limit=1800, time_limit=1900)
 def anonymise_old_appeals() -> int:
     return services.anonymise_old_appeals()
+
+
+# --- Queueing the e-mails of a change (the receivers of appeals/signals.py) ------------------
+
+# After a failed publish, this process stops trying that broker for a few seconds: a
+# broker host that is down or hung would otherwise cost every submission its timeout. What
+# is not queued is sent by the outbox drain.
+PUBLISH_PAUSE_SECONDS = 10.0
+_publish_paused_until: dict[str, float] = {}
+
+
+def enqueue(task, appeal_id: int) -> None:
+    """One bounded attempt to publish `task` for the appeal (settings:
+    CELERY_BROKER_TRANSPORT_OPTIONS), so a dead broker costs the request milliseconds."""
+    broker = "" if task.app.conf.task_always_eager else str(task.app.conf.broker_url)
+    if broker and time.monotonic() < _publish_paused_until.get(broker, 0.0):
+        logger.info("Broker recently down: %s for appeal %s left to the outbox drain", task.name, appeal_id)
+        return
+    try:
+        # No publish retries: a request must not hang on a dead broker.
+        task.apply_async(args=[appeal_id], retry=False)
+    except Exception:  # noqa: BLE001 - the broker's errors vary by transport; the outbox retries
+        if broker:
+            _publish_paused_until[broker] = time.monotonic() + PUBLISH_PAUSE_SECONDS
+        logger.warning("Could not queue %s for appeal %s; the outbox drain will send it", task.name, appeal_id)
+
+
+@receiver(signals.appeal_received, dispatch_uid="appeals-queue-notifications")
+def queue_notifications(sender, *, appeal_id: int, **kwargs) -> None:
+    enqueue(send_appeal_notifications, appeal_id)
+
+
+@receiver(signals.appeal_answered, dispatch_uid="appeals-queue-answer")
+def queue_answer(sender, *, appeal_id: int, by_email: bool = False, **kwargs) -> None:
+    if by_email:
+        enqueue(send_appeal_answer, appeal_id)

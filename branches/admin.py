@@ -7,14 +7,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import is_regional
-from branches import services
+from branches import selectors, services
 from branches.admin_base import BranchScopedAdmin, BranchScopedTabularInline
 from branches.charts import follower_chart_svg
 from branches.choices import LinkProblem, Platform
 from branches.imports import RegistryImporter
 from branches.linkcheck import DEAD_AFTER_FAILURES
 from branches.models import FollowerCount, Organisation, OutreachVisit, SocialConnection, SocialPage
-from branches.normalise import normalise_social_url
 from unionportal.exceptions import ApplicationError
 from unionportal.spreadsheet_admin import SpreadsheetImportMixin
 
@@ -93,30 +92,30 @@ class SocialPageForm(forms.ModelForm):
         model = SocialPage
         fields = ["organisation", "platform", "url", "is_official", "notes"]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("url"):
-            try:
-                link = normalise_social_url(data["url"], data.get("platform"))
-            except ApplicationError as exc:
-                raise ValidationError({"url": exc.message}) from None
-            if data.get("organisation"):
-                platform = data.get("platform") or link.platform
-                if platform in (Platform.WEBSITE, Platform.OTHER):
-                    platform = link.platform
-                existing = services.social_page_duplicate(
-                    organisation=data["organisation"], link=link, platform=platform, page=self.instance
-                )
-                if existing is not None:
-                    raise ValidationError(
-                        {"url": gettext("%(organisation)s already has this page: %(url)s.")
-                         % {"organisation": data["organisation"], "url": existing.url}}
-                    )
-        return data
-
     def _post_clean(self):
-        # The model's own validation runs in the service, on the normalised link.
-        pass
+        # Instead of the ModelForm's copy-and-validate: the service fills the instance from
+        # the link as entered (normalised, flagged, checked for a duplicate) and validates it,
+        # so the form shows what the save would refuse. The save runs the same service.
+        if self.errors or not self.cleaned_data.get("organisation"):
+            return
+        try:
+            services.social_page_prepare(page=self.instance, **self.page_arguments())
+        except ApplicationError as exc:
+            self.add_error("url", exc.message)
+        except ValidationError as exc:
+            self._update_errors(exc)
+
+
+    def page_arguments(self) -> dict:
+        """What the form gives the page services (the same for the check and for the save)."""
+        data = self.cleaned_data
+        return {
+            "organisation": data["organisation"],
+            "url": data["url"],
+            "platform": data["platform"],
+            "is_official": data.get("is_official"),
+            "notes": data.get("notes", ""),
+        }
 
 
 class FollowerCountInline(BranchScopedTabularInline):
@@ -163,22 +162,12 @@ class SocialPageAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
         try:
-            page = services.social_page_save(
-                organisation=data["organisation"],
-                url=data["url"],
-                platform=data["platform"],
-                page=obj if change else None,
-                is_official=data.get("is_official"),
-                notes=data.get("notes", ""),
-            )
+            services.social_page_save(page=obj, **form.page_arguments())
         except ApplicationError as exc:
             # The form checked the link already; what is left is a duplicate found meanwhile.
             raise PermissionDenied(exc.message) from exc
-        obj.pk = page.pk
-        obj.__dict__.update({k: v for k, v in page.__dict__.items() if not k.startswith("_")})
-        self.check_object_scope(request, page)
+        self.check_object_scope(request, obj)
 
     def delete_model(self, request, obj):
         services.social_page_delete(page=obj)
@@ -214,7 +203,7 @@ class SocialPageAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
 
     @admin.display(description=_("followers"))
     def follower_chart(self, obj):
-        return follower_chart_svg(list(obj.follower_counts.order_by("date")), with_table=True)
+        return follower_chart_svg(list(selectors.follower_history(social_page=obj)), with_table=True)
 
     @admin.action(description=_("Mark problems resolved"), permissions=["change"])
     def mark_resolved(self, request, queryset):

@@ -241,6 +241,7 @@ class FullRegistryImporter(RegistryImporter):
         self.existing = sp.NameIndex(Organisation.objects.all(), label=_("organisation"))
         self.slugs = set(Organisation.objects.values_list("slug", flat=True))
         self.slugs_in_file: set[str] = set()
+        self._seen: set[str] = set()
 
     def check_row(self, row):
         slug = row.text("slug")
@@ -317,19 +318,11 @@ class FullRegistryImporter(RegistryImporter):
 
     @property
     def seen(self) -> set:
-        if not hasattr(self, "_seen"):
-            self._seen = set()
+        """The slugs this run has saved already (a file has a row per page of one organisation)."""
         return self._seen
 
     def preview_row(self, plan, row):
         return [plan["slug"], plan["fields"]["name_ru"], plan["kind"], plan["parent_name"], plan["platform"] or "", plan["url"]]
-
-
-def import_registry(*, content: bytes, filename: str = "", user=None) -> dict[str, int]:
-    """Import a file in either layout at once (the staff page). Returns the counts; raises
-    ApplicationError with `extra["rows"]` naming every bad row."""
-    report = sp.import_or_raise(RegistryImporter(user=user), content)
-    return {**dict.fromkeys(COUNTERS, 0), **report.counts}
 
 
 # --- Exporting ----------------------------------------------------------------------------

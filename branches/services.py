@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.choices import ConnectionStatus, LinkKind, LinkProblem, Platform
-from branches.models import FollowerCount, Organisation, OutreachVisit, SocialPage
+from branches.models import FollowerCount, Organisation, SocialPage
 from branches.normalise import NormalisedLink, normalise_social_url
 from unionportal.exceptions import ApplicationError, DuplicateError
 
@@ -32,24 +32,24 @@ def social_page_duplicate(
     )
 
 
-@transaction.atomic
-def social_page_save(
+def social_page_prepare(
     *,
+    page: SocialPage,
     organisation: Organisation,
     url: str,
     platform: str | None = None,
-    page: SocialPage | None = None,
     is_official: bool | None = None,
     notes: str | None = None,
-) -> SocialPage:
-    """Create or update a social page from a link as entered.
+) -> NormalisedLink:
+    """Fill `page` (new or stored) from a link as entered and validate it, without saving.
 
     The link is normalised (tracking parameters dropped, host made canonical, handle
     extracted); `original_url` keeps what was entered. Problems are flagged, not refused:
     a post or share link where a profile is expected, a personal profile, one account
-    registered for two organisations. A problem that is new re-opens a resolved page.
-    Raises ApplicationError for what is not a link of the platform, DuplicateError when the
-    organisation already has this page.
+    registered for two organisations. Raises ApplicationError for what is not a link of the
+    platform, DuplicateError when the organisation already has this page, ValidationError
+    for the model's own rules. The admin form calls it to show these on the form;
+    `social_page_save` calls it again inside its transaction, before it saves.
     """
     link = normalise_social_url(url, platform)
     platform = platform if platform and platform not in (Platform.WEBSITE, Platform.OTHER) else link.platform
@@ -60,12 +60,6 @@ def social_page_save(
             code="duplicate",
             extra={"existing": duplicate},
         )
-    previous = None
-    if page is None:
-        page = SocialPage(organisation=organisation)
-    else:
-        previous = (page.platform, page.handle, page.url)
-        old_problems = set(SocialPage.objects.get(pk=page.pk).problems)
     page.organisation = organisation
     page.platform = platform
     page.url = link.url
@@ -84,14 +78,36 @@ def social_page_save(
         page.is_official = False
     if notes is not None:
         page.notes = notes
-    if previous is not None and set(page.problems) - old_problems:
+    page.full_clean()
+    return link
+
+
+@transaction.atomic
+def social_page_save(
+    *,
+    organisation: Organisation,
+    url: str,
+    platform: str | None = None,
+    page: SocialPage | None = None,
+    is_official: bool | None = None,
+    notes: str | None = None,
+) -> SocialPage:
+    """Create or update a social page from a link as entered (see `social_page_prepare`);
+    `page` is updated in place. A problem that is new re-opens a resolved page, and the
+    pages of the account it had and of the one it has learn whether they are shared."""
+    page = page if page is not None else SocialPage()
+    # What is stored, not what the caller's copy says: the admin's form has filled it already.
+    stored = SocialPage.objects.select_for_update().filter(pk=page.pk).first() if page.pk else None
+    link = social_page_prepare(
+        page=page, organisation=organisation, url=url, platform=platform, is_official=is_official, notes=notes
+    )
+    if stored is not None and set(page.problems) - set(stored.problems):
         page.problems_resolved_at = None
         page.problems_resolved_by = None
-    page.full_clean()
     page.save()
-    _refresh_shared_flags(platform, link)
-    if previous is not None and previous != (page.platform, page.handle, page.url):
-        _refresh_shared_flags(previous[0], SocialPage(handle=previous[1], url=previous[2]))
+    _refresh_shared_flags(page.platform, link)
+    if stored is not None and (stored.platform, stored.handle, stored.url) != (page.platform, page.handle, page.url):
+        _refresh_shared_flags(stored.platform, stored)
     return page
 
 
@@ -132,36 +148,6 @@ def follower_count_record(*, social_page: SocialPage, date: date, count: int) ->
     )
     record.full_clean()
     return record
-
-
-@transaction.atomic
-def outreach_visit_create(
-    *,
-    branch: Organisation,
-    date: date,
-    visitors: str,
-    visited_organisation: Organisation | None = None,
-    place: str = "",
-    is_online: bool = False,
-    notes: str = "",
-    campaign: str | None = None,
-) -> OutreachVisit:
-    visit = OutreachVisit(
-        branch=branch,
-        date=date,
-        visitors=visitors,
-        visited_organisation=visited_organisation,
-        place=place,
-        is_online=is_online,
-        notes=notes,
-    )
-    if campaign:
-        visit.campaign = campaign
-    if not (is_online or visited_organisation or place.strip()):
-        raise ApplicationError(_("Say where the visit took place, or mark it an online meeting."), code="no_place")
-    visit.full_clean()
-    visit.save()
-    return visit
 
 
 # --- Connected accounts (docs/social-intake.md) ------------------------------------------

@@ -140,3 +140,8 @@ def yearly_figures(*, year: int) -> list[Figure]:
             Figure(org, "giveaway_winners", TOTAL, winners.get(org, 0)),
         ]
     return figures
+
+
+def giveaway_by_id(*, pk) -> Giveaway | None:
+    """A giveaway by id, or None (a broadcast about it may outlive it)."""
+    return Giveaway.objects.filter(pk=pk).first()

@@ -26,16 +26,6 @@ class AppearanceFilterForm(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if v}
 
 
-class ImportForm(forms.Form):
-    dataset = forms.ChoiceField(
-        label=_("What the file holds"),
-        choices=[("appearances", _("Media appearances")), ("subscriptions", _("Newspaper subscriptions"))],
-        initial="appearances",
-        required=False,
-    )
-    file = forms.FileField(label=_("CSV or XLSX file"))
-
-
 class MediaAppearanceAdminForm(forms.ModelForm):
     """Re-encodes an uploaded image clipping before it is stored, so no EXIF reaches the disk,
     and takes a pasted link with stray spaces in it."""

@@ -14,7 +14,6 @@ from media_reports.choices import AppearanceKind, Language
 from media_reports.models import MediaAppearance, NewspaperSubscription, Outlet, Programme, Speaker
 from media_reports.services import appearance_create, normalise_link, subscription_set
 from unionportal import spreadsheets as sp
-from unionportal.exceptions import ApplicationError
 
 APPEARANCE_COLUMNS = [
     sp.Column("date", gettext_lazy("date"), required=True, aliases=("дата", "күні")),
@@ -199,30 +198,6 @@ def _link(value) -> str:
         return sp.parse_url(link)
     except sp.CellError:
         raise sp.CellError(_("«%(value)s» is not a web address") % {"value": sp.cell_text(value)}) from None
-
-
-# --- The staff page -----------------------------------------------------------------------
-
-
-def _import(importer: sp.Importer, file) -> list:
-    report = sp.run_import(importer, file.read(), commit=True)
-    if not report.ok:
-        raise ApplicationError(
-            _("Nothing was imported: fix the rows below and upload the file again."),
-            code="bad_rows",
-            extra={"rows": report.error_lines()},
-        )
-    return [None] * sum(report.counts.values())
-
-
-def import_appearances(*, file, filename: str = "", user) -> list:
-    """Create every row of the file, or none; raises ApplicationError with `extra["rows"]`."""
-    return _import(AppearanceImporter(user=user), file)
-
-
-def import_subscriptions(*, file, filename: str = "", user) -> list:
-    """Set the copies of every row (a row already recorded is corrected), or of none."""
-    return _import(SubscriptionImporter(user=user), file)
 
 
 # --- Export -------------------------------------------------------------------------------

@@ -63,75 +63,8 @@ def latest_appearances(*, organisation, limit: int = 5) -> list[MediaAppearance]
     return list(appearance_list().filter(pk__in=matching)[:limit])
 
 
-# --- Counts for the dashboards ------------------------------------------------------------
-
-
-def _scoped(year: int | None, organisation) -> QuerySet[MediaAppearance]:
-    qs = MediaAppearance.objects.all()
-    if year:
-        qs = qs.filter(date__year=year)
-    if organisation is not None:
-        qs = qs.filter(organisation__in=_organisation_ids(organisation))
-    return qs
-
-
-def appearance_counts_by_year(*, organisation=None) -> dict[int, int]:
-    """{year: appearances}, oldest year first."""
-    rows = _scoped(None, organisation).values_list("date__year").annotate(n=Count("pk")).order_by("date__year")
-    return dict(rows)
-
-
-def appearance_counts_by_kind(*, year: int | None = None, organisation=None) -> dict[str, int]:
-    rows = _scoped(year, organisation).values_list("kind").annotate(n=Count("pk")).order_by("kind")
-    return dict(rows)
-
-
-def appearance_counts_by_level(*, year: int | None = None, organisation=None) -> dict[str, int]:
-    rows = _scoped(year, organisation).values_list("outlet__level").annotate(n=Count("pk")).order_by("outlet__level")
-    return dict(rows)
-
-
-def appearance_counts_by_outlet(*, year: int | None = None, organisation=None) -> list[dict]:
-    """[{"outlet_id", "outlet__name", "outlet__level", "n"}], most appearances first."""
-    return list(
-        _scoped(year, organisation)
-        .values("outlet_id", "outlet__name", "outlet__level")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "outlet__name")
-    )
-
-
-def appearance_counts_by_speaker(*, year: int | None = None, organisation=None) -> list[dict]:
-    """[{"speakers__id", "speakers__name", "n"}], most appearances first; appearances without a speaker are left out."""
-    return list(
-        _scoped(year, organisation)
-        .filter(speakers__isnull=False)
-        .values("speakers__id", "speakers__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "speakers__name")
-    )
-
-
-def republican_press_counts(*, organisation=None) -> dict[int, int]:
-    """{year: articles in republican papers}: the report's "24, 27, 10"."""
-    rows = (
-        _republican_press(_scoped(None, organisation))
-        .values_list("date__year")
-        .annotate(n=Count("pk"))
-        .order_by("date__year")
-    )
-    return dict(rows)
-
-
 def _republican_press(qs: QuerySet[MediaAppearance]) -> QuerySet[MediaAppearance]:
     return qs.filter(kind=AppearanceKind.ARTICLE, outlet__level=OutletLevel.REPUBLICAN, outlet__kind__in=PRINT_KINDS)
-
-
-def subscription_copies(*, year: int, organisation=None) -> int:
-    qs = NewspaperSubscription.objects.filter(year=year)
-    if organisation is not None:
-        qs = qs.filter(organisation__in=_organisation_ids(organisation))
-    return qs.aggregate(n=Sum("copies"))["n"] or 0
 
 
 # --- The reports contract -----------------------------------------------------------------

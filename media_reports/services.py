@@ -1,6 +1,6 @@
-"""Writes of the media part. The import and the demo go through these; the admin saves with
-its ModelForm, which runs the same model rules (clean, constraints) and cleans the link and
-the clipping the same way (media_reports.forms.MediaAppearanceAdminForm)."""
+"""Writes of the media part. The import and intake go through these; the admin creates and
+edits with its ModelForm, which runs the same model rules (clean, constraints) and cleans
+the link and the clipping the same way (media_reports.forms.MediaAppearanceAdminForm)."""
 
 import re
 from datetime import date as date_type
@@ -63,23 +63,6 @@ def appearance_create(
     except IntegrityError as exc:  # a concurrent save of the same appearance
         raise DuplicateError(_("This appearance is recorded already."), code="duplicate") from exc
     if speakers:
-        appearance.speakers.set(speakers)
-    return appearance
-
-
-@transaction.atomic
-def appearance_update(*, appearance: MediaAppearance, speakers: list[Speaker] | None = None, **fields) -> MediaAppearance:
-    """Change the given fields of an appearance (and its speakers when given)."""
-    if "link" in fields:
-        fields["link"] = normalise_link(fields["link"])
-    clipping = fields.pop("clipping", None)
-    for name, value in fields.items():
-        setattr(appearance, name, value)
-    if clipping:
-        appearance.clipping = clean_clipping(clipping)
-    appearance.full_clean()
-    appearance.save()
-    if speakers is not None:
         appearance.speakers.set(speakers)
     return appearance
 

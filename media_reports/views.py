@@ -1,18 +1,15 @@
-"""Pages of the media part: the public list and detail, the staff export and import."""
+"""Pages of the media part: the public list and detail, the staff export (the import is the
+admin's, with a preview)."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_safe
+from django.views.decorators.http import require_GET, require_safe
 
 from accounts.decorators import staff_required
 from accounts.roles import Role
 from media_reports import imports, selectors
-from media_reports.forms import AppearanceFilterForm, ImportForm
+from media_reports.forms import AppearanceFilterForm
 from unionportal.caching import cache_public_page
-from unionportal.exceptions import ApplicationError
 from unionportal.pagination import bounded_page
 
 PAGE_SIZE = 20
@@ -51,7 +48,6 @@ EXPORTS = {
         "newspaper-subscriptions",
     ),
 }
-IMPORTS = {"appearances": imports.import_appearances, "subscriptions": imports.import_subscriptions}
 
 
 @require_GET
@@ -71,22 +67,9 @@ def appearance_export(request):
     return response
 
 
-@require_http_methods(["GET", "POST"])
-@staff_required(roles=(Role.BRANCH_EDITOR, Role.REGIONAL_STAFF))
+@require_safe
 def appearance_import(request):
-    # The chair reads everything but records nothing: the role's permissions decide.
-    if not request.user.has_perm("media_reports.add_mediaappearance"):
-        raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None, initial={"dataset": request.GET.get("dataset")})
-    errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        run = IMPORTS[form.cleaned_data["dataset"] or "appearances"]
-        try:
-            saved = run(file=upload, filename=upload.name, user=request.user)
-        except ApplicationError as exc:
-            errors = exc.extra.get("rows") or [exc.message]
-        else:
-            messages.success(request, _("Imported rows: %(count)d.") % {"count": len(saved)})
-            return redirect("media_reports:import")
-    return render(request, "media_reports/appearance_import.html", {"form": form, "errors": errors})
+    """The address of the old import page: the import is the admin's now (upload, preview,
+    confirm), one for appearances and one for subscriptions."""
+    model = "newspapersubscription" if request.GET.get("dataset") == "subscriptions" else "mediaappearance"
+    return redirect(f"admin:media_reports_{model}_spreadsheet_import")

@@ -269,7 +269,7 @@ def _poll_answer(answer: dict) -> None:
     """A member's vote in a native poll the bot sent, counted once through polls' service
     with the member's one-time code. A retracted vote (no options) leaves the first answer
     counted; a second vote finds the code spent and counts nothing."""
-    from polls.models import Poll
+    from polls.selectors import poll_by_id
     from polls.services import response_submit_telegram
     from unionportal.exceptions import ApplicationError
 
@@ -279,7 +279,7 @@ def _poll_answer(answer: dict) -> None:
     if sent is None or sent.subscriber.chat_id is None or user_id != sent.subscriber.chat_id or not option_ids:
         return
     subscriber = sent.subscriber
-    poll = Poll.objects.filter(pk=sent.poll_id).first()
+    poll = poll_by_id(pk=sent.poll_id)
     if poll is None:
         return
     try:
@@ -341,17 +341,18 @@ def _choose_topic(subscriber: Subscriber, topic: str) -> str:
 
 
 def _rate(subscriber: Subscriber, rest: str) -> str:
-    from appeals.models import Appeal
+    from appeals.selectors import appeal_by_id
     from appeals.services import appeal_rate
     from unionportal.exceptions import ApplicationError
 
     appeal_id, _sep, rating = rest.partition(":")
     link = ChatAppeal.objects.filter(subscriber=subscriber, appeal_id=appeal_id if appeal_id.isdigit() else 0).first()
     with translation.override(subscriber.language):
-        if link is None:
+        appeal = appeal_by_id(pk=link.appeal_id) if link is not None else None
+        if appeal is None:
             return _("This appeal is not yours.")
         try:
-            appeal_rate(appeal=Appeal(pk=link.appeal_id), rating=rating)
+            appeal_rate(appeal=appeal, rating=rating)
         except ApplicationError as exc:
             return str(exc.message)
         return _("Thank you for the rating!")

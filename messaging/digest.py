@@ -68,13 +68,13 @@ def week_start(day: datetime.date) -> datetime.date:
 
 def digest_context(*, user, today: datetime.date) -> dict:
     from appeals.choices import OPEN_STATUSES
-    from appeals.models import Appeal
+    from appeals.selectors import all_appeals
     from giveaways.selectors import coming_giveaways
-    from publications.models import Publication
+    from publications.selectors import publications_published_since
 
     since = timezone.make_aware(datetime.datetime.combine(today - datetime.timedelta(days=7), datetime.time.min))
-    appeals = scoped(Appeal.objects.all(), user)
-    published = scoped(Publication.objects.select_related("organisation"), user).filter(published_at__gte=since)
+    appeals = scoped(all_appeals(), user)
+    published = scoped(publications_published_since(since=since), user)
     base = settings.PORTAL_BASE_URL.rstrip("/")
     return {
         "user": user,

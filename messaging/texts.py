@@ -153,9 +153,9 @@ def _ask_consent(subscriber, params):
 
 
 def _appeal_sent(subscriber, params):
-    from appeals.models import Appeal
+    from appeals.selectors import appeal_by_id
 
-    appeal = Appeal.objects.filter(pk=params.get("appeal_id")).first()
+    appeal = appeal_by_id(pk=params.get("appeal_id"))
     if appeal is None or appeal.anonymised_at:
         return None
     with translation.override(subscriber.language):
@@ -252,9 +252,9 @@ def _publication_line(publication, language) -> str:
 
 
 def _news(subscriber, broadcast, payload):
-    from publications.models import Publication
+    from publications.selectors import publications_by_ids
 
-    publication = Publication.objects.select_related("organisation").filter(pk=broadcast.payload.get("publication_id")).first()
+    publication = publications_by_ids(ids=[broadcast.payload.get("publication_id")]).first()
     if publication is None:
         return None
     lines = [_("News of %(organisation)s") % {"organisation": escape(publication.organisation.name)}, "", "<b>" + _publication_line(publication, subscriber.language) + "</b>"]
@@ -264,9 +264,9 @@ def _news(subscriber, broadcast, payload):
 
 
 def _digest(subscriber, broadcast, payload):
-    from publications.models import Publication
+    from publications.selectors import publications_by_ids
 
-    publications = list(Publication.objects.filter(pk__in=broadcast.payload.get("publication_ids", [])).order_by("-published_at"))
+    publications = list(publications_by_ids(ids=broadcast.payload.get("publication_ids", [])))
     if not publications:
         return None
     lines = [_("The union's news of the day:"), ""]
@@ -275,9 +275,9 @@ def _digest(subscriber, broadcast, payload):
 
 
 def _giveaway(subscriber, broadcast, payload):
-    from giveaways.models import Giveaway
+    from giveaways.selectors import giveaway_by_id
 
-    giveaway = Giveaway.objects.filter(pk=broadcast.payload.get("giveaway_id")).first()
+    giveaway = giveaway_by_id(pk=broadcast.payload.get("giveaway_id"))
     if giveaway is None:
         return None
     with translation.override(subscriber.language):
@@ -295,9 +295,9 @@ def _giveaway(subscriber, broadcast, payload):
 
 
 def _giveaway_result(subscriber, broadcast, payload):
-    from giveaways.models import Giveaway
+    from giveaways.selectors import giveaway_by_id
 
-    giveaway = Giveaway.objects.filter(pk=broadcast.payload.get("giveaway_id")).first()
+    giveaway = giveaway_by_id(pk=broadcast.payload.get("giveaway_id"))
     if giveaway is None:
         return None
     with translation.override(subscriber.language):
@@ -336,9 +336,8 @@ def _poll(subscriber, broadcast, payload):
         return _staff_text(subscriber, broadcast, payload)
     from polls import selectors, services
     from polls.choices import Access, PollState
-    from polls.models import Poll
 
-    poll = Poll.objects.filter(pk=poll_id).first()
+    poll = selectors.poll_by_id(pk=poll_id)
     if poll is None:
         return None
     title = escape(poll.title)
@@ -373,9 +372,9 @@ def _poll(subscriber, broadcast, payload):
 
 
 def _answer(subscriber, broadcast, payload):
-    from appeals.models import Appeal
+    from appeals.selectors import appeal_by_id
 
-    appeal = Appeal.objects.filter(pk=payload.get("appeal_id")).first()
+    appeal = appeal_by_id(pk=payload.get("appeal_id"))
     if appeal is None or appeal.anonymised_at or not appeal.answer:
         return None
     text = "\n".join([
@@ -395,9 +394,9 @@ def _rating_keyboard(appeal) -> dict:
 
 
 def _rate(subscriber, broadcast, payload):
-    from appeals.models import Appeal
+    from appeals.selectors import appeal_by_id
 
-    appeal = Appeal.objects.filter(pk=payload.get("appeal_id")).first()
+    appeal = appeal_by_id(pk=payload.get("appeal_id"))
     if appeal is None or not appeal.can_be_rated:
         return None
     return _("Your appeal %(reference)s is closed. Did the answer help?") % {"reference": appeal.reference}, _rating_keyboard(appeal)

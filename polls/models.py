@@ -232,7 +232,11 @@ class Choice(models.Model):
         verbose_name = _("answer offered")
         verbose_name_plural = _("answers offered")
         constraints = [
-            models.UniqueConstraint(fields=["question", "position"], name="choice_one_per_position"),
+            models.UniqueConstraint(
+                fields=["question", "position"],
+                name="choice_one_per_position",
+                violation_error_message=_("This question already has an answer offered at this position."),
+            ),
         ]
 
     def __str__(self):

@@ -320,3 +320,8 @@ def telegram_poll_payload(poll: Poll) -> dict | None:
         "allows_multiple_answers": question.kind == QuestionKind.MULTIPLE,
         "is_anonymous": False,  # a bot hears answers only of non-anonymous polls; the code keeps them apart
     }
+
+
+def poll_by_id(*, pk) -> Poll | None:
+    """A poll by id, or None (a message about it may outlive it)."""
+    return Poll.objects.filter(pk=pk).first()

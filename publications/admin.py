@@ -12,7 +12,7 @@ from publications import services
 from publications.forms import PublicationImageForm
 from publications.imports import PublicationImporter
 from publications.models import IncomingPost, Publication, PublicationImage, Repost, Rubric, Topic
-from publications.selectors import organisation_filter
+from publications.selectors import find_by_url, organisation_filter
 from unionportal.admin_base import BoundedCountPaginator, PortalAdmin
 from unionportal.exceptions import AccessDenied, ApplicationError
 from unionportal.spreadsheet_admin import SpreadsheetImportMixin
@@ -103,7 +103,7 @@ class PublicationAdmin(SpreadsheetImportMixin, BranchScopedAdmin):
             def clean_url(self):
                 url = services.normalise_url(self.cleaned_data.get("url") or "")
                 if url:
-                    existing = Publication.objects.filter(url=url).exclude(pk=self.instance.pk).first()
+                    existing = find_by_url(url, exclude=self.instance)
                     if existing is not None:
                         raise ValidationError(services.duplicate_message(existing), code="duplicate_url")
                 return url

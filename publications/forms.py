@@ -14,9 +14,15 @@ from branches.models import Organisation, SocialPage
 from branches.scoping import visible_organisation_ids
 from publications.choices import Channel
 from publications.models import Publication, PublicationImage, Rubric, Topic
-from publications.selectors import ALMATY
-from publications.services import duplicate_message, normalise_url, publication_check_page
-from unionportal.uploads import make_thumbnail, validate_image_upload
+from publications.selectors import ALMATY, find_by_url
+from publications.services import (
+    duplicate_message,
+    normalise_url,
+    publication_add_image,
+    publication_check_page,
+    publication_image_update,
+)
+from unionportal.uploads import validate_image_upload
 
 
 class NewsFilterForm(forms.Form):
@@ -107,7 +113,7 @@ class PublicationForm(forms.ModelForm):
     def clean_url(self):
         url = normalise_url(self.cleaned_data.get("url") or "")
         if url:
-            existing = Publication.objects.filter(url=url).exclude(pk=self.instance.pk).first()
+            existing = find_by_url(url, exclude=self.instance)
             if existing is not None:
                 raise forms.ValidationError(duplicate_message(existing), code="duplicate_url")
         return url
@@ -180,12 +186,10 @@ class BaseMonthFormSet(forms.BaseFormSet):
 MonthFormSet = forms.formset_factory(MonthRowForm, formset=BaseMonthFormSet, extra=10, max_num=60)
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or XLSX file"), help_text=_("Columns as described in the import guide."))
-
-
 class PublicationImageForm(forms.ModelForm):
-    """An image in the admin: checked by content, stored re-encoded, with a thumbnail."""
+    """An image row in the admin. The file is checked by content here, so a refused file is
+    an error on its row; the row is stored by the service that stores every image
+    (`publication_add_image` / `publication_image_update`: re-encoded, with a thumbnail)."""
 
     class Meta:
         model = PublicationImage
@@ -193,21 +197,27 @@ class PublicationImageForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._thumbnail = None
+        self.clean_upload = None
 
     def clean_image(self):
         value = self.cleaned_data.get("image")
         if isinstance(value, UploadedFile):
-            clean = validate_image_upload(value)
-            self._thumbnail = make_thumbnail(clean)
-            clean.file.seek(0)
-            return clean.file
+            self.clean_upload = validate_image_upload(value)
+            return self.clean_upload.file
         return value
 
     def save(self, commit=True):
-        instance = super().save(commit=False)
-        if self._thumbnail is not None:
-            instance.thumbnail.save(self._thumbnail.name, self._thumbnail, save=False)
-        if commit:
-            instance.save()
-        return instance
+        if not commit:
+            return super().save(commit=False)
+        data = self.cleaned_data
+        if self.instance.pk is None:
+            # The inline formset has set the row's publication (saved just before).
+            return publication_add_image(
+                publication=self.instance.publication,
+                file=self.clean_upload,
+                caption=data.get("caption") or "",
+                position=data.get("position") or 0,
+            )
+        return publication_image_update(
+            image=self.instance, caption=data.get("caption") or "", position=data.get("position") or 0, file=self.clean_upload
+        )

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from publications import services
+from publications import selectors, services
 from publications.choices import PLATFORM_CHANNELS, IncomingStatus
 from publications.models import IncomingPost, Publication, Rubric
 from unionportal import outside
@@ -114,7 +114,7 @@ def incoming_post_offer(
         return None
     link = services.normalise_url(url)
     caption = clean_caption(caption)
-    existing = Publication.objects.filter(url=link).first() if link else None
+    existing = selectors.find_by_url(link)
     post = IncomingPost(
         social_page=social_page,
         external_id=external_id,

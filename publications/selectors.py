@@ -233,8 +233,23 @@ def yearly_figures(*, year: int) -> list[Figure]:
     return figures
 
 
-def find_by_url(url: str) -> Publication | None:
-    """The publication already logged under this (normalised) link, if any."""
+def find_by_url(url: str, *, exclude: Publication | None = None) -> Publication | None:
+    """The publication already logged under this (normalised) link, if any, other than
+    `exclude` (the one being edited). Every duplicate check of a link reads this."""
     if not url:
         return None
-    return Publication.objects.filter(url=url).select_related("organisation").first()
+    qs = Publication.objects.filter(url=url).select_related("organisation")
+    if exclude is not None and exclude.pk is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.first()
+
+
+def publications_by_ids(*, ids) -> QuerySet[Publication]:
+    """Publications by id with their organisation, newest first (a broadcast names them)."""
+    return Publication.objects.select_related("organisation").filter(pk__in=ids).order_by("-published_at")
+
+
+def publications_published_since(*, since: dt.datetime) -> QuerySet[Publication]:
+    """Publications dated `since` or later, with their organisation (a digest lists them);
+    unscoped: the caller narrows it to what its reader may see."""
+    return Publication.objects.select_related("organisation").filter(published_at__gte=since)

@@ -23,9 +23,10 @@ from accounts.roles import is_regional
 from branches.models import Organisation
 from branches.scoping import visible_organisation_ids
 from publications.choices import PLATFORM_CHANNELS, Channel, Language
-from publications.models import Publication, PublicationImage, Repost
+from publications.models import Publication, PublicationImage
+from publications.selectors import find_by_url
 from unionportal.exceptions import AccessDenied, ApplicationError, DuplicateError
-from unionportal.uploads import make_thumbnail, validate_image_upload
+from unionportal.uploads import CleanImage, make_thumbnail, validate_image_upload
 
 # Fields a service accepts; anything else is a programming error.
 PUBLICATION_FIELDS = {
@@ -139,9 +140,7 @@ def publication_recognise_url(*, url: str) -> Recognised:
             if needle in host:
                 channel = guess
                 break
-    duplicate = (
-        Publication.objects.filter(url=normalised).select_related("organisation").first() if normalised else None
-    )
+    duplicate = find_by_url(normalised)
     organisation = page.organisation if page is not None else None
     initial = {
         "url": normalised,
@@ -215,7 +214,7 @@ def publication_check_page(*, social_page, organisation) -> None:
 
 def _validate(publication: Publication) -> None:
     if publication.url:
-        existing = Publication.objects.filter(url=publication.url).exclude(pk=publication.pk).first()
+        existing = find_by_url(publication.url, exclude=publication)
         if existing is not None:
             raise DuplicateError(duplicate_message(existing), code="duplicate_url", extra={"existing": existing})
     publication_check_page(
@@ -231,7 +230,7 @@ def _save(publication: Publication) -> None:
             publication.save()
     except IntegrityError as exc:
         # Two people pasting the same link at once: the unique constraint decides.
-        existing = Publication.objects.filter(url=publication.url).first() if publication.url else None
+        existing = find_by_url(publication.url)
         if existing is not None:
             raise DuplicateError(
                 duplicate_message(existing), code="duplicate_url", extra={"existing": existing}
@@ -301,31 +300,48 @@ def _validation_messages(exc: ValidationError) -> list[str]:
     return [str(m) for m in exc.messages]
 
 
+def _store_image_files(image: PublicationImage, file) -> None:
+    """Put the file on `image` re-encoded without EXIF, with its thumbnail. `file` is an
+    upload (checked by content here) or a `CleanImage` a form has just checked."""
+    clean = file if isinstance(file, CleanImage) else validate_image_upload(file)
+    thumb = make_thumbnail(clean)
+    clean.file.seek(0)
+    image.image.save(clean.file.name, clean.file, save=False)
+    image.thumbnail.save(thumb.name, thumb, save=False)
+
+
 @transaction.atomic
-def publication_add_image(*, publication: Publication, file, caption: str = "", user=None) -> PublicationImage:
-    """Attach an image: checked by content, re-encoded without EXIF, with a thumbnail.
+def publication_add_image(
+    *, publication: Publication, file, caption: str = "", position: int | None = None, user=None
+) -> PublicationImage:
+    """Attach an image: checked by content, re-encoded without EXIF, with a thumbnail; last
+    unless `position` says where. The admin's image rows, intake and the tests call this.
 
     Raises ValidationError (nothing stored) when the file is refused.
     """
     _check_organisation(user, publication.organisation)
-    clean = validate_image_upload(file)
-    thumb = make_thumbnail(clean)
-    clean.file.seek(0)
-    position = publication.images.count()
-    image = PublicationImage(publication=publication, caption=caption.strip(), position=position)
-    image.image.save(clean.file.name, clean.file, save=False)
-    image.thumbnail.save(thumb.name, thumb, save=False)
+    image = PublicationImage(
+        publication=publication,
+        caption=caption.strip(),
+        position=publication.images.count() if position is None else position,
+    )
+    _store_image_files(image, file)
     image.full_clean()
     image.save()
     return image
 
 
 @transaction.atomic
-def repost_add(*, publication: Publication, partner_name: str, url: str = "", reposted_on=None, user=None) -> Repost:
-    _check_organisation(user, publication.organisation)
-    repost = Repost(
-        publication=publication, partner_name=partner_name.strip(), url=url.strip(), reposted_on=reposted_on
-    )
-    repost.full_clean()
-    repost.save()
-    return repost
+def publication_image_update(
+    *, image: PublicationImage, caption: str, position: int, file=None, user=None
+) -> PublicationImage:
+    """Change an image's caption or order, or replace its file (checked and re-encoded like
+    a new one, with a new thumbnail)."""
+    _check_organisation(user, image.publication.organisation)
+    image.caption = caption.strip()
+    image.position = position
+    if file is not None:
+        _store_image_files(image, file)
+    image.full_clean()
+    image.save()
+    return image

@@ -22,7 +22,7 @@ from accounts.decorators import staff_required
 from accounts.roles import is_regional
 from publications import imports, selectors, services
 from publications.choices import Channel
-from publications.forms import ImportForm, MonthFormSet, NewsFilterForm, PublicationForm, QuickEntryUrlForm
+from publications.forms import MonthFormSet, NewsFilterForm, PublicationForm, QuickEntryUrlForm
 from publications.models import Publication
 from unionportal.caching import cache_public_page
 from unionportal.exceptions import ApplicationError, DuplicateError
@@ -209,25 +209,11 @@ def _row_form_index(formset, row_index: int) -> int:
     return filled[row_index]
 
 
-@staff_required
-@can_log
-@require_http_methods(["GET", "POST"])
+@require_safe
 def import_view(request):
-    errors: list[str] = []
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                result = imports.import_publications(form.cleaned_data["file"], user=request.user)
-            except imports.ImportFailed as exc:
-                messages.error(request, exc.message)
-                errors = exc.errors
-            else:
-                messages.success(request, _("Publications imported: %(count)s.") % {"count": result.created})
-                return redirect("publications:import")
-    else:
-        form = ImportForm()
-    return render(request, "publications/publication_import.html", {"form": form, "errors": errors})
+    """The address of the old import page: the import is the admin's now (upload, preview,
+    confirm), so a bookmark still finds it."""
+    return redirect("admin:publications_publication_spreadsheet_import")
 
 
 @staff_required

@@ -34,11 +34,6 @@ def compared_years(year: int) -> list[int]:
     return [year - 2, year - 1, year]
 
 
-def rollup_years() -> dict[int, object]:
-    """{year: when its figures were computed} for every year rolled up, newest first."""
-    return dict(Rollup.objects.filter(computed_at__isnull=False).order_by("-year").values_list("year", "computed_at"))
-
-
 def default_year(years: dict[int, object]) -> int:
     this_year = timezone.localdate().year
     past = [y for y in years if y <= this_year]

@@ -244,6 +244,12 @@ STORAGES = {
         )
     },
 }
+# Backups (unionportal/backups.py, docs/deploy.md "Backups and the restore drill"): where
+# `manage.py backup` writes the dumps, the manifests and the copy of the uploaded files; how
+# many days of them it keeps; how many files the restore drill reads back by default.
+BACKUP_DIR = env.path("BACKUP_DIR", default=str(VAR_DIR / "backups"))
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=14)
+BACKUP_DRILL_FILES = env.int("BACKUP_DRILL_FILES", default=20)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Uploaded images and clippings: the limits every upload validator shares.

@@ -10,7 +10,6 @@ does the work once.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 
 from django.conf import settings
@@ -24,24 +23,8 @@ from unionportal.models import SpreadsheetUpload, UploadStatus
 logger = logging.getLogger(__name__)
 
 
-def estimate_rows(content: bytes) -> int:
-    """Roughly how many rows a file holds, without reading it all (decides task or request)."""
-    if content[:4] == b"PK\x03\x04":
-        try:
-            from openpyxl import load_workbook
-
-            workbook = load_workbook(io.BytesIO(content), read_only=True)
-            try:
-                return workbook.worksheets[0].max_row or 0
-            finally:
-                workbook.close()
-        except Exception:  # noqa: BLE001 - an unreadable file is reported by the check itself
-            return 0
-    return content.count(b"\n")
-
-
 def in_background(content: bytes) -> bool:
-    return estimate_rows(content) > settings.SPREADSHEET_BACKGROUND_ROWS
+    return spreadsheets.estimate_rows(content) > settings.SPREADSHEET_BACKGROUND_ROWS
 
 
 def upload_create(*, importer: str, filename: str, content: bytes, user) -> SpreadsheetUpload:

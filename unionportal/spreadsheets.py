@@ -74,7 +74,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -279,6 +279,24 @@ def _raw_rows(content: bytes) -> Iterable[tuple[int, list]]:
             _("This is an old Excel file (.xls): save it as .xlsx or CSV and upload it again."), code="xls"
         )
     return _csv_rows(decode_text(content))
+
+
+def estimate_rows(content: bytes) -> int:
+    """Roughly how many rows a file holds, without reading it all (decides task or request)."""
+    if content[:4] == b"PK\x03\x04":
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True)
+        except Exception:  # noqa: BLE001 - an unreadable file is reported by the check itself
+            return 0
+        try:
+            return workbook.worksheets[0].max_row or 0
+        except Exception:  # noqa: BLE001 - the same
+            return 0
+        finally:
+            workbook.close()
+    return content.count(b"\n")
 
 
 def decode_text(content: bytes) -> str:
@@ -702,13 +720,20 @@ class Importer:
         return self
 
     def prepare(self) -> None:
-        """Read reference data once (called after the file was read, before the first row)."""
+        """Read reference data (called after the file was read, before the first row, and
+        again before the rows are saved a second time, one by one, to name a refused row)."""
 
     def check_row(self, row: Row):
         raise NotImplementedError
 
     def save_row(self, plan, row: Row) -> str:
         raise NotImplementedError
+
+    def save_all(self, plans: list[tuple[Row, Any]], *, tick: Callable[[int], None]):
+        """Save every row at once through the app's bulk service, or return None (the default)
+        to have `save_row` called for each. Raise `RowErrors` naming the refused rows; any
+        other refusal makes the rows be saved one by one so that the service names the row."""
+        return None
 
     def check_file(self, plans: list[tuple[Row, Any]]) -> None:
         """Checks across rows (the same link twice …): record problems on the rows."""
@@ -790,29 +815,93 @@ def run_import(
     report.errors = [RowIssue(r.number, r.problems) for r, _p in plans if r.problems]
     if report.errors:
         return report
-    try:
-        with transaction.atomic():
-            for done, (row, plan) in enumerate(plans, start=len(plans) + 1):
-                try:
-                    with transaction.atomic():
-                        counters = importer.save_row(plan, row) or "created"
-                except (ApplicationError, ValidationError) as exc:
-                    report.errors.append(RowIssue(row.number, _service_messages(exc)))
-                    continue
-                for counter, n in ({counters: 1} if isinstance(counters, str) else counters).items():
-                    report.counts[counter] = report.counts.get(counter, 0) + n
-                if len(report.preview) < PREVIEW_ROWS:
-                    report.preview.append([_preview_text(v) for v in importer.preview_row(plan, row)])
-                if progress and done % PROGRESS_EVERY == 0:
-                    progress(done, total)
-            if report.errors or not commit:
-                raise _Rollback
-    except _Rollback:
-        pass
+    tick = _ticker(progress, start=len(plans), total=total)
+    # Every row is valid by its checks: save them all at once (the app's bulk save, or row
+    # after row without a savepoint each). Only when a service refuses a row is that undone
+    # and every row saved again in its own savepoint, so that each refused row is named.
+    if not _save_at_once(importer, plans, report, commit=commit, tick=tick):
+        importer.prepare()  # what the undone saves added to the reference data is gone
+        _save_one_by_one(importer, plans, report, commit=commit, tick=tick)
     report.committed = commit and not report.errors
     if progress:
         progress(total, total)
     return report
+
+
+class RowErrors(ApplicationError):
+    """Raised by `Importer.save_all`: the rows a bulk save refused, {row number: messages}."""
+
+    def __init__(self, rows: dict[int, list[str]]):
+        # Never shown: run_import turns it into the rows' own messages (already translated).
+        super().__init__("rows refused by a bulk save", code="rows", extra={"rows": rows})
+        self.rows = rows
+
+
+def _ticker(progress, *, start: int, total: int):
+    def tick(done: int) -> None:
+        if progress and done % PROGRESS_EVERY == 0:
+            progress(start + done, total)
+
+    return tick
+
+
+def _count(report: ImportReport, counters) -> None:
+    for counter, n in ({counters or "created": 1} if isinstance(counters, str) or not counters else counters).items():
+        report.counts[counter] = report.counts.get(counter, 0) + n
+
+
+def _add_preview(importer: Importer, report: ImportReport, plans) -> None:
+    for row, plan in plans[:PREVIEW_ROWS]:
+        report.preview.append([_preview_text(v) for v in importer.preview_row(plan, row)])
+
+
+def _save_at_once(importer: Importer, plans, report: ImportReport, *, commit: bool, tick) -> bool:
+    """Save every row in one transaction without a savepoint per row (two statements fewer
+    a row). True when that settled the import (saved, or the bulk save named the refused
+    rows); False when a service refused a row, which the one-by-one saves then name."""
+    try:
+        with transaction.atomic():
+            counts = importer.save_all(plans, tick=tick)
+            if counts is None:
+                for done, (row, plan) in enumerate(plans, start=1):
+                    _count(report, importer.save_row(plan, row))
+                    tick(done)
+            else:
+                _count(report, counts)
+            _add_preview(importer, report, plans)
+            if not commit:
+                raise _Rollback
+    except _Rollback:
+        pass
+    except RowErrors as exc:
+        report.errors = [RowIssue(number, messages) for number, messages in sorted(exc.rows.items())]
+        report.counts, report.preview = {}, []
+    except (ApplicationError, ValidationError, IntegrityError):
+        report.counts, report.preview = {}, []
+        return False
+    return True
+
+
+def _save_one_by_one(importer: Importer, plans, report: ImportReport, *, commit: bool, tick) -> None:
+    """Every row in its own savepoint, so a service's refusal names its row and the other
+    rows are still tried (all are rolled back when any was refused)."""
+    try:
+        with transaction.atomic():
+            for done, (row, plan) in enumerate(plans, start=1):
+                try:
+                    with transaction.atomic():
+                        counters = importer.save_row(plan, row)
+                except (ApplicationError, ValidationError) as exc:
+                    report.errors.append(RowIssue(row.number, _service_messages(exc)))
+                    continue
+                _count(report, counters)
+                tick(done)
+            if not report.errors:
+                _add_preview(importer, report, plans)
+            if report.errors or not commit:
+                raise _Rollback
+    except _Rollback:
+        pass
 
 
 def _preview_text(value) -> str:

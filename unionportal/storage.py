@@ -9,19 +9,30 @@ Two storages, named in `settings.STORAGES`:
   through the staff view (`appeals.views.attachment`).
 
 `s3_settings` reads the settings the storages are built from; `disk_storage` and
-`store_storage` give either side on demand, for the `move_files` command.
+`store_storage` give either side on demand, for the `move_files` command. `walk`,
+`sha256` and `copy_verified` are the one way files are copied between storages (`move_files`
+and the backup, unionportal/backups.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
+from django.utils.translation import gettext as _
+
+from unionportal.exceptions import ApplicationError
 
 KINDS = ("default", "private")
+CHUNK = 1024 * 1024
+
+
+class FileCopyError(ApplicationError):
+    """A copy could not be made faithfully; nothing at the destination was overwritten."""
 
 
 def parse_storage_url(url: str) -> dict:
@@ -145,3 +156,53 @@ private_storage = PrivateStorage()
 def _reset_private_storage(*, setting, **kwargs):
     if setting == "STORAGES":
         private_storage._wrapped = empty
+
+
+def walk(storage, prefix: str = ""):
+    """Every file name in a storage (disk or store), sorted, directories depth-first."""
+    try:
+        directories, files = storage.listdir(prefix)
+    except FileNotFoundError:  # a disk directory never made: nothing there
+        return
+    for name in sorted(files):
+        yield f"{prefix}{name}"
+    for directory in sorted(directories):
+        yield from walk(storage, f"{prefix}{directory}/")
+
+
+def sha256(storage, name: str) -> str:
+    digest = hashlib.sha256()
+    with storage.open(name, "rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def copy_verified(source, target, name: str, *, dry_run: bool = False) -> tuple[str, bool]:
+    """Copy `name` from one storage to another under the same name; (SHA-256, copied?).
+
+    A file already at the target with the same SHA-256 is left alone (so an interrupted run
+    is simply run again); a different or partial copy is replaced. The copy is read back and
+    compared before it counts; a mismatch removes it and raises `FileCopyError`.
+    """
+    checksum = sha256(source, name)
+    if target.exists(name):
+        if sha256(target, name) == checksum:
+            return checksum, False
+        if dry_run:
+            return checksum, True
+        # A half-written or stale copy from an interrupted run: replace it.
+        target.delete(name)
+    elif dry_run:
+        return checksum, True
+    with source.open(name, "rb") as handle:
+        saved = target.save(name, handle)
+    if saved != name:
+        raise FileCopyError(
+            _("%(name)s: the destination stored it as %(saved)s; nothing was overwritten, check by hand.")
+            % {"name": name, "saved": saved}
+        )
+    if sha256(target, name) != checksum:
+        target.delete(name)
+        raise FileCopyError(_("%(name)s: the copy's SHA-256 differs from the original; the copy was removed.") % {"name": name})
+    return checksum, True

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from appeals import services, tasks
 from appeals.models import Appeal
+from appeals.services import outbox
 from tests.appeals.factories import AppealFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,14 +53,14 @@ def test_a_queued_task_after_the_drain_sends_nothing_more():
 def test_one_appeal_the_mail_server_refuses_does_not_hold_back_the_others(monkeypatch):
     refused = _held_back(email="refused@example.invalid")
     fine = _held_back(email="fine@example.invalid")
-    real_send = services.send_mail
+    real_send = outbox.send_mail
 
     def picky(subject, body, sender, recipients, **kwargs):
         if "refused@example.invalid" in recipients:
             raise OSError("550 mailbox unavailable")
         return real_send(subject, body, sender, recipients, **kwargs)
 
-    monkeypatch.setattr(services, "send_mail", picky)
+    monkeypatch.setattr(outbox, "send_mail", picky)
     services.send_pending_notifications()
     refused.refresh_from_db(), fine.refresh_from_db()
     assert fine.notified_at is not None and [m for m in mail.outbox if m.to == ["fine@example.invalid"]]

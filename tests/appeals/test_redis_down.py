@@ -58,11 +58,11 @@ def on_redis(redis_server):  # noqa: F811
 
 def _forget_outages():
     """Each test meets its own servers: no pause left over from another test's outage."""
-    from appeals import services
+    from appeals import tasks
     from unionportal import cache as fail_soft
 
     fail_soft._skip_until.clear()
-    services._publish_paused_until.clear()
+    tasks._publish_paused_until.clear()
 
 
 def _as_if_minutes_passed(minutes: int) -> None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from appeals import selectors, services
 from appeals.choices import Channel, EventKind, Rating, Status, Topic
 from appeals.models import Appeal, FaqEntry
+from appeals.services import intake
 from appeals.workdays import add_working_days
 from tests.appeals.factories import AppealFactory
 from unionportal.exceptions import ApplicationError
@@ -299,23 +300,6 @@ def test_yearly_figures_count_by_organisation_in_almaty_time(regional_org, branc
     assert figures[(branch_a.pk, "appeals_satisfaction_pct", "total")] == 50
 
 
-def test_dashboard_counts_are_scoped_to_the_editors_branch(editor_a, branch_a, branch_b):
-    AppealFactory(branch=branch_a)
-    AppealFactory(branch=branch_b)
-    AppealFactory(branch=branch_a, due_date=timezone.localdate() - datetime.timedelta(days=1))
-    counts = selectors.appeal_counts(user=editor_a)
-    assert counts["total"] == 2 and counts["overdue"] == 1
-
-
-def test_branch_page_counts_include_the_branchs_primary_organisations(branch_a, branch_b):
-    from tests.branches.factories import PrimaryOrganisationFactory
-
-    AppealFactory(branch=branch_a)
-    AppealFactory(branch=PrimaryOrganisationFactory(parent=branch_a))
-    AppealFactory(branch=branch_b)
-    assert selectors.appeal_counts(organisation=branch_a)["total"] == 2
-
-
 def test_a_staff_edit_routes_answers_and_notes_in_one_save(regional_staff, branch_a):
     appeal = AppealFactory()
     appeal = services.appeal_staff_edit(
@@ -352,7 +336,7 @@ def test_a_racing_duplicate_leaves_no_attachment_on_disk():
     }
     # What the second of two simultaneous requests meets after the first one committed.
     with pytest.raises(IntegrityError), transaction.atomic():
-        services._create(fields=fields)
+        intake._create(fields=fields)
     location = Appeal._meta.get_field("attachment").storage.location
     stored = [name for _root, _dirs, files in os.walk(location) for name in files]
     assert not [name for name in stored if name.startswith(stem)]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from appeals import services, tasks
 from appeals.choices import Status
 from appeals.models import Appeal
+from appeals.services import outbox
 from tests.appeals.factories import AppealFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +122,7 @@ def test_a_failing_mail_server_releases_the_claim_for_the_retry(monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("smtp down")
 
-    monkeypatch.setattr(services, "send_mail", broken)
+    monkeypatch.setattr(outbox, "send_mail", broken)
     with pytest.raises(OSError):
         services.appeal_send_notifications(appeal_id=appeal.pk)
     appeal.refresh_from_db()
@@ -136,6 +137,30 @@ def test_task_messages_carry_only_the_appeal_id(monkeypatch, django_capture_on_c
             topic="wages", question="?", consent=True, form_token="x", language="ru", name="Имя", email="p@example.invalid"
         )
     assert sent == [[appeal.pk]]
+
+
+@pytest.mark.parametrize("email,queued", [("p@example.invalid", True), ("", False)])
+def test_an_answer_is_queued_for_e_mail_only_when_the_member_gave_an_address(
+    monkeypatch, django_capture_on_commit_callbacks, regional_staff, email, queued
+):
+    sent = []
+    monkeypatch.setattr(tasks.send_appeal_answer, "apply_async", lambda args, **kw: sent.append(args))
+    appeal = AppealFactory(email=email, status=Status.IN_PROGRESS)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appeal_transition(appeal=appeal, actor=regional_staff, to_status=Status.ANSWERED, answer="Ответ")
+    assert sent == ([[appeal.pk]] if queued else [])
+
+
+def test_a_rolled_back_answer_queues_nothing(monkeypatch, django_capture_on_commit_callbacks, regional_staff):
+    from django.db import transaction
+
+    sent = []
+    monkeypatch.setattr(tasks.send_appeal_answer, "apply_async", lambda args, **kw: sent.append(args))
+    appeal = AppealFactory(email="p@example.invalid", status=Status.IN_PROGRESS)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        services.appeal_transition(appeal=appeal, actor=regional_staff, to_status=Status.ANSWERED, answer="Ответ")
+        raise RuntimeError("the staff form failed after the answer")
+    assert sent == []
 
 
 def test_a_new_appeal_notifies_the_editors_of_its_branch_without_the_members_contacts(editor_a, branch_a):

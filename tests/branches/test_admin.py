@@ -91,6 +91,43 @@ def test_the_admin_form_refuses_a_link_of_another_platform_with_a_message(staff_
     assert not SocialPage.objects.exists()
 
 
+def _page_form(page, url):
+    return {
+        "organisation": page.organisation_id, "platform": page.platform, "url": url, "notes": "",
+        "follower_counts-TOTAL_FORMS": "0", "follower_counts-INITIAL_FORMS": "0",
+    }
+
+
+def test_correcting_a_shared_link_in_the_admin_clears_the_flag_on_the_other_branchs_page(staff_client, branch_a, branch_b):
+    from branches.services import social_page_save
+
+    first = social_page_save(organisation=branch_a, url="https://www.instagram.com/1301asem")
+    second = social_page_save(organisation=branch_b, url="https://www.instagram.com/1301asem")
+    first.refresh_from_db()
+    assert first.flag_shared_account
+    response = staff_client.post(
+        reverse("admin:branches_socialpage_change", args=[second.pk]),
+        _page_form(second, "https://www.instagram.com/osakarovka_profsoyuz?igsh=x"),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    first.refresh_from_db(), second.refresh_from_db()
+    assert second.url == "https://www.instagram.com/osakarovka_profsoyuz/"
+    assert second.original_url == "https://www.instagram.com/osakarovka_profsoyuz?igsh=x"
+    assert not first.flag_shared_account and not second.flag_shared_account
+
+
+def test_changing_a_page_into_another_page_of_the_branch_is_refused_on_the_form(staff_client, branch_a):
+    SocialPageFactory(organisation=branch_a, handle="abaiprofs", url="https://www.instagram.com/abaiprofs/")
+    other = SocialPageFactory(organisation=branch_a, handle="other_page", url="https://www.instagram.com/other_page/")
+    response = staff_client.post(
+        reverse("admin:branches_socialpage_change", args=[other.pk]), _page_form(other, "instagram.com/AbaiProfs")
+    )
+    assert response.status_code == 200
+    assert "https://www.instagram.com/abaiprofs/" in response.content.decode()
+    other.refresh_from_db()
+    assert other.url == "https://www.instagram.com/other_page/"
+
+
 def test_the_page_change_view_shows_the_follower_chart_and_table(staff_client, branch_a):
     page = SocialPageFactory(organisation=branch_a)
     FollowerCount.objects.bulk_create(
@@ -171,3 +208,15 @@ def test_a_branch_editor_cannot_move_or_rekind_their_organisation(editor_a, bran
     branch_a.refresh_from_db()
     assert branch_a.kind == "branch" and branch_a.parent_id != branch_b.pk and branch_a.slug == "branch-a"
     assert branch_a.chair_name == "Кашенова М."
+
+
+def test_a_visit_without_a_place_is_refused_with_a_message_unless_online(staff_client, branch_a):
+    add = reverse("admin:branches_outreachvisit_add")
+    data = {"campaign": "Как живешь, первичка?", "date": "2024-03-01", "branch": branch_a.pk, "visitors": "Аппарат"}
+    response = staff_client.post(add, data)
+    assert response.status_code == 200
+    assert "Укажите, где прошёл визит" in response.content.decode()
+    assert not OutreachVisit.objects.exists()
+    response = staff_client.post(add, {**data, "is_online": "on"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert OutreachVisit.objects.get().is_online

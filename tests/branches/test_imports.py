@@ -8,13 +8,18 @@ from openpyxl import Workbook, load_workbook
 
 from branches import demo
 from branches.choices import OrganisationKind
-from branches.imports import export_rows, import_registry
+from branches.imports import COUNTERS, RegistryImporter, export_rows
 from branches.models import Organisation, SocialPage
+from tests.spreadsheet_import import admin_import, import_now
 from unionportal.exceptions import ApplicationError
 
 pytestmark = pytest.mark.django_db
 
 APPENDIX = Path(__file__).parent / "data" / "appendix-1.csv"
+
+
+def import_registry(*, content: bytes, filename: str = "", user=None) -> dict[str, int]:
+    return {**dict.fromkeys(COUNTERS, 0), **import_now(RegistryImporter(user=user), content)}
 
 
 def _csv(rows) -> bytes:
@@ -162,21 +167,29 @@ def test_an_export_is_scoped_to_the_editors_branch(client, editor_a, branch_a, b
     assert "only_a" in content and "only_b" not in content
 
 
-def test_the_import_page_reports_every_bad_row(client, regional_staff):
+def test_the_admin_import_reports_every_bad_row_and_offers_no_confirm(client, regional_staff):
     client.force_login(regional_staff)
-    upload = io.BytesIO(_csv([["branch", "instagram"], ["Филиал", "javascript:alert(1)"]]))
-    upload.name = "bad.csv"
-    response = client.post(reverse("branches:import"), {"file": upload})
-    assert response.status_code == 200
-    assert "Строка 2" in response.content.decode()
+    before = Organisation.objects.count()
+    page = admin_import(client, "branches.organisation", _csv([["branch", "instagram"], ["Филиал", "javascript:alert(1)"]]))
+    assert "Строка 2" in page.content.decode()
+    assert b'value="confirm"' not in page.content
+    assert Organisation.objects.count() == before
 
 
-def test_the_import_page_imports_the_appendix(client, regional_staff):
+def test_the_admin_import_imports_the_appendix_after_its_preview(client, regional_staff):
     client.force_login(regional_staff)
-    with APPENDIX.open("rb") as upload:
-        response = client.post(reverse("branches:import"), {"file": upload}, follow=True)
-    assert response.status_code == 200
+    preview = admin_import(client, "branches.organisation", APPENDIX.read_bytes(), confirm=False)
+    assert "Темиртауский городской профсоюз" in preview.content.decode()
+    assert not SocialPage.objects.exists()
+    admin_import(client, "branches.organisation", APPENDIX.read_bytes())
     assert SocialPage.objects.count() == 26
+
+
+def test_the_old_import_page_leads_to_the_admin_import(client, regional_staff):
+    client.force_login(regional_staff)
+    response = client.get(reverse("branches:import"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:branches_organisation_spreadsheet_import")
 
 
 def test_a_formula_in_a_cell_is_exported_as_text(regional_org):

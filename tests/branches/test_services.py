@@ -6,7 +6,6 @@ from branches.choices import LinkKind, Platform
 from branches.models import FollowerCount, SocialPage
 from branches.services import (
     follower_count_record,
-    outreach_visit_create,
     social_page_delete,
     social_page_save,
     social_pages_mark_resolved,
@@ -84,13 +83,6 @@ def test_a_follower_count_per_page_and_date_is_replaced_not_doubled(branch_a):
     follower_count_record(social_page=page, date=datetime.date(2024, 5, 3), count=100)
     follower_count_record(social_page=page, date=datetime.date(2024, 5, 3), count=120)
     assert list(FollowerCount.objects.values_list("count", flat=True)) == [120]
-
-
-def test_a_visit_needs_a_place_unless_online(branch_a):
-    with pytest.raises(ApplicationError):
-        outreach_visit_create(branch=branch_a, date=datetime.date(2024, 3, 1), visitors="Аппарат")
-    visit = outreach_visit_create(branch=branch_a, date=datetime.date(2024, 3, 1), visitors="Аппарат", is_online=True)
-    assert visit.campaign == "Как живешь, первичка?"
 
 
 def test_a_website_with_a_kazakh_domain_is_kept_readable(branch_a):

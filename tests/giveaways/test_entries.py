@@ -60,7 +60,8 @@ def test_someone_who_does_not_follow_the_page_is_out_until_staff_mark_them(givea
     entry = _entry(giveaway, "stranger")
     assert entry.ineligible_reasons == [IneligibleReason.NOT_FOLLOWER]
 
-    services.entry_mark_follower(entry=entry)
+    done, refused = services.entries_mark_follower(entries=[entry])
+    assert (done, refused) == ([entry], [])
 
     entry.refresh_from_db()
     assert entry.is_eligible

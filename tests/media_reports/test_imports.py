@@ -2,19 +2,18 @@ import csv
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from media_reports.choices import OutletKind, OutletLevel
-from media_reports.imports import COLUMNS, import_appearances
+from media_reports.imports import COLUMNS, AppearanceImporter, SubscriptionImporter
 from media_reports.models import MediaAppearance
 from tests.media_reports.factories import MediaAppearanceFactory, OutletFactory, ProgrammeFactory, SpeakerFactory
+from tests.spreadsheet_import import admin_import, import_now
 from unionportal.exceptions import ApplicationError
 
 pytestmark = pytest.mark.django_db
 
-IMPORT = reverse("media_reports:import")
 EXPORT = reverse("media_reports:export")
 
 
@@ -73,8 +72,13 @@ ARTICLE = {
 }
 
 
-def _import(data: bytes, name: str, user):
-    return import_appearances(file=io.BytesIO(data), filename=name, user=user)
+def _import(data: bytes, name: str, user) -> list:
+    """The appearances created (one entry each), or ApplicationError naming every bad row."""
+    return [None] * import_now(AppearanceImporter(user=user), data).get("created", 0)
+
+
+def import_subscriptions(*, file, filename: str = "", user) -> list:
+    return [None] * import_now(SubscriptionImporter(user=user), file.read()).get("created", 0)
 
 
 def test_a_csv_file_creates_every_row(reference, regional_staff):
@@ -145,18 +149,25 @@ def test_a_branch_editor_cannot_name_another_branchs_speaker(reference, editor_b
 )
 def test_a_broken_file_is_refused_with_a_message(data, name, regional_staff, client):
     client.force_login(regional_staff)
-    response = client.post(IMPORT, {"file": SimpleUploadedFile(name, data or b" ")})
-    assert response.status_code == 200
-    assert response.context["errors"]
+    page = admin_import(client, "media_reports.mediaappearance", data or b" ", name=name)
+    assert page.status_code == 200
+    assert page.context["report"].errors and b'value="confirm"' not in page.content
 
 
-def test_the_import_page_reports_success_and_errors(reference, regional_staff, client):
+def test_the_admin_import_reports_success_and_errors(reference, regional_staff, client):
     client.force_login(regional_staff)
-    response = client.post(IMPORT, {"file": SimpleUploadedFile("p.csv", _csv([GOOD]))}, follow=True)
+    admin_import(client, "media_reports.mediaappearance", _csv([GOOD]))
     assert MediaAppearance.objects.count() == 1
-    assert "1" in str(list(response.context["messages"])[0])
-    response = client.post(IMPORT, {"file": SimpleUploadedFile("p.csv", _csv([{**GOOD, "outlet": "?"}]))})
-    assert "Строка 2" in response.content.decode()
+    page = admin_import(client, "media_reports.mediaappearance", _csv([{**GOOD, "title": "Другая", "outlet": "?"}]))
+    assert "Строка 2" in page.content.decode()
+    assert MediaAppearance.objects.count() == 1
+
+
+@pytest.mark.parametrize(("query", "model"), [("", "mediaappearance"), ("?dataset=subscriptions", "newspapersubscription")])
+def test_the_old_import_page_leads_to_the_admin_import(client, regional_staff, query, model):
+    client.force_login(regional_staff)
+    response = client.get(reverse("media_reports:import") + query)
+    assert response["Location"] == reverse(f"admin:media_reports_{model}_spreadsheet_import")
 
 
 def test_the_export_holds_only_the_editors_records(reference, editor_a, branch_a, branch_b, client):
@@ -185,7 +196,6 @@ SUB_HEADER = "organisation,year,outlet,copies\n"
 
 
 def test_subscriptions_import_sets_and_corrects_copies(reference, regional_staff, branch_a):
-    from media_reports.imports import import_subscriptions
     from media_reports.models import NewspaperSubscription
 
     data = (SUB_HEADER + "branch-a,2024,Қазақстан кәсіподағы,5\nregional,2024,Қазақстан кәсіподағы,12\n").encode()
@@ -197,7 +207,6 @@ def test_subscriptions_import_sets_and_corrects_copies(reference, regional_staff
 
 
 def test_a_bad_subscriptions_file_changes_nothing_and_names_its_rows(reference, editor_a, branch_a):
-    from media_reports.imports import import_subscriptions
     from media_reports.models import NewspaperSubscription
 
     data = (
@@ -214,7 +223,7 @@ def test_a_bad_subscriptions_file_changes_nothing_and_names_its_rows(reference, 
     assert not NewspaperSubscription.objects.exists()
 
 
-def test_the_subscriptions_export_is_scoped_and_imports_through_the_page(reference, editor_a, branch_a, branch_b, client):
+def test_the_subscriptions_export_is_scoped_and_imports_back_through_the_admin(reference, editor_a, branch_a, branch_b, client):
     from tests.media_reports.factories import NewspaperSubscriptionFactory
 
     NewspaperSubscriptionFactory(organisation=branch_a, outlet=reference["paper"], copies=4)
@@ -224,6 +233,5 @@ def test_the_subscriptions_export_is_scoped_and_imports_through_the_page(referen
     assert text.splitlines() == ["organisation,year,outlet,copies", "branch-a,2024,Қазақстан кәсіподағы,4"]
     workbook = load_workbook(io.BytesIO(client.get(EXPORT, {"dataset": "subscriptions", "format": "xlsx"}).content))
     assert [r for r in workbook.active.iter_rows(min_row=2, values_only=True)] == [("branch-a", 2024, "Қазақстан кәсіподағы", 4)]
-    upload = SimpleUploadedFile("s.csv", text.replace(",4", ",8").encode())
-    client.post(IMPORT, {"dataset": "subscriptions", "file": upload})
+    admin_import(client, "media_reports.newspapersubscription", text.replace(",4", ",8").encode())
     assert branch_a.newspaper_subscriptions.get().copies == 8

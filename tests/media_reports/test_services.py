@@ -9,7 +9,7 @@ from PIL import Image
 
 from media_reports.choices import AppearanceKind, OutletKind
 from media_reports.models import MediaAppearance
-from media_reports.services import appearance_create, appearance_update, subscription_set
+from media_reports.services import appearance_create, subscription_set
 from tests.media_reports.factories import OutletFactory, ProgrammeFactory, SpeakerFactory
 from tests.pdfs import minimal_pdf
 from unionportal.exceptions import DuplicateError
@@ -114,16 +114,6 @@ def test_a_clipping_that_is_neither_pdf_nor_image_is_refused(branch_a, settings,
     with pytest.raises(ValidationError):
         _create(branch_a, kind=AppearanceKind.ARTICLE, clipping=upload)
     assert not MediaAppearance.objects.exists()
-
-
-def test_an_update_changes_fields_and_speakers(branch_a):
-    appearance = _create(branch_a)
-    speaker = SpeakerFactory(organisation=branch_a)
-    appearance_update(appearance=appearance, title="Новая тема", speakers=[speaker], link="https://youtu.be/q7xQNHFiueU ")
-    appearance.refresh_from_db()
-    assert appearance.title == "Новая тема"
-    assert appearance.link == "https://youtu.be/q7xQNHFiueU"
-    assert list(appearance.speakers.all()) == [speaker]
 
 
 def test_a_subscription_is_one_row_per_organisation_year_and_paper(branch_a):

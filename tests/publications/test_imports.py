@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from publications.imports import ImportFailed, export_xlsx, import_publications
 from publications.models import Publication
 from tests.publications.factories import PublicationFactory, RubricFactory, TopicFactory
+from tests.spreadsheet_import import admin_import
 
 pytestmark = pytest.mark.django_db
 
@@ -145,19 +146,21 @@ def test_an_xlsx_with_real_dates_is_read(reference):
     assert publication_counts_by_year() == {2023: 1}
 
 
-def test_the_import_page_lists_every_bad_row(client, regional_staff, reference):
+def test_the_admin_import_lists_every_bad_row_then_imports_a_good_file(client, regional_staff, reference):
     client.force_login(regional_staff)
-    upload = _csv("2024-01-10,Хорошо,,facebook,branch-a,,,,ru,,,,,", "bad,Плохо,,facebook,branch-a,,,,ru,,,,,")
-    response = client.post(reverse("publications:import"), {"file": upload})
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "Row 3" in body and "Nothing was imported" in body
+    bad = _csv("2024-01-10,Хорошо,,facebook,branch-a,,,,ru,,,,,", "bad,Плохо,,facebook,branch-a,,,,ru,,,,,")
+    page = admin_import(client, "publications.publication", bad.read())
+    assert "Row 3" in page.content.decode() and b'value="confirm"' not in page.content
     assert not Publication.objects.exists()
-    response = client.post(
-        reverse("publications:import"), {"file": _csv("2024-01-10,Хорошо,,facebook,branch-a,,,,ru,,,,,")}
-    )
-    assert response.status_code == 302
+    admin_import(client, "publications.publication", _csv("2024-01-10,Хорошо,,facebook,branch-a,,,,ru,,,,,").read())
     assert Publication.objects.count() == 1
+
+
+def test_the_old_import_page_and_the_staff_menu_lead_to_the_admin_import(client, regional_staff):
+    client.force_login(regional_staff)
+    target = reverse("admin:publications_publication_spreadsheet_import")
+    assert client.get(reverse("publications:import"))["Location"] == target
+    assert f'href="{target}"'.encode() in client.get(reverse("publications:quick")).content
 
 
 def test_the_import_command_reads_a_file(reference, tmp_path):
@@ -277,3 +280,45 @@ def test_a_row_with_a_control_character_lists_its_other_problems_too(reference, 
     (error,) = excinfo.value.errors
     for part in ("U+000B", "not between 2000", "myspace", "Нет такой"):
         assert part in error
+
+
+def _log(count: int, start: int = 0) -> bytes:
+    return "\n".join(
+        [HEADER]
+        + [
+            f"2024-01-{1 + i % 28:02d},Пост {i},,facebook,Филиал А,,Человек труда,wages;labour-rights,ru,"
+            f"https://www.facebook.com/unionkrg/posts/{i},{i},,,"
+            for i in range(start, start + count)
+        ]
+    ).encode()
+
+
+def test_the_import_asks_the_database_as_often_for_300_rows_as_for_3(reference, branch_a, editor_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from publications.imports import PublicationImporter
+    from unionportal import spreadsheets as sp
+
+    def queries(content: bytes) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert sp.run_import(PublicationImporter(user=editor_a), content, commit=True).ok
+        return len(captured)
+
+    few, many = queries(_log(3)), queries(_log(300, start=3))
+    # The reference data, the links already logged, the editor's organisations: once per file.
+    # The inserts come in batches (SQLite takes about 60 publications or 500 topic links in
+    # one INSERT, PostgreSQL 500 publications): 14 queries for 3 rows, 18 for 300 on SQLite.
+    assert few <= 14 and many - few <= 300 // 60
+    assert Publication.objects.count() == 303
+    assert Publication.objects.get(title="Пост 7").topics.count() == 2
+
+
+def test_a_bulk_import_refreshes_the_public_news_page(reference, branch_a, client, django_capture_on_commit_callbacks):
+    from publications.imports import PublicationImporter
+    from unionportal import spreadsheets as sp
+
+    assert "Пост 1" not in client.get(reverse("publications:list")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sp.run_import(PublicationImporter(), _log(3), commit=True).ok
+    assert "Пост 1" in client.get(reverse("publications:list")).content.decode()

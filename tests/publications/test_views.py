@@ -410,3 +410,43 @@ def test_the_month_screen_falls_back_to_this_month_for_a_month_out_of_reach(clie
     response = client.get(reverse("publications:month") + "?" + query)
     assert response.status_code == 200
     assert response.context["month_value"] == timezone.localdate().strftime("%Y-%m")
+
+
+def test_the_admin_changes_an_images_caption_and_replaces_its_file_with_a_new_thumbnail(
+    client, editor_a, branch_a, settings, tmp_path
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from publications import services
+
+    def jpeg(size):
+        out = io.BytesIO()
+        exif = Image.Exif()
+        exif[0x010F] = "SecretCameraMaker"
+        Image.new("RGB", size, (10, 200, 10)).save(out, "JPEG", exif=exif)
+        return SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")
+
+    settings.MEDIA_ROOT = tmp_path
+    publication = PublicationFactory(organisation=branch_a)
+    image = services.publication_add_image(publication=publication, file=jpeg((1600, 900)), caption="Старое")
+    client.force_login(editor_a)
+    data = {
+        **_admin_change_data(publication, jpeg((900, 1600))),
+        "images-INITIAL_FORMS": "1",
+        "images-0-id": image.pk,
+        "images-0-publication": publication.pk,
+        "images-0-caption": "  Слёт  ",
+        "images-0-position": "3",
+    }
+    response = client.post(reverse("admin:publications_publication_change", args=[publication.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    image.refresh_from_db()
+    assert (image.caption, image.position) == ("Слёт", 3)
+    assert (image.width, image.height) == (900, 1600)
+    with open(image.image.path, "rb") as stored:
+        assert b"SecretCameraMaker" not in stored.read()
+    with Image.open(image.thumbnail.path) as thumb:
+        assert thumb.size == (270, 480)

@@ -5,12 +5,13 @@ from pathlib import Path
 import pytest
 
 from branches import demo as branches_demo
-from branches.imports import import_registry
+from branches.imports import RegistryImporter
 from branches.models import Organisation, SocialPage
 from media_reports.choices import OutletKind, OutletLevel
 from media_reports.models import MediaAppearance, NewspaperSubscription
 from publications.models import Publication
 from tests.media_reports.factories import OutletFactory, ProgrammeFactory, SpeakerFactory
+from tests.spreadsheet_import import import_now
 from unionportal import spreadsheets as sp
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def _run(importer, name):
 
 
 def test_the_appendix_as_written_then_a_year_of_publications_by_russian_names(regional_org):
-    counts = import_registry(content=(EXAMPLES / "registry-appendix-1.csv").read_bytes())
+    counts = import_now(RegistryImporter(), (EXAMPLES / "registry-appendix-1.csv").read_bytes())
     assert counts["organisations_created"] == 12 and SocialPage.objects.count() == 26
     from publications.imports import PublicationImporter
 
@@ -78,3 +79,18 @@ def test_the_reports_media_table_and_the_subscriptions_import(regional_org):
     assert report.ok, report.error_lines()
     assert NewspaperSubscription.objects.get(organisation=abai).copies == 4
     assert Organisation.objects.count() == 3
+
+
+def test_a_branchs_appeals_register_as_a_russian_excel_saves_it(regional_org):
+    from appeals.imports import AppealImporter
+    from appeals.models import Appeal
+    from tests.branches.factories import OrganisationFactory
+
+    shet = OrganisationFactory(slug="shet", name_ru="Шетский районный профсоюз", parent=regional_org)
+    OrganisationFactory(slug="abai", name_ru="Абайский районный профсоюз", parent=regional_org)
+    report = _run(AppealImporter(), "appeals-register.csv")
+    assert report.ok, report.error_lines()
+    assert Appeal.objects.count() == 3
+    assert Appeal.objects.filter(branch=shet).count() == 2
+    assert Appeal.objects.get(phone="+77011234567").status == "closed"
+    assert "\n" in Appeal.objects.get(language="kk").question  # a quoted cell with a line break is one row

@@ -133,6 +133,33 @@ def test_nothing_is_written_when_one_row_fails_to_save():
     assert not Topic.objects.filter(slug="fresh").exists()
 
 
+def test_every_row_a_service_refuses_is_named_though_the_rows_are_first_saved_at_once():
+    Topic.objects.create(slug="taken", name_ru="Занято")
+    Topic.objects.create(slug="gone", name_ru="Тоже занято")
+    report = _run(b"slug,name\nfresh,New\ntaken,Again\nother,Other\n\ngone,Again\n")
+    assert report.error_lines() == ["Row 3: the slug is taken", "Row 6: the slug is taken"]
+    assert not report.committed and not Topic.objects.filter(slug__in=["fresh", "other"]).exists()
+
+
+class IndexingTopicImporter(TopicImporter):
+    """Saves a row's topic into the reference data, as the registry's import does with the
+    organisations it creates."""
+
+    def save_row(self, plan, row):
+        if self.index.get(plan["slug"]) is not None:
+            raise sp.ApplicationError("the slug is taken")
+        self.index.add(Topic.objects.create(slug=plan["slug"], name_ru=plan["name"], position=0))
+        return "created"
+
+
+def test_the_reference_data_is_read_again_before_the_rows_are_saved_one_by_one():
+    # Row 4 repeats row 2, so the saves at once fail and are undone; had the index kept the
+    # topic row 2 created in that first pass, row 2 itself would be refused in the second.
+    report = sp.run_import(IndexingTopicImporter(), b"slug,name\none,One\ntwo,Two\none,Again\n", commit=True)
+    assert report.error_lines() == ["Row 4: the slug is taken"]
+    assert not Topic.objects.filter(slug__in=["one", "two"]).exists()
+
+
 def test_the_preview_shows_what_would_be_created_and_writes_nothing():
     report = _run(TEXT.encode(), commit=False)
     assert report.ok and not report.committed

@@ -14,32 +14,9 @@ the site runs on the new side. File names (not contents) are printed; names are 
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.management.base import BaseCommand, CommandError
 
-from unionportal.storage import KINDS, disk_storage, store_storage
-
-CHUNK = 1024 * 1024
-
-
-def _walk(storage, prefix: str = ""):
-    try:
-        directories, files = storage.listdir(prefix)
-    except FileNotFoundError:  # a disk directory never made: nothing there
-        return
-    for name in sorted(files):
-        yield f"{prefix}{name}"
-    for directory in sorted(directories):
-        yield from _walk(storage, f"{prefix}{directory}/")
-
-
-def _sha256(storage, name: str) -> str:
-    digest = hashlib.sha256()
-    with storage.open(name, "rb") as handle:
-        for chunk in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+from unionportal.storage import KINDS, FileCopyError, copy_verified, disk_storage, store_storage, walk
 
 
 class Command(BaseCommand):
@@ -56,31 +33,16 @@ class Command(BaseCommand):
         for kind in KINDS:
             disk, store = disk_storage(kind), store_storage(kind)
             source, target = (disk, store) if to == "store" else (store, disk)
-            for name in _walk(source):
+            for name in walk(source):
                 self._move(source, target, name, totals, dry_run=dry_run)
         verb = "would copy" if dry_run else "copied"
         self.stdout.write(f"{verb} {totals['copied']}, already there {totals['skipped']}")
 
     def _move(self, source, target, name, totals, *, dry_run):
-        checksum = _sha256(source, name)
-        if target.exists(name):
-            if _sha256(target, name) == checksum:
-                totals["skipped"] += 1
-                return
-            if dry_run:
-                totals["copied"] += 1
-                return
-            # A half-written or stale copy from an interrupted run: replace it.
-            target.delete(name)
-        elif dry_run:
-            totals["copied"] += 1
-            return
-        with source.open(name, "rb") as handle:
-            saved = target.save(name, handle)
-        if saved != name:
-            raise CommandError(f"{name}: the destination stored it as {saved}; nothing was overwritten, check by hand.")
-        if _sha256(target, name) != checksum:
-            target.delete(name)
-            raise CommandError(f"{name}: the copy's SHA-256 differs from the original; the copy was removed.")
-        totals["copied"] += 1
-        self.stdout.write(f"{name}: copied, SHA-256 {checksum[:12]}…")
+        try:
+            checksum, copied = copy_verified(source, target, name, dry_run=dry_run)
+        except FileCopyError as error:
+            raise CommandError(error.message) from None
+        totals["copied" if copied else "skipped"] += 1
+        if copied and not dry_run:
+            self.stdout.write(f"{name}: copied, SHA-256 {checksum[:12]}…")

@@ -1,0 +1,167 @@
+"""The e-mails of appeals (the outbox): the member's tracking link and the staff notice,
+the answer, the drain that sends what a broker outage held back, and the assignees' daily
+reminders. Each e-mail is claimed with a conditional UPDATE, so nothing is sent twice."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from appeals.choices import OPEN_STATUSES, Status
+from appeals.models import Appeal, ReminderLog
+from appeals.workdays import add_working_days
+
+logger = logging.getLogger(__name__)
+
+def _absolute(path: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def status_path(appeal: Appeal, language: str | None = None) -> str:
+    with translation.override(language or appeal.language):
+        return reverse("appeals:detail", kwargs={"code": appeal.tracking_code})
+
+
+def _render_mail(name: str, context: dict, language: str) -> tuple[str, str]:
+    with translation.override(language):
+        subject = render_to_string(f"emails/appeals_{name}_subject.txt", context).strip()
+        body = render_to_string(f"emails/appeals_{name}_body.txt", context)
+    return " ".join(subject.split()), body
+
+
+def staff_recipients(appeal: Appeal) -> list[str]:
+    from accounts.models import User
+    from accounts.roles import Role
+
+    if appeal.branch_id:
+        emails = list(
+            User.objects.filter(
+                is_active=True, groups__name=Role.BRANCH_EDITOR, profile__organisation_id=appeal.branch_id
+            )
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        if emails:
+            return emails
+    return [settings.PORTAL_CONTACT_EMAIL]
+
+
+def appeal_send_notifications(*, appeal_id: int) -> bool:
+    """E-mail the member their tracking link and the staff who handle it a notice.
+
+    Claimed with a conditional update so a retry and the catch-up job never send twice;
+    released again when sending fails, so the next try sends it.
+    """
+    now = timezone.now()
+    if not Appeal.objects.filter(pk=appeal_id, notified_at__isnull=True).update(notified_at=now):
+        return False
+    appeal = Appeal.objects.select_related("branch").get(pk=appeal_id)
+    try:
+        context = {"appeal": appeal, "status_url": _absolute(status_path(appeal))}
+        if appeal.email and not appeal.is_anonymous:
+            subject, body = _render_mail("received", context, appeal.language)
+            send_mail(subject, body, None, [appeal.email])
+        admin_url = _absolute(reverse("admin:appeals_appeal_change", args=[appeal.pk]))
+        subject, body = _render_mail("new_staff", {**context, "admin_url": admin_url}, settings.LANGUAGE_CODE)
+        send_mail(subject, body, None, staff_recipients(appeal))
+    except Exception:
+        Appeal.objects.filter(pk=appeal_id).update(notified_at=None)
+        raise
+    return True
+
+
+def appeal_send_answer(*, appeal_id: int) -> bool:
+    """E-mail the answer to the member (claimed like the notifications)."""
+    now = timezone.now()
+    claimed = Appeal.objects.filter(
+        pk=appeal_id, answer_sent_at__isnull=True, status__in=[Status.ANSWERED, Status.CLOSED], anonymised_at__isnull=True
+    ).exclude(email="").update(answer_sent_at=now)
+    if not claimed:
+        return False
+    appeal = Appeal.objects.get(pk=appeal_id)
+    try:
+        context = {"appeal": appeal, "status_url": _absolute(status_path(appeal))}
+        subject, body = _render_mail("answer", context, appeal.language)
+        send_mail(subject, body, None, [appeal.email])
+    except Exception:
+        Appeal.objects.filter(pk=appeal_id).update(answer_sent_at=None)
+        raise
+    return True
+
+
+def send_pending_notifications(*, older_than_minutes: int = 1) -> int:
+    """Drain the outbox: the e-mails that were not queued (broker down) or whose task failed.
+
+    Run every minute by beat (and by `manage.py appeals_send_pending`), so mail held back
+    by a broker outage goes out within minutes of its return. Each e-mail is claimed by the
+    same conditional UPDATE as the queued task's, so a task and a drain, or two drains,
+    never send one twice. Rows younger than `older_than_minutes` are left to their queued
+    task. One failing appeal (a refused address) is logged by id and does not hold back
+    the others; its claim is released, so the next run tries it again.
+    """
+    cutoff = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
+    sent = 0
+    pending = Appeal.objects.filter(notified_at__isnull=True, anonymised_at__isnull=True, created_at__lt=cutoff)
+    for appeal_id in pending.order_by("pk").values_list("pk", flat=True):
+        sent += _drain_one(appeal_send_notifications, appeal_id)
+    pending_answers = Appeal.objects.filter(
+        answer_sent_at__isnull=True,
+        status__in=[Status.ANSWERED, Status.CLOSED],
+        answered_at__lt=cutoff,
+        anonymised_at__isnull=True,
+        is_anonymous=False,
+    ).exclude(email="")
+    for appeal_id in pending_answers.order_by("pk").values_list("pk", flat=True):
+        sent += _drain_one(appeal_send_answer, appeal_id)
+    return sent
+
+
+def _drain_one(send, appeal_id: int) -> int:
+    try:
+        return int(send(appeal_id=appeal_id))
+    except Exception:  # noqa: BLE001 - SMTP's errors vary; the claim was released, the next run retries
+        logger.exception("Outbox: e-mail for appeal %s failed; it will be tried again", appeal_id)
+        return 0
+
+
+def send_overdue_reminders(*, today: datetime.date | None = None) -> int:
+    """One e-mail a day to each assignee listing their overdue and due-soon appeals."""
+    today = today or timezone.localdate()
+    soon = add_working_days(today, settings.APPEAL_DUE_SOON_DAYS)
+    open_appeals = Appeal.objects.filter(
+        status__in=OPEN_STATUSES, assignee__isnull=False, due_date__lte=soon, anonymised_at__isnull=True
+    )
+    sent = 0
+    for assignee_id in open_appeals.values_list("assignee_id", flat=True).distinct().order_by():
+        try:
+            with transaction.atomic():
+                # The unique (assignee, day) row is the claim: a second run the same day stops here.
+                log = ReminderLog.objects.create(assignee_id=assignee_id, day=today)
+        except IntegrityError:
+            continue
+        assignee = log.assignee
+        if not assignee.email or not assignee.is_active:
+            continue
+        appeals = list(open_appeals.filter(assignee_id=assignee_id).select_related("branch").order_by("due_date"))
+        context = {
+            "assignee": assignee,
+            "overdue": [a for a in appeals if a.due_date < today],
+            "due_soon": [a for a in appeals if a.due_date >= today],
+            "today": today,
+            "admin_url": _absolute(reverse("admin:appeals_appeal_changelist")),
+        }
+        subject, body = _render_mail("reminder", context, settings.LANGUAGE_CODE)
+        try:
+            send_mail(subject, body, None, [assignee.email])
+        except Exception:
+            log.delete()
+            raise
+        sent += 1
+    return sent
