@@ -32,10 +32,9 @@ def _token_message(code: str) -> str:
     }[code]
 
 
-def _render_form(request, form, *, status=200, cacheable=False):
+def _render_form(request, form, *, status=200):
     context = {
         "form": form,
-        "form_cacheable": cacheable,
         "consent_text": consent_text(get_language()),
         "faq": selectors.published_faq()[:5],
     }
@@ -58,13 +57,16 @@ def _to_status_page(appeal: Appeal):
 
 
 @require_http_methods(["GET", "POST"])
+# The empty form is the same for every anonymous visitor but for the CSRF token and the
+# one-time form token, which the cache leaves out and makes anew for each; a member's form
+# is filled with their name, so theirs is rendered fresh, as is every POST (errors included).
+@cache_public_page("faq", "branches", visitor_parts=False, fresh_inputs={"form_token": protection.issue_form_token})
 def submit(request):
     if request.method == "GET":
         initial = {"form_token": protection.issue_form_token()}
         if request.user.is_authenticated:
             initial.update(name=request.user.get_full_name(), email=request.user.email)
-        # An empty form for a visitor is the same for everyone: its fields come from the cache.
-        return _render_form(request, AppealForm(initial=initial), cacheable=not request.user.is_authenticated)
+        return _render_form(request, AppealForm(initial=initial))
 
     if request.POST.get("website"):
         return _refused(request, _("Your appeal could not be accepted."), status=400)

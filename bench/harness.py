@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from statistics import median
 
@@ -45,6 +46,8 @@ class Page:
     # A wrk Lua script (for POSTs or cookies); None for a plain GET.
     script: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
+    # Called before every wrk run of this page (e.g. to sign the one-time tokens it will send).
+    before: Callable[[], None] | None = None
 
 
 @dataclasses.dataclass
@@ -55,6 +58,8 @@ class Run:
     cpu_ms_per_request: float
     p50_ms: float
     p99_ms: float
+    # What a Lua script printed as `bench <name> <integer>` lines (counts by status, …).
+    extra: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -62,6 +67,7 @@ class PageResult:
     page: Page
     bare: list[Run]
     runs: list[Run]
+    warmup: list[Run] = dataclasses.field(default_factory=list)
 
     @property
     def ratio(self) -> float:
@@ -226,6 +232,8 @@ def wrk(server: PortalServer, page: Page, *, duration: int, connections: int) ->
         args += ["-H", f"{name}: {value}"]
     if page.script:
         args += ["-s", page.script]
+    if page.before:
+        page.before()
     before = server.cpu_seconds()
     out = subprocess.run([*args, server.base + page.path], capture_output=True, text=True, check=True).stdout
     cpu = server.cpu_seconds() - before
@@ -243,6 +251,7 @@ def wrk(server: PortalServer, page: Page, *, duration: int, connections: int) ->
         cpu_ms_per_request=1000 * cpu / requests if requests else 0.0,
         p50_ms=latency(50),
         p99_ms=latency(99),
+        extra={name: int(value) for name, value in re.findall(r"^bench (\w+) (\d+)$", out, re.MULTILINE)},
     )
 
 
@@ -252,7 +261,7 @@ def measure_pages(server: PortalServer, pages: list[Page], *, rounds: int = 3, d
     bare = Page("bare view", BARE_PATH)
     results = [PageResult(page, [], []) for page in pages]
     for result in results:
-        wrk(server, result.page, duration=1, connections=connections)  # warm the cache and the workers
+        result.warmup.append(wrk(server, result.page, duration=1, connections=connections))  # warm the cache and the workers
     for round_no in range(rounds):
         for result in results:
             pair = (bare, result.page) if round_no % 2 == 0 else (result.page, bare)

@@ -18,7 +18,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,27 @@ def _log_failure(operation: str, exc: BaseException) -> None:
         logger.warning("Cache unavailable (%s: %s); serving without it", operation, type(exc).__name__)
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, keeping one `redis.Redis` per connection pool.
+
+    Django builds a new `redis.Redis` for every cache call, and redis-py 8 fills some 170
+    response callbacks in each one's `__init__`: 0.11 ms of CPU a call on the project's
+    machine, against about 1.3 ms for a whole page served from the cache (two calls). A
+    `redis.Redis` is meant to be kept: it holds no connection of its own, it borrows one
+    from the pool per command."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
     """RedisCache whose failures are misses (reads) and no-ops (writes).
 
@@ -57,6 +78,10 @@ class FailSoftRedisCache(RedisCache):
     """
 
     SKIP_SECONDS = 5.0
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
 
     def _guard(self, operation: str, call, fallback):
         if time.monotonic() < _skip_until.get(self._server_key, 0.0):

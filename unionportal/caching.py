@@ -14,6 +14,14 @@ simply age out.
 
 The CSRF token is never cached: a page's forms carry a placeholder in the cache and get
 the visitor's own token when served.
+
+Logged-in members (and visitors with a one-time message waiting) get the same cached page
+with its visitor parts left open: the templates mark what belongs to one visitor with
+`{% visitor_part "_visitor_menu.html" %}` (the log-out form, the staff links, the
+messages), the cache keeps a marker in their place, and each request renders only those
+small templates for its own visitor. The view does not run, so a member's news page costs
+the session and user lookups plus a few lines of template, not a whole render. A page may
+do so only if nothing outside its visitor parts depends on who is looking.
 """
 
 from __future__ import annotations
@@ -29,12 +37,16 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.template import Context, engines
+from django.utils.html import escape
 
 PARTS = ("branches", "publications", "media", "giveaways", "faq")
 _VERSION_KEY = "page-part:{}"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _CSRF_PLACEHOLDER = b"\x00csrf\x00"
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
+# A visitor part left open in a cached page: the name of the template that renders it.
+_VISITOR_PART = re.compile(rb"\x00part:([\w./-]+)\x00")
 
 
 def _new_version() -> str:
@@ -92,8 +104,38 @@ def _page_key(request, parts) -> str:
     return f"public-page:{getattr(request, 'LANGUAGE_CODE', '')}:{digest}:{part_versions(parts)}"
 
 
+def visitor_part_marker(template_name: str) -> str:
+    """What `{% visitor_part %}` writes while a page is rendered for the cache."""
+    if not re.fullmatch(r"[\w./-]+", template_name):
+        raise ValueError(f"a visitor part's template name may not be {template_name!r}")
+    return f"\x00part:{template_name}\x00"
+
+
+def renders_visitor_parts_open(request) -> bool:
+    return getattr(request, "_visitor_parts_open", False)
+
+
+def _fill_visitor_parts(request, content: bytes) -> bytes:
+    """Render each open visitor part for this request: only the context processors' values
+    (user, messages, csrf_token, the language) reach them. The processors run once for all
+    the parts of the page, not once per part as `render_to_string` would."""
+    names = set(_VISITOR_PART.findall(content))
+    if not names:
+        return content
+    engine = engines["django"].engine
+    values = {}
+    for processor in engine.template_context_processors:
+        values.update(processor(request))
+    rendered = {
+        name: engine.get_template(name.decode()).render(Context(values, autoescape=engine.autoescape)).encode()
+        for name in names
+    }
+    return _VISITOR_PART.sub(lambda m: rendered[m.group(1)], content)
+
+
 def _cacheable_request(request) -> bool:
-    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+    """The whole page, as every anonymous visitor without a message sees it."""
+    if request.user.is_authenticated:
         return False
     # A one-time message waiting for this visitor belongs to them alone.
     if "messages" in request.COOKIES:  # CookieStorage's cookie
@@ -106,26 +148,48 @@ def _cacheable_request(request) -> bool:
     return True
 
 
-def _from_cache(request, stored) -> HttpResponse:
+def _fresh_input_pattern(name: str) -> re.Pattern:
+    return re.compile(rb'(name="' + re.escape(name.encode()) + rb'" value=")[^"]*(")')
+
+
+def _fresh_input_placeholder(name: str) -> bytes:
+    return b"\x00input:" + name.encode() + b"\x00"
+
+
+def _from_cache(request, stored, *, open_parts=False, fresh_inputs=None) -> HttpResponse:
     content, headers = stored
     if _CSRF_PLACEHOLDER in content:
         content = content.replace(_CSRF_PLACEHOLDER, get_token(request).encode())
+    for name, make in (fresh_inputs or {}).items():
+        placeholder = _fresh_input_placeholder(name)
+        if placeholder in content:
+            content = content.replace(placeholder, escape(make()).encode())
+    if open_parts:
+        content = _fill_visitor_parts(request, content)
     response = HttpResponse(content)
     for name, value in headers.items():
         response[name] = value
     return response
 
 
-def _store(key, response, timeout) -> None:
+def _store(key, response, timeout, fresh_inputs=None) -> None:
     if response.status_code != 200 or response.streaming or response.cookies:
         return
     content = _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
+    for name in fresh_inputs or {}:
+        content = _fresh_input_pattern(name).sub(rb"\1" + _fresh_input_placeholder(name) + rb"\2", content)
     headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
     cache.set(key, (content, headers), timeout)
 
 
-def cache_public_page(*parts: str):
-    """Decorate a public view with the parts it shows: `@cache_public_page("publications")`."""
+def cache_public_page(*parts: str, visitor_parts: bool = True, fresh_inputs: dict | None = None):
+    """Decorate a public view with the parts it shows: `@cache_public_page("publications")`.
+
+    `visitor_parts=False`: the page differs per logged-in member beyond its visitor parts
+    (a form filled with their name), so only anonymous visitors get it from the cache.
+    `fresh_inputs={"form_token": issue}`: hidden inputs whose value is made anew for every
+    visitor, like the CSRF token (a one-time form token): kept out of the cache, `issue()`
+    called on each serve. Only GET and HEAD are ever cached; a POST always runs the view."""
     unknown = set(parts) - set(PARTS)
     if unknown or not parts:
         raise ValueError(f"name the parts a cached page shows, from {PARTS}")
@@ -134,19 +198,44 @@ def cache_public_page(*parts: str):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
-            if not timeout or not _cacheable_request(request):
+            if not timeout or request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
-            key = _page_key(request, parts)
-            stored = cache.get(key)
-            if stored is not None:
-                return _from_cache(request, stored)
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response.add_post_render_callback(lambda r: _store(key, r, timeout))
-            else:
-                _store(key, response, timeout)
-            return response
+            if _cacheable_request(request):
+                key = _page_key(request, parts)
+                stored = cache.get(key)
+                if stored is not None:
+                    return _from_cache(request, stored, fresh_inputs=fresh_inputs)
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and callable(response.render):
+                    response.add_post_render_callback(lambda r: _store(key, r, timeout, fresh_inputs))
+                else:
+                    _store(key, response, timeout, fresh_inputs)
+                return response
+            if not visitor_parts:
+                return view(request, *args, **kwargs)
+            return _with_visitor_parts(request, view, args, kwargs, key=_page_key(request, parts) + ":open", timeout=timeout, fresh_inputs=fresh_inputs)
 
         return wrapper
 
     return decorator
+
+
+def _with_visitor_parts(request, view, args, kwargs, *, key, timeout, fresh_inputs) -> HttpResponse:
+    """The cached page with this visitor's parts rendered into it; on a miss the view renders
+    it with the parts open, the cache keeps that, and this visitor's parts are filled in."""
+    stored = cache.get(key)
+    if stored is not None:
+        return _from_cache(request, stored, open_parts=True, fresh_inputs=fresh_inputs)
+    request._visitor_parts_open = True
+    try:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+            response.render()
+    finally:
+        # An error page rendered after an exception (404, 500) gets its parts as usual.
+        request._visitor_parts_open = False
+    if response.streaming:
+        return response
+    _store(key, response, timeout, fresh_inputs)
+    response.content = _fill_visitor_parts(request, response.content)
+    return response

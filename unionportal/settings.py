@@ -101,8 +101,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "unionportal.context_processors.portal",
             ],
-            # unionportal is not an app; its one tag library is named here.
-            "libraries": {"content_language": "unionportal.templatetags.content_language"},
+            # unionportal is not an app; its tag libraries are named here.
+            "libraries": {
+                "content_language": "unionportal.templatetags.content_language",
+                "page_cache": "unionportal.templatetags.page_cache",
+            },
         },
     },
 ]

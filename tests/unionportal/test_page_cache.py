@@ -1,6 +1,7 @@
 """Anonymous public pages come from the cache, and a write through a service makes the page
 that shows it fresh at the next request (versioned keys per part, bumped on commit)."""
 
+import re
 
 import pytest
 from django.db import transaction
@@ -114,12 +115,76 @@ def test_a_write_rolled_back_leaves_the_cached_page(branch_a, django_assert_num_
     assert caching.part_versions(["publications"]) == versions
 
 
-def test_logged_in_members_get_a_fresh_page(member, branch_a):
+def _without_tokens(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def _logged_in(user):
     client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("url", ["/news/", "/press/", "/giveaways/", "/branches/", "/appeal/faq/", "/", "/kk/news/"])
+def test_a_members_page_comes_from_the_cache_with_only_the_session_and_user_queries(
+    member, url, django_assert_num_queries
+):
+    client = _logged_in(member)
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(2):  # the session and the user, nothing of the page itself
+        second = client.get(url)
+    assert _without_tokens(second) == _without_tokens(first)  # each response masks the token anew
+    assert reverse("account_logout") in second.content.decode()
+
+
+def test_a_member_sees_a_service_write_at_once(member, branch_a, regional_staff, django_capture_on_commit_callbacks):
+    publication = PublicationFactory(organisation=branch_a, title="Старый заголовок")
+    client = _logged_in(member)
+    assert "Старый заголовок" in client.get("/news/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        publication_services.publication_update(publication=publication, user=regional_staff, title="Новый заголовок")
+    body = client.get("/news/").content.decode()
+    assert "Новый заголовок" in body and "Старый заголовок" not in body
+
+
+def test_each_visitor_gets_their_own_menu_and_token_on_a_cached_page(member, superuser):
+    staff_first = _logged_in(superuser).get("/giveaways/").content.decode()  # the cache is filled by a staff member
+    assert "/admin/" in staff_first and reverse("giveaways:figures") in staff_first
+    member_client = _logged_in(member)
+    body = member_client.get("/giveaways/").content.decode()
+    assert "/admin/" not in body and reverse("giveaways:figures") not in body
+    assert reverse("account_logout") in body
+    token = body.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assert len(token) == 64 and token not in staff_first
+    # The token on the page goes with the member's own cookie: the log-out form works.
+    response = member_client.post(reverse("account_logout"), {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    anonymous = Client().get("/giveaways/").content.decode()
+    assert reverse("account_login") in anonymous and reverse("account_logout") not in anonymous
+
+
+def _leave_message(client, rf, text):
+    """A one-time message waiting in the visitor's cookie, as a view's redirect leaves it."""
+    from django.contrib.messages import SUCCESS
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+
+    storage = CookieStorage(rf.get("/"))
+    storage.add(SUCCESS, text)
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies["messages"] = carrier.cookies["messages"].value
+
+
+@pytest.mark.parametrize("logged_in", [True, False])
+def test_a_waiting_message_shows_once_on_a_cached_page(member, rf, logged_in):
+    client = _logged_in(member) if logged_in else Client()
     client.get("/news/")
-    client.force_login(member)
-    PublicationFactory(organisation=branch_a, title="Только что добавлено")
-    assert "Только что добавлено" in client.get("/news/").content.decode()
+    client.get("/news/")  # the page is in the cache now
+    _leave_message(client, rf, "Ваша заявка принята")
+    assert "Ваша заявка принята" in client.get("/news/").content.decode()
+    assert "Ваша заявка принята" not in client.get("/news/").content.decode()
 
 
 def test_each_language_has_its_own_cached_page():
@@ -159,3 +224,59 @@ def test_head_on_the_home_page_answers_200():
     response = Client().head("/")
     assert response.status_code == 200
     assert response.content == b""
+
+
+def _input_value(body: str, name: str) -> str:
+    return re.search(rf'name="{name}" value="([^"]*)"', body).group(1)
+
+
+def test_the_appeal_form_comes_from_the_cache_with_fresh_tokens_and_a_cached_form_can_be_sent(
+    branch_a, settings, django_assert_num_queries
+):
+    from appeals import protection
+    from appeals.models import Appeal
+
+    settings.APPEAL_MIN_FILL_SECONDS = 0
+    Client().get("/appeal/")
+    client = Client(enforce_csrf_checks=True)
+    with django_assert_num_queries(0):
+        body = client.get("/appeal/").content.decode()
+    other = Client().get("/appeal/").content.decode()
+    assert f'value="{branch_a.pk}"' in body  # the branch select is there, from the cache
+    token, csrf = _input_value(body, "form_token"), _input_value(body, "csrfmiddlewaretoken")
+    assert token != _input_value(other, "form_token")  # one-time tokens are never shared
+    protection.read_form_token(token)  # a real, signed token, not the placeholder
+    response = client.post(
+        "/appeal/",
+        {"csrfmiddlewaretoken": csrf, "form_token": token, "name": "Тест Тестов", "phone": "+7 700 000 00 01",
+         "workplace_text": "Школа №1", "branch": str(branch_a.pk), "topic": "wages", "question": "Вопрос",
+         "consent": "on", "website": ""},
+    )
+    assert response.status_code == 302
+    assert Appeal.objects.filter(question="Вопрос").count() == 1
+
+
+def test_a_bad_appeal_post_is_rendered_fresh_with_the_input_kept(branch_a):
+    Client().get("/appeal/")
+    body = Client().post("/appeal/", {"question": "Мой вопрос без согласия", "form_token": "x"}).content.decode()
+    assert "Мой вопрос без согласия" in body
+
+
+def test_a_members_appeal_form_is_filled_with_their_name_even_after_visitors_filled_the_cache(member):
+    Client().get("/appeal/")
+    Client().get("/appeal/")
+    body = _logged_in(member).get("/appeal/").content.decode()
+    assert member.get_full_name() in body
+    assert reverse("appeals:mine") in body
+
+
+def test_a_new_faq_entry_and_a_new_branch_show_on_the_cached_appeal_form_at_once(regional_org, django_capture_on_commit_callbacks):
+    from tests.branches.factories import OrganisationFactory
+
+    client = Client()
+    assert "Можно ли перенести отпуск?" not in client.get("/appeal/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        FaqEntry.objects.create(topic="other", question_ru="Можно ли перенести отпуск?", answer_ru="Да.", is_published=True)
+        OrganisationFactory(slug="branch-new", name_ru="Новый филиал", parent=regional_org)
+    body = client.get("/appeal/").content.decode()
+    assert "Можно ли перенести отпуск?" in body and "Новый филиал" in body

@@ -1,0 +1,71 @@
+-- wrk script of bench/appeals_post_load.py: valid appeals POSTed to /appeal/.
+--
+-- Each thread first GETs the form (until it has a CSRF cookie and the form's CSRF token),
+-- then POSTs appeals. A form token is one-time (a second POST with it is a "double click"
+-- that stores nothing), so each POST takes the next unused one from BENCH_TOKENS, a file
+-- of tokens the bench signed with the server's key just before this run (thread k of n
+-- takes lines k, k+n, ...). Counts the answers by status and prints them for the bench.
+
+local tokens, next_token, step = {}, 1, 1
+local cookie, csrf = nil, nil
+-- Globals, so that done() can read them from each thread with thread:get().
+gets, s302, s2xx, s3xx, s4xx, s5xx, out_of_tokens = 0, 0, 0, 0, 0, 0, 0
+local threads = {}
+local slot_counter = 0
+
+function setup(thread)
+  thread:set("slot", slot_counter)
+  slot_counter = slot_counter + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  local n = tonumber(os.getenv("BENCH_THREADS") or "2")
+  local i = 0
+  for line in io.lines(os.getenv("BENCH_TOKENS")) do
+    if i % n == slot then table.insert(tokens, line) end
+    i = i + 1
+  end
+  body_start = os.getenv("BENCH_BODY")
+end
+
+function request()
+  if not csrf then
+    gets = gets + 1
+    return wrk.format("GET", "/appeal/")
+  end
+  local token = tokens[next_token]
+  if not token then
+    out_of_tokens = out_of_tokens + 1
+    return wrk.format("GET", "/robots.txt")
+  end
+  next_token = next_token + 1
+  local body = body_start .. "&csrfmiddlewaretoken=" .. csrf .. "&form_token=" .. token
+  return wrk.format("POST", "/appeal/", {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = "csrftoken=" .. cookie,
+  }, body)
+end
+
+function response(status, headers, body)
+  if not csrf and status == 200 then
+    local set = headers["Set-Cookie"] or ""
+    local c = string.match(set, "csrftoken=([^;]+)")
+    local t = string.match(body, 'name="csrfmiddlewaretoken" value="([^"]+)"')
+    if c and t then cookie, csrf = c, t end
+  elseif status == 302 then s302 = s302 + 1
+  elseif status >= 500 then s5xx = s5xx + 1
+  elseif status >= 400 then s4xx = s4xx + 1
+  elseif status >= 300 then s3xx = s3xx + 1
+  else s2xx = s2xx + 1 end
+end
+
+function done(summary, latency, requests)
+  local totals = {}
+  for _, thread in ipairs(threads) do
+    for _, k in ipairs({ "gets", "s302", "s2xx", "s3xx", "s4xx", "s5xx", "out_of_tokens" }) do
+      totals[k] = (totals[k] or 0) + (tonumber(thread:get(k)) or 0)
+    end
+  end
+  for k, v in pairs(totals) do io.write(string.format("bench %s %d\n", k, v)) end
+end
