@@ -42,8 +42,17 @@ def default_actions(role: str, model) -> set[str]:
     return {"view"}
 
 
+def _last_app_with_models():
+    return [config for config in global_apps.get_app_configs() if config.models_module is not None][-1]
+
+
 def sync_role_permissions(sender=None, apps=global_apps, **kwargs):
-    """Give each role group exactly the permissions its role carries. Idempotent."""
+    """Give each role group exactly the permissions its role carries. Idempotent.
+
+    `migrate` and `flush` send post_migrate once per app; the permissions of every app exist
+    only after the last app's turn, so the groups are set then, once, not some 35 times."""
+    if sender is not None and sender is not _last_app_with_models():
+        return
     try:
         Group = apps.get_model("auth", "Group")
         Permission = apps.get_model("auth", "Permission")
