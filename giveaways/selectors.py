@@ -145,3 +145,13 @@ def yearly_figures(*, year: int) -> list[Figure]:
 def giveaway_by_id(*, pk) -> Giveaway | None:
     """A giveaway by id, or None (a broadcast about it may outlive it)."""
     return Giveaway.objects.filter(pk=pk).first()
+
+
+def giveaways_open_to_announce(*, now: datetime.datetime) -> QuerySet[Giveaway]:
+    """Open giveaways whose draw is still ahead, with their organisation (the bot announces them)."""
+    return Giveaway.objects.filter(status=GiveawayStatus.OPEN, draw_at__gte=now).select_related("organisation")
+
+
+def giveaways_drawn_since(*, since: datetime.datetime) -> QuerySet[Giveaway]:
+    """Giveaways drawn since `since`, with their organisation (the bot tells the result)."""
+    return Giveaway.objects.filter(status=GiveawayStatus.DRAWN, drawn_at__gte=since).select_related("organisation")

@@ -282,13 +282,10 @@ def deliver_appeal_message(*, appeal_id: int, kind: str) -> OutboxMessage | None
 
 def queue_news(*, now: datetime.datetime | None = None) -> int:
     """Each newly logged publication to the members who want every item (once each)."""
-    from publications.models import Publication
+    from publications.selectors import publications_logged_since
 
     now = now or timezone.now()
-    since = now - datetime.timedelta(days=2)
-    fresh = Publication.objects.filter(created_at__gte=since, published_at__gte=since, published_at__lte=now).select_related(
-        "organisation"
-    )
+    fresh = publications_logged_since(since=now - datetime.timedelta(days=2), now=now)
     queued = 0
     for publication in fresh.order_by("published_at", "pk"):
         broadcast = broadcast_queue(
@@ -304,14 +301,12 @@ def queue_news(*, now: datetime.datetime | None = None) -> int:
 def queue_daily_digests(*, day: datetime.date | None = None) -> int:
     """One digest a day for the members who chose it: the day's news of their branch and of
     the region. Members of a branch with no news that day get nothing."""
-    from publications.models import Publication
+    from publications.selectors import publications_published_between
 
     day = day or timezone.localdate()
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     end = start + datetime.timedelta(days=1)
-    publications = list(
-        Publication.objects.filter(published_at__gte=start, published_at__lt=end).select_related("organisation__parent")
-    )
+    publications = list(publications_published_between(start=start, end=end))
     regional = [p.pk for p in publications if audience_branch(p.organisation) is None]
     by_branch: dict[int, list[int]] = {}
     for p in publications:
@@ -338,17 +333,16 @@ def queue_daily_digests(*, day: datetime.date | None = None) -> int:
 
 def queue_giveaways() -> int:
     """The Friday giveaway when it opens, and its result once drawn (once each)."""
-    from giveaways.choices import GiveawayStatus
-    from giveaways.models import Giveaway
+    from giveaways.selectors import giveaways_drawn_since, giveaways_open_to_announce
 
     queued = 0
     recent = timezone.now() - datetime.timedelta(days=7)
-    for giveaway in Giveaway.objects.filter(status=GiveawayStatus.OPEN, draw_at__gte=timezone.now()).select_related("organisation"):
+    for giveaway in giveaways_open_to_announce(now=timezone.now()):
         queued += broadcast_queue(
             kind=Kind.GIVEAWAY, branch=audience_branch(giveaway.organisation), payload={"giveaway_id": giveaway.pk},
             source_key=f"giveaway:{giveaway.pk}",
         ) is not None
-    for giveaway in Giveaway.objects.filter(status=GiveawayStatus.DRAWN, drawn_at__gte=recent).select_related("organisation"):
+    for giveaway in giveaways_drawn_since(since=recent):
         queued += broadcast_queue(
             kind=Kind.GIVEAWAY_RESULT, branch=audience_branch(giveaway.organisation), payload={"giveaway_id": giveaway.pk},
             source_key=f"giveaway-result:{giveaway.pk}",
@@ -359,10 +353,10 @@ def queue_giveaways() -> int:
 def poll_audience(poll) -> QuerySet[Subscriber]:
     """The active subscribers a poll asks: everyone for a region-wide poll, else the
     members of its branches (a primary organisation's member subscribes by its branch)."""
-    from polls.choices import Audience
+    from polls.selectors import poll_asks_whole_region
 
     qs = Subscriber.objects.active()
-    if poll.audience == Audience.REGION:
+    if poll_asks_whole_region(poll):
         return qs
     return qs.filter(branch__in=poll.audience_organisations.all())
 
@@ -372,19 +366,15 @@ def queue_polls(*, now: datetime.datetime | None = None) -> int:
     "you said, we did" note to the Telegram members who answered, once it is published.
     Rows carry the poll's id only: the question, the options and the personal link are
     made when the message leaves (`messaging.texts`)."""
-    from polls.models import Poll
-    from polls.selectors import outcome_telegram_recipients
+    from polls.selectors import outcome_telegram_recipients, polls_opened_recently, polls_with_outcome_since
 
     now = now or timezone.now()
     queued = 0
-    opened = Poll.objects.filter(opens_at__lte=now, opens_at__gte=now - datetime.timedelta(days=2), closes_at__gt=now,
-                                 closed_at__isnull=True)
-    for poll in opened.order_by("opens_at", "pk"):
+    for poll in polls_opened_recently(now=now, within=datetime.timedelta(days=2)):
         queued += broadcast_queue(
             kind=Kind.POLL, payload={"poll_id": poll.pk}, source_key=f"poll:{poll.pk}", subscribers=poll_audience(poll),
         ) is not None
-    decided = Poll.objects.filter(outcome_published_at__gte=now - datetime.timedelta(days=7))
-    for poll in decided.order_by("outcome_published_at", "pk"):
+    for poll in polls_with_outcome_since(since=now - datetime.timedelta(days=7)):
         if Broadcast.objects.filter(source_key=f"poll-outcome:{poll.pk}").exists():
             continue
         answered = Subscriber.objects.active().filter(pk__in=outcome_telegram_recipients(poll))

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from branches.choices import OrganisationKind
@@ -325,3 +325,20 @@ def telegram_poll_payload(poll: Poll) -> dict | None:
 def poll_by_id(*, pk) -> Poll | None:
     """A poll by id, or None (a message about it may outlive it)."""
     return Poll.objects.filter(pk=pk).first()
+
+
+def polls_opened_recently(*, now: datetime.datetime, within: datetime.timedelta) -> QuerySet[Poll]:
+    """Polls that opened within `within` before `now` and are still open, oldest first
+    (the bot invites to each once)."""
+    return Poll.objects.filter(
+        opens_at__lte=now, opens_at__gte=now - within, closes_at__gt=now, closed_at__isnull=True
+    ).order_by("opens_at", "pk")
+
+
+def polls_with_outcome_since(*, since: datetime.datetime) -> QuerySet[Poll]:
+    """Polls whose "you said, we did" was published since `since`, oldest first."""
+    return Poll.objects.filter(outcome_published_at__gte=since).order_by("outcome_published_at", "pk")
+
+
+def poll_asks_whole_region(poll: Poll) -> bool:
+    return poll.audience == Audience.REGION

@@ -253,3 +253,16 @@ def publications_published_since(*, since: dt.datetime) -> QuerySet[Publication]
     """Publications dated `since` or later, with their organisation (a digest lists them);
     unscoped: the caller narrows it to what its reader may see."""
     return Publication.objects.select_related("organisation").filter(published_at__gte=since)
+
+
+def publications_logged_since(*, since: dt.datetime, now: dt.datetime) -> QuerySet[Publication]:
+    """Publications logged and dated between `since` and `now`, with their organisation
+    (the news a bot announces; one logged today about last year is not news)."""
+    return Publication.objects.filter(created_at__gte=since, published_at__gte=since, published_at__lte=now).select_related(
+        "organisation"
+    )
+
+
+def publications_published_between(*, start: dt.datetime, end: dt.datetime) -> QuerySet[Publication]:
+    """Publications dated in [start, end), with their organisation and its parent (a day's digest)."""
+    return Publication.objects.filter(published_at__gte=start, published_at__lt=end).select_related("organisation__parent")
