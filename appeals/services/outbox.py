@@ -8,6 +8,7 @@ import datetime
 import logging
 from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -104,9 +105,10 @@ def appeal_send_notifications(*, appeal_id: int) -> bool:
         subject, body = _render_mail("new_staff", {**context, "admin_url": admin_url}, settings.LANGUAGE_CODE)
         send_mail(subject, body, None, staff_recipients(appeal), message_id=message_id(appeal, "new", appeal.created_at))
     except Exception:
-        Appeal.objects.filter(pk=appeal_id).update(notify_claimed_at=None)
+        Appeal.objects.filter(pk=appeal_id, notify_claimed_at=now).update(notify_claimed_at=None)
         raise
-    Appeal.objects.filter(pk=appeal_id).update(notified_at=timezone.now(), notify_claimed_at=None)
+    # Only while the claim is still ours: a drain that took over an expired lease marks it itself.
+    Appeal.objects.filter(pk=appeal_id, notify_claimed_at=now).update(notified_at=timezone.now(), notify_claimed_at=None)
     return True
 
 
@@ -122,9 +124,11 @@ def appeal_send_answer(*, appeal_id: int) -> bool:
         subject, body = _render_mail("answer", context, appeal.language)
         send_mail(subject, body, None, [appeal.email], message_id=message_id(appeal, "answer", appeal.answered_at))
     except Exception:
-        Appeal.objects.filter(pk=appeal_id).update(answer_claimed_at=None)
+        Appeal.objects.filter(pk=appeal_id, answer_claimed_at=now).update(answer_claimed_at=None)
         raise
-    Appeal.objects.filter(pk=appeal_id).update(answer_sent_at=timezone.now(), answer_claimed_at=None)
+    # Only while the claim is still ours: when staff changed the answer meanwhile, the
+    # transition released the claim, and the corrected answer must still go out.
+    Appeal.objects.filter(pk=appeal_id, answer_claimed_at=now).update(answer_sent_at=timezone.now(), answer_claimed_at=None)
     return True
 
 
@@ -158,6 +162,8 @@ def send_pending_notifications(*, older_than_minutes: int = 1) -> int:
 def _drain_one(send, appeal_id: int) -> int:
     try:
         return int(send(appeal_id=appeal_id))
+    except SoftTimeLimitExceeded:
+        raise  # the task's time is up: stop before its lease runs out, not in the middle of a send
     except Exception:  # noqa: BLE001 - SMTP's errors vary; the claim was released, the next run retries
         logger.exception("Outbox: e-mail for appeal %s failed; it will be tried again", appeal_id)
         return 0

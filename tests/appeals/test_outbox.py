@@ -116,3 +116,27 @@ def test_an_email_sent_again_after_a_worker_died_carries_the_same_message_id():
     assert len(receipts) == 2
     assert receipts[0].extra_headers["Message-ID"] == receipts[1].extra_headers["Message-ID"]
     assert receipts[0].message()["Message-ID"].startswith(f"<appeal.{appeal.pk}.received.")
+
+
+def test_an_answer_corrected_while_the_first_was_being_sent_still_reaches_the_member(regional_staff, monkeypatch):
+    """Staff fix a typo in the answer while a worker is e-mailing the first version: the
+    corrected answer must go out too, not be taken for sent."""
+    appeal = AppealFactory(email="typo@example.invalid")
+    services.appeal_transition(appeal=appeal, actor=regional_staff, to_status="answered", answer="Отвте")
+    mail.outbox.clear()
+    real_send = outbox.send_mail
+
+    def send_while_staff_correct(*args, **kwargs):
+        sent = real_send(*args, **kwargs)
+        services.appeal_transition(
+            appeal=Appeal.objects.get(pk=appeal.pk), actor=regional_staff, to_status="answered", answer="Ответ"
+        )
+        monkeypatch.setattr(outbox, "send_mail", real_send)
+        return sent
+
+    monkeypatch.setattr(outbox, "send_mail", send_while_staff_correct)
+    assert outbox.appeal_send_answer(appeal_id=appeal.pk) is True
+    assert Appeal.objects.get(pk=appeal.pk).answer_sent_at is None  # the first send does not count for the second
+    assert outbox.appeal_send_answer(appeal_id=appeal.pk) is True
+    assert ["Отвте" in m.body for m in mail.outbox] == [True, False]
+    assert "Ответ" in mail.outbox[1].body
