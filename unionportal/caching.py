@@ -27,6 +27,7 @@ do so only if nothing outside its visitor parts depends on who is looking.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import uuid
 from functools import wraps
@@ -39,6 +40,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template import Context, engines
 from django.utils.html import escape
+
+logger = logging.getLogger(__name__)
 
 PARTS = ("branches", "publications", "media", "giveaways", "faq")
 _VERSION_KEY = "page-part:{}"
@@ -177,7 +180,12 @@ def _store(key, response, timeout, fresh_inputs=None) -> None:
         return
     content = _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
     for name in fresh_inputs or {}:
-        content = _fresh_input_pattern(name).sub(rb"\1" + _fresh_input_placeholder(name) + rb"\2", content)
+        content, found = _fresh_input_pattern(name).subn(rb"\1" + _fresh_input_placeholder(name) + rb"\2", content)
+        if not found:
+            # The input is written some other way than the pattern expects: caching the page
+            # would hand this visitor's one-time value to every later one. Serve it uncached.
+            logger.warning("Page cache: the fresh input %r was not found; the page is not cached", name)
+            return
     headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
     cache.set(key, (content, headers), timeout)
 

@@ -280,3 +280,25 @@ def test_a_new_faq_entry_and_a_new_branch_show_on_the_cached_appeal_form_at_once
         OrganisationFactory(slug="branch-new", name_ru="Новый филиал", parent=regional_org)
     body = client.get("/appeal/").content.decode()
     assert "Можно ли перенести отпуск?" in body and "Новый филиал" in body
+
+
+def test_a_page_whose_one_time_input_is_written_otherwise_is_not_cached(rf):
+    """If a template ever writes the one-time input differently, the first visitor's value
+    must not be kept and handed to everyone after them."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    served = iter(["first-secret", "second-secret"])
+
+    @caching.cache_public_page("faq", fresh_inputs={"form_token": lambda: "fresh"})
+    def view(request):
+        return HttpResponse(f'<input value="{next(served)}" name="form_token">')
+
+    def get():
+        request = rf.get("/odd-form/")
+        request.user = AnonymousUser()
+        request.session = {}
+        return view(request).content.decode()
+
+    assert "first-secret" in get()
+    assert "first-secret" not in get()
