@@ -372,6 +372,7 @@ class Scratch:
 
     engine: str
     name: str  # the PostgreSQL database name, or the SQLite file's path
+    created: bool = False  # only a scratch database this drill created is ever dropped
 
     def connect(self):
         if self.engine == "postgresql":
@@ -450,6 +451,8 @@ def drill_run(*, dump: str | None = None, sample_files: int | None = None) -> Dr
             % {"name": dump_path.name}
         )
 
+    if engine == "postgresql":
+        _drop_abandoned_scratch(report)
     scratch = _scratch_for(engine)
     try:
         if not restore_into_scratch(dump_path, scratch, report):
@@ -471,14 +474,15 @@ def drill_run(*, dump: str | None = None, sample_files: int | None = None) -> Dr
 
 
 def _scratch_for(engine: str) -> Scratch:
-    stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+    # The random part keeps two drills started in one second apart.
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S") + "_" + secrets.token_hex(3)
     if engine == "postgresql":
         suffix = f"_drill_{stamp}"
         base = connection.settings_dict["NAME"][: PG_NAME_MAX - len(suffix)]
         return Scratch(engine, f"{base}{suffix}")
     handle, path = tempfile.mkstemp(prefix=f"drill_{stamp}_", suffix=".sqlite3")
     os.close(handle)
-    return Scratch(engine, path)
+    return Scratch(engine, path, created=True)
 
 
 def restore_into_scratch(dump: Path, scratch: Scratch, report: DrillReport) -> bool:
@@ -490,6 +494,7 @@ def restore_into_scratch(dump: Path, scratch: Scratch, report: DrillReport) -> b
                 _("Could not create the scratch database %(name)s: %(error)s")
                 % {"name": scratch.name, "error": _last_line(created.stderr)}
             )
+        scratch.created = True
         restored = _run(
             "pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", f"--dbname={scratch.name}", str(dump)
         )
@@ -517,6 +522,8 @@ def restore_into_scratch(dump: Path, scratch: Scratch, report: DrillReport) -> b
 
 
 def _drop_scratch(scratch: Scratch) -> None:
+    if not scratch.created:
+        return
     if scratch.engine == "postgresql":
         dropped = _run("dropdb", "--if-exists", "--force", scratch.name)
         if dropped.returncode != 0:
@@ -524,6 +531,29 @@ def _drop_scratch(scratch: Scratch) -> None:
     else:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(scratch.name + suffix).unlink(missing_ok=True)
+
+
+ABANDONED_AFTER = datetime.timedelta(hours=6)
+
+
+def _drop_abandoned_scratch(report: DrillReport) -> None:
+    """Drop the scratch databases of drills that were killed (SIGKILL, a power cut) before
+    they could drop them: each is a full copy of the members' data. Those younger than
+    ABANDONED_AFTER may belong to a drill still running and are left alone."""
+    base = connection.settings_dict["NAME"][: PG_NAME_MAX - len("_drill_YYYYmmddHHMMSS_xxxxxx")]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [base.replace("_", "\\_") + "\\_drill\\_%"])
+        names = [row[0] for row in cursor.fetchall()]
+    cutoff = timezone.now() - ABANDONED_AFTER
+    for name in names:
+        stamp = name.rsplit("_drill_", 1)[1][:14]
+        try:
+            started = datetime.datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=datetime.UTC)
+        except ValueError:
+            continue
+        if started < cutoff:
+            _drop_scratch(Scratch("postgresql", name, created=True))
+            report.note(_("dropped %(name)s, left behind by an interrupted drill.") % {"name": name})
 
 
 def _compare_rows(report: DrillReport, *, restored: dict, live: dict, recorded: dict | None) -> None:

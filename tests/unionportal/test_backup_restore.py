@@ -274,6 +274,22 @@ def test_without_pg_restore_it_says_what_to_install_and_exits_2(
     assert "postgresql-client-15" in output
 
 
+@pytest.mark.skipif(not ON_POSTGRES, reason="scratch databases of their own exist only on PostgreSQL")
+def test_a_scratch_database_left_by_a_killed_drill_is_dropped_by_the_next_one(backed_up_site, backup_dir, capsys):
+    base = connection.settings_dict["NAME"][: backups.PG_NAME_MAX - len("_drill_YYYYmmddHHMMSS_xxxxxx")]
+    abandoned, recent = f"{base}_drill_20200101000000_abcdef", f"{base}_drill_{timezone.now():%Y%m%d%H%M%S}_fedcba"
+    for name in (abandoned, recent):
+        assert backups._run("createdb", name).returncode == 0
+    try:
+        code, output = _drill(capsys)
+        assert code == 0, output
+        assert abandoned in output
+        assert _scratch_left() == [recent]  # a drill that may still be running is left alone
+    finally:
+        for name in (abandoned, recent):
+            backups._run("dropdb", "--if-exists", name)
+
+
 def test_old_backups_and_the_files_only_they_named_are_removed_but_never_the_newest(
     site_to_back_up, backup_dir, settings
 ):

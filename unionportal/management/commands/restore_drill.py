@@ -11,6 +11,8 @@ The rules are in docs/deploy.md, "Backups and the restore drill".
 
 from __future__ import annotations
 
+import signal
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -27,10 +29,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dump, files, **options):
+        # A stop (systemd, a dropped ssh session) unwinds like an error, so the scratch
+        # database, a full copy of the members' data, is still dropped on the way out.
+        for stop in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(stop, _stop)
         try:
             report = drill_run(dump=dump, sample_files=files)
         except BackupUnavailable as error:
             raise CommandError(error.message, returncode=2) from None
+        finally:
+            for stop in (signal.SIGTERM, signal.SIGHUP):
+                signal.signal(stop, signal.SIG_DFL)
         for line in report.lines:
             self.stdout.write(line)
         if not report.passed:
@@ -39,3 +48,7 @@ class Command(BaseCommand):
                 returncode=1,
             )
         self.stdout.write(_("The restore drill passed."))
+
+
+def _stop(signum, frame):
+    raise SystemExit(128 + signum)
