@@ -2,6 +2,7 @@
 too, so it is assembled in `portal` (see `portal/branch_urls.py`, mounted at /branches/)."""
 
 from django.urls import path
+from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
 
 from branches import views
@@ -12,5 +13,11 @@ urlpatterns = [
     path("", views.branch_list, name="list"),
     path("registry/export/", views.registry_export, name="export"),
     # The old import page's address: the import is the admin's (upload, preview, confirm).
-    path("registry/import/", RedirectView.as_view(pattern_name="admin:branches_organisation_spreadsheet_import"), name="import"),
+    path(
+        "registry/import/",
+        require_safe(
+            RedirectView.as_view(pattern_name="admin:branches_organisation_spreadsheet_import", query_string=True)
+        ),
+        name="import",
+    ),
 ]

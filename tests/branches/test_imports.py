@@ -190,6 +190,9 @@ def test_the_old_import_page_leads_to_the_admin_import(client, regional_staff):
     response = client.get(reverse("branches:import"))
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:branches_organisation_spreadsheet_import")
+    kept = client.get(reverse("branches:import") + "?layout=appendix")
+    assert kept["Location"].endswith("?layout=appendix")  # a bookmarked address keeps its choice
+    assert client.post(reverse("branches:import")).status_code == 405  # an old form's POST is not silently dropped
 
 
 def test_a_formula_in_a_cell_is_exported_as_text(regional_org):
