@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branches.models import Organisation, SocialPage
-from publications.bulk import publications_create_bulk
 from publications.choices import Channel, Language
 from publications.models import Publication, Rubric, Topic
-from publications.services import normalise_url, publication_create
+from publications.services import normalise_url, publication_create, publications_create_bulk
 from unionportal import spreadsheets as sp
 from unionportal.exceptions import ApplicationError
 
