@@ -66,6 +66,13 @@ PRUNED_MODELS = (
 )
 # A PostgreSQL identifier is at most 63 bytes.
 PG_NAME_MAX = 63
+# A scratch database is named <live name>_drill_<UTC YYYYmmddHHMMSS>_<6 hex>.
+SCRATCH_SUFFIX_LENGTH = len("_drill_YYYYmmddHHMMSS_xxxxxx")
+
+
+def scratch_name_prefix() -> str:
+    """The live database's name, cut so that a scratch name fits PostgreSQL's 63 characters."""
+    return connection.settings_dict["NAME"][: PG_NAME_MAX - SCRATCH_SUFFIX_LENGTH]
 
 
 class BackupUnavailable(ApplicationError):
@@ -477,9 +484,7 @@ def _scratch_for(engine: str) -> Scratch:
     # The random part keeps two drills started in one second apart.
     stamp = timezone.now().strftime("%Y%m%d%H%M%S") + "_" + secrets.token_hex(3)
     if engine == "postgresql":
-        suffix = f"_drill_{stamp}"
-        base = connection.settings_dict["NAME"][: PG_NAME_MAX - len(suffix)]
-        return Scratch(engine, f"{base}{suffix}")
+        return Scratch(engine, f"{scratch_name_prefix()}_drill_{stamp}")
     handle, path = tempfile.mkstemp(prefix=f"drill_{stamp}_", suffix=".sqlite3")
     os.close(handle)
     return Scratch(engine, path, created=True)
@@ -540,7 +545,7 @@ def _drop_abandoned_scratch(report: DrillReport) -> None:
     """Drop the scratch databases of drills that were killed (SIGKILL, a power cut) before
     they could drop them: each is a full copy of the members' data. Those younger than
     ABANDONED_AFTER may belong to a drill still running and are left alone."""
-    base = connection.settings_dict["NAME"][: PG_NAME_MAX - len("_drill_YYYYmmddHHMMSS_xxxxxx")]
+    base = scratch_name_prefix()
     with connection.cursor() as cursor:
         cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [base.replace("_", "\\_") + "\\_drill\\_%"])
         names = [row[0] for row in cursor.fetchall()]

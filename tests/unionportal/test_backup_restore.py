@@ -276,7 +276,7 @@ def test_without_pg_restore_it_says_what_to_install_and_exits_2(
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="scratch databases of their own exist only on PostgreSQL")
 def test_a_scratch_database_left_by_a_killed_drill_is_dropped_by_the_next_one(backed_up_site, backup_dir, capsys):
-    base = connection.settings_dict["NAME"][: backups.PG_NAME_MAX - len("_drill_YYYYmmddHHMMSS_xxxxxx")]
+    base = backups.scratch_name_prefix()
     abandoned, recent = f"{base}_drill_20200101000000_abcdef", f"{base}_drill_{timezone.now():%Y%m%d%H%M%S}_fedcba"
     for name in (abandoned, recent):
         assert backups._run("createdb", name).returncode == 0
