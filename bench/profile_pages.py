@@ -26,6 +26,9 @@ sys.path.insert(0, str(ROOT))
 from bench.harness import _flush_redis, _reset_database, production_env  # noqa: E402
 
 PAGES = [
+    ("bare_anonymous", "/robots.txt", False),
+    ("home_anonymous", "/", False),
+    ("news_anonymous", "/news/", False),
     ("news_member", "/news/", True),
     ("press_member", "/press/", True),
     ("giveaways_member", "/giveaways/", True),

@@ -9,8 +9,9 @@ Freshness does not wait for a timeout. Every page names the parts of the portal 
 and the page's key contains the versions of its parts. A write to a part calls
 `bump("publications")` (the services do, and every save or delete of the part's models
 through `bump_on_change`), which gives the part a new version once the transaction
-commits: every page that shows it is then missed and rendered afresh, and the old entries
-simply age out.
+commits: every page that shows it is then missed and rendered afresh. A page is stored
+under its address and language with the versions it was rendered at, so one round trip to
+the cache (the page and its parts' versions in one MGET) tells whether it is still fresh.
 
 The CSRF token is never cached: a page's forms carry a placeholder in the cache and get
 the visitor's own token when served.
@@ -90,9 +91,7 @@ def bump_on_change(part: str, *models) -> None:
         post_delete.connect(_handler, sender=model, weak=False, dispatch_uid=f"bump-{part}-del-{model._meta.label}")
 
 
-def part_versions(parts) -> str:
-    keys = [_VERSION_KEY.format(part) for part in parts]
-    found = cache.get_many(keys)
+def _versions_of(found: dict, keys: list[str]) -> str:
     missing = [key for key in keys if key not in found]
     if missing:
         # A part never bumped (or evicted): agree on one new version, whoever comes first.
@@ -102,9 +101,30 @@ def part_versions(parts) -> str:
     return ".".join(str(found.get(key, "")) for key in keys)
 
 
-def _page_key(request, parts) -> str:
+def part_versions(parts) -> str:
+    keys = [_VERSION_KEY.format(part) for part in parts]
+    return _versions_of(cache.get_many(keys), keys)
+
+
+def _page_key(request, suffix: str = "") -> str:
     digest = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-    return f"public-page:{getattr(request, 'LANGUAGE_CODE', '')}:{digest}:{part_versions(parts)}"
+    return f"public-page:{getattr(request, 'LANGUAGE_CODE', '')}:{digest}{suffix}"
+
+
+def _lookup(request, parts, suffix: str = ""):
+    """(key, versions, stored page or None), in one round trip when the parts have versions.
+
+    A page stored at other versions than its parts' current ones is a miss. A render that
+    read the versions before a write and stores after it is stored at the old versions, so
+    the next request renders afresh: a page is never served staler than its parts."""
+    key = _page_key(request, suffix)
+    version_keys = [_VERSION_KEY.format(part) for part in parts]
+    found = cache.get_many([key, *version_keys])
+    stored = found.pop(key, None)
+    versions = _versions_of(found, version_keys)
+    if stored is not None and stored[0] == versions:
+        return key, versions, stored[1:]
+    return key, versions, None
 
 
 def visitor_part_marker(template_name: str) -> str:
@@ -175,7 +195,7 @@ def _from_cache(request, stored, *, open_parts=False, fresh_inputs=None) -> Http
     return response
 
 
-def _store(key, response, timeout, fresh_inputs=None) -> None:
+def _store(key, versions, response, timeout, fresh_inputs=None) -> None:
     if response.status_code != 200 or response.streaming or response.cookies:
         return
     content = _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
@@ -187,7 +207,7 @@ def _store(key, response, timeout, fresh_inputs=None) -> None:
             logger.warning("Page cache: the fresh input %r was not found; the page is not cached", name)
             return
     headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
-    cache.set(key, (content, headers), timeout)
+    cache.set(key, (versions, content, headers), timeout)
 
 
 def cache_public_page(*parts: str, visitor_parts: bool = True, fresh_inputs: dict | None = None):
@@ -209,29 +229,28 @@ def cache_public_page(*parts: str, visitor_parts: bool = True, fresh_inputs: dic
             if not timeout or request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
             if _cacheable_request(request):
-                key = _page_key(request, parts)
-                stored = cache.get(key)
+                key, versions, stored = _lookup(request, parts)
                 if stored is not None:
                     return _from_cache(request, stored, fresh_inputs=fresh_inputs)
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render") and callable(response.render):
-                    response.add_post_render_callback(lambda r: _store(key, r, timeout, fresh_inputs))
+                    response.add_post_render_callback(lambda r: _store(key, versions, r, timeout, fresh_inputs))
                 else:
-                    _store(key, response, timeout, fresh_inputs)
+                    _store(key, versions, response, timeout, fresh_inputs)
                 return response
             if not visitor_parts:
                 return view(request, *args, **kwargs)
-            return _with_visitor_parts(request, view, args, kwargs, key=_page_key(request, parts) + ":open", timeout=timeout, fresh_inputs=fresh_inputs)
+            return _with_visitor_parts(request, view, args, kwargs, parts=parts, timeout=timeout, fresh_inputs=fresh_inputs)
 
         return wrapper
 
     return decorator
 
 
-def _with_visitor_parts(request, view, args, kwargs, *, key, timeout, fresh_inputs) -> HttpResponse:
+def _with_visitor_parts(request, view, args, kwargs, *, parts, timeout, fresh_inputs) -> HttpResponse:
     """The cached page with this visitor's parts rendered into it; on a miss the view renders
     it with the parts open, the cache keeps that, and this visitor's parts are filled in."""
-    stored = cache.get(key)
+    key, versions, stored = _lookup(request, parts, ":open")
     if stored is not None:
         return _from_cache(request, stored, open_parts=True, fresh_inputs=fresh_inputs)
     request._visitor_parts_open = True
@@ -244,6 +263,6 @@ def _with_visitor_parts(request, view, args, kwargs, *, key, timeout, fresh_inpu
         request._visitor_parts_open = False
     if response.streaming:
         return response
-    _store(key, response, timeout, fresh_inputs)
+    _store(key, versions, response, timeout, fresh_inputs)
     response.content = _fill_visitor_parts(request, response.content)
     return response
