@@ -43,3 +43,20 @@ class FormCharsetMiddleware:
             reason = _("The form was sent in an encoding the portal cannot read. Please reload the page and send it again.")
             return render(request, "400.html", {"reason": reason}, status=400)
         return self.get_response(request)
+
+
+class HeadWithoutBodyMiddleware:
+    """A HEAD request gets the GET's status and headers, Content-Length included, and no body
+    (RFC 9110). Django leaves that to the server; gunicorn drops the body itself but logs a
+    warning for every uptime monitor's HEAD. Outermost, so it sees the final response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "HEAD" and not response.streaming:
+            if not response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response

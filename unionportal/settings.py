@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "unionportal.middleware.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Near the top, so that every response carries the policy, early refusals included.
     "csp.middleware.CSPMiddleware",

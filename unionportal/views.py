@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 ROBOTS_DISALLOWED = ("/admin/", "/accounts/", "/dashboard/", "/appeal/status/")
 
@@ -20,7 +20,7 @@ def _robots_txt() -> str:
 ROBOTS_TXT = _robots_txt()
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     """Keeps crawlers out of staff pages and members' appeal pages; also the bare view of the HTTP bench."""
     return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
@@ -47,7 +47,7 @@ def _broker_ok() -> bool:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """For the load balancer and the person on call: 200 when the database and broker answer."""
     checks = {"database": _database_ok(), "broker": _broker_ok()}

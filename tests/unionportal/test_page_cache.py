@@ -249,6 +249,27 @@ def test_head_on_the_home_page_answers_200():
     assert response.content == b""
 
 
+@pytest.mark.parametrize("path", ["/", "/robots.txt", "/news/"])
+def test_head_through_the_wsgi_handler_sends_the_headers_of_a_get_and_no_body(path):
+    """What gunicorn gets: Django's WSGI handler keeps the body of a HEAD (the test client
+    strips it itself, so it cannot show this); the server would drop it with a warning."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test.client import RequestFactory
+
+    def serve(method):
+        environ = RequestFactory()._base_environ(PATH_INFO=path, REQUEST_METHOD=method)
+        started = {}
+        body = b"".join(WSGIHandler()(environ, lambda status, headers: started.update(status=status, headers=dict(headers))))
+        return started, body
+
+    get, get_body = serve("GET")
+    head, head_body = serve("HEAD")
+    assert head["status"] == get["status"] == "200 OK"
+    assert head_body == b"" and get_body
+    assert head["headers"]["Content-Length"] == str(len(get_body))
+    assert head["headers"]["Content-Type"] == get["headers"]["Content-Type"]
+
+
 def _input_value(body: str, name: str) -> str:
     return re.search(rf'name="{name}" value="([^"]*)"', body).group(1)
 
