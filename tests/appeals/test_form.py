@@ -47,9 +47,9 @@ def test_it_stores_an_appeal_and_sends_the_member_to_its_status_page(client, app
 def test_a_valid_appeal_is_stored_in_few_queries(client, appeal_data, django_assert_num_queries):
     data = appeal_data()
     # The branch chosen (the form checks it is an active branch), then in one transaction
-    # (a savepoint inside the test's): the reference is free, the appeal, its first event.
-    # No lookup of the form token first: its unique index refuses a double click.
-    with django_assert_num_queries(6):
+    # (a savepoint inside the test's) the appeal and its first event. Neither the form
+    # token nor the reference is looked up first: their unique indexes refuse a used one.
+    with django_assert_num_queries(5):
         response = client.post(URL, data)
     assert response.status_code == 302
     assert Appeal.objects.get().events.count() == 1
