@@ -11,7 +11,8 @@ import logging
 import time
 
 from celery import shared_task
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.dispatch import receiver
 
 from appeals import services, signals
@@ -41,7 +42,8 @@ def send_overdue_reminders() -> int:
 @shared_task(soft_time_limit=240, time_limit=300)
 def send_received_notifications() -> int:
     """Queued when appeals come in (one for many under load, see `queue_notifications`):
-    their receipts and staff notices, however young, each claimed as in the drain below."""
+    the receipts and staff notices of the last minute's appeals, each claimed as in the
+    every-minute drain below, which sends the older ones."""
     # First, before anything pending is read: an appeal committed before this delete is
     # read below; one committed after it finds no key and queues a drain of its own.
     cache.delete(RECEIVED_DRAIN_QUEUED)
@@ -98,13 +100,20 @@ RECEIVED_DRAIN_QUEUED = "appeals:received-drain-queued"
 RECEIVED_DRAIN_QUEUED_SECONDS = 60
 
 
+def _worker_sees_our_cache() -> bool:
+    # Without Redis each process has a memory cache of its own: a worker could never
+    # delete the web process's key, so there every appeal publishes its drain, as before.
+    return send_received_notifications.app.conf.task_always_eager or not isinstance(caches["default"], LocMemCache)
+
+
 @receiver(signals.appeal_received, dispatch_uid="appeals-queue-notifications")
 def queue_notifications(sender, *, appeal_id: int, **kwargs) -> None:
     # Atomic (Redis SET NX); with the cache down it answers True (unionportal/cache.py), so
     # the publish is tried, once and bounded, as it was before the coalescing.
-    if not cache.add(RECEIVED_DRAIN_QUEUED, 1, timeout=RECEIVED_DRAIN_QUEUED_SECONDS):
+    coalesce = _worker_sees_our_cache()
+    if coalesce and not cache.add(RECEIVED_DRAIN_QUEUED, 1, timeout=RECEIVED_DRAIN_QUEUED_SECONDS):
         return
-    if not enqueue(send_received_notifications, appeal_id, args=[]):
+    if not enqueue(send_received_notifications, appeal_id, args=[]) and coalesce:
         # Nothing was queued: the next appeal must try to publish again.
         cache.delete(RECEIVED_DRAIN_QUEUED)
 

@@ -144,8 +144,9 @@ def send_pending_notifications(*, older_than_minutes: int = FRESH_MINUTES) -> in
     by a broker outage goes out within minutes of its return. Each e-mail is claimed by the
     same conditional UPDATE as the queued task's, so a task and a drain, or two drains,
     never send one twice. Rows younger than `older_than_minutes` are left to the task
-    queued for them (a new appeal's: `send_received_notifications`). One failing appeal (a refused address) is logged by id and does not hold back
-    the others; its claim is released, so the next run tries it again.
+    queued for them (a new appeal's: `send_received_notifications`). One failing appeal
+    (a refused address) is logged by id and does not hold back the others; its claim is
+    released, so the next run tries it again.
     """
     cutoff = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
     sent = _send_notifications(created_before=cutoff)
