@@ -27,9 +27,12 @@ class AppealForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
     # 254 as the model stores it: the form field alone would let 320 through to a 500.
     email = forms.EmailField(label=_("E-mail"), max_length=254, required=False, help_text=_("The answer and the tracking link are sent here."))
+    # The querysets are built once, here: each form gets a clone (ModelChoiceField's
+    # __deepcopy__), cheaper than filtering anew in __init__ on every POST; still lazy, so
+    # each form reads the organisations active at that moment.
     workplace = OrganisationChoiceField(
         label=_("Workplace"),
-        queryset=Organisation.objects.none(),
+        queryset=Organisation.objects.filter(is_active=True).order_by("kind", "position", "name_ru"),
         required=False,
         empty_label=_("Not in the list"),
     )
@@ -38,7 +41,7 @@ class AppealForm(forms.Form):
     )
     branch = OrganisationChoiceField(
         label=_("Branch"),
-        queryset=Organisation.objects.none(),
+        queryset=Organisation.objects.filter(is_active=True, kind=OrganisationKind.BRANCH),
         required=False,
         empty_label=_("I don't know: the regional organisation"),
     )
@@ -63,11 +66,6 @@ class AppealForm(forms.Form):
 
     contact_missing = False
     contact_error = None  # the form-wide error that the summary links to the phone field
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["workplace"].queryset = Organisation.objects.filter(is_active=True).order_by("kind", "position", "name_ru")
-        self.fields["branch"].queryset = Organisation.objects.filter(is_active=True, kind=OrganisationKind.BRANCH)
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data.get("phone", ""))

@@ -56,6 +56,12 @@ def _to_status_page(appeal: Appeal):
     return redirect("appeals:detail", code=appeal.tracking_code)
 
 
+def _already_received(request, appeal: Appeal):
+    """A double click or a resent page: the appeal stored the first time."""
+    messages.info(request, _("Your appeal has already been received."))
+    return _to_status_page(appeal)
+
+
 @require_http_methods(["GET", "POST"])
 # The empty form is the same for every anonymous visitor but for the CSRF token and the
 # one-time form token, which the cache leaves out and makes anew for each; a member's form
@@ -74,14 +80,16 @@ def submit(request):
         nonce, elapsed = protection.read_form_token(request.POST.get("form_token", ""))
     except protection.TokenProblem as problem:
         return _refused(request, _token_message(problem.code), status=400)
-    existing = Appeal.objects.filter(form_token=nonce).first()
-    if existing is not None:
-        # A double click or a reloaded page: show the appeal stored the first time.
-        messages.info(request, _("Your appeal has already been received."))
-        return _to_status_page(existing)
     if protection.filled_too_fast(elapsed):
         return _refused(request, _token_message("too_fast"), status=400)
+    # A double click or a resent page is not looked up first (a query on every appeal for
+    # the rare one): the form token's unique index refuses it below, and the reservation
+    # is given back. Only a refused reservation looks, so a member at the hourly limit who
+    # clicks twice is shown their appeal, not the limit.
     if not protection.reserve_submission(request):
+        existing = Appeal.objects.filter(form_token=nonce).first()
+        if existing is not None:
+            return _already_received(request, existing)
         return _refused(request, _("Too many appeals from your address in the last hour. Please try again later."), status=429)
 
     form = AppealForm(request.POST, request.FILES)
@@ -108,8 +116,7 @@ def submit(request):
         )
     except DuplicateError as exc:
         protection.release_submission(request)
-        messages.info(request, _("Your appeal has already been received."))
-        return _to_status_page(exc.extra["existing"])
+        return _already_received(request, exc.extra["existing"])
     except ApplicationError as exc:
         protection.release_submission(request)
         form.add_error(None, exc.message)

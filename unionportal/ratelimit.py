@@ -99,9 +99,14 @@ def _key(scope: str, identity: str, period: int) -> str:
 
 
 def _hit(key: str, period: int) -> int | None:
-    """The counter after adding one, or None when the cache is down."""
+    """The counter after adding one; when the cache is down, None or 1 (the fail-soft
+    cache's add answers True then), within any limit, so the limiter fails open."""
     try:
-        cache.add(key, 0, timeout=period)
+        # The first hit of the window creates the counter at 1: one command (SET NX) for
+        # most visitors, who come once an hour, instead of three (add, then incr's EXISTS
+        # and INCR); only the one request that created it reads 1.
+        if cache.add(key, 1, timeout=period):
+            return 1
         try:
             return cache.incr(key)
         except ValueError:

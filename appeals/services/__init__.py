@@ -20,6 +20,7 @@ from appeals.services.outbox import (
     appeal_send_notifications,
     send_overdue_reminders,
     send_pending_notifications,
+    send_received_notifications,
     staff_recipients,
     status_path,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "scrub",
     "send_overdue_reminders",
     "send_pending_notifications",
+    "send_received_notifications",
     "staff_recipients",
     "status_path",
 ]

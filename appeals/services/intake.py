@@ -61,7 +61,8 @@ def _create(
     `trusted` names foreign keys the caller read from the database a moment ago (their
     existence check is a query per row of a 20,000-row import); `history` adds events
     after "received", written with it in one INSERT; `reference`, one the caller already
-    checked is free (an import checks all of its references in one query)."""
+    checked is free (an import checks all of its references in one query) or leaves to
+    the unique index (`appeal_submit` draws another when it is refused)."""
     salt = secrets.token_urlsafe(24)
     code = tracking_code_for(salt)
     appeal = Appeal(code_salt=salt, code_hash=hash_code(code), **fields)
@@ -96,6 +97,9 @@ def _create(
     return appeal, code
 
 
+SUBMIT_REFERENCE_ATTEMPTS = 3
+
+
 def appeal_submit(
     *,
     topic: str,
@@ -123,7 +127,7 @@ def appeal_submit(
     if channel not in Channel.values:
         raise ApplicationError(_("Unknown channel."), code="channel")
     # A used form token is not looked up first: the unique index refuses it below (one query
-    # less per appeal; the web form checks for a double click before it counts the limit).
+    # less per appeal; the web form looks it up only when the hourly limit refuses).
     fields = {
         "channel": channel,
         "received_at": timezone.now(),
@@ -144,18 +148,25 @@ def appeal_submit(
     }
     if attachment is not None:
         fields["attachment"] = attachment
-    try:
-        # A savepoint: two requests racing with one token meet the unique constraint here.
-        with transaction.atomic():
-            # The workplace, the branch and the user are instances the caller has just read
-            # (the form's choices, the bot's subscriber, request.user): their foreign keys
-            # hold, so full_clean need not query each again (the database checks them too).
-            return _create(fields=fields, trusted=("workplace", "branch", "user"))
-    except IntegrityError:
-        existing = Appeal.objects.filter(form_token=form_token).first() if form_token else None
-        if existing is None:
-            raise
-        raise DuplicateError(_("This appeal has already been sent."), extra={"existing": existing}) from None
+    # Nor is the reference: its unique index refuses one already taken (of 32^8, one chance
+    # in ten million with 100,000 appeals stored), and another is drawn.
+    attempts_left = SUBMIT_REFERENCE_ATTEMPTS
+    while True:
+        attempts_left -= 1
+        reference = new_reference()
+        try:
+            # A savepoint: two requests racing with one token meet the unique constraint here.
+            with transaction.atomic():
+                # The workplace, the branch and the user are instances the caller has just read
+                # (the form's choices, the bot's subscriber, request.user): their foreign keys
+                # hold, so full_clean need not query each again (the database checks them too).
+                return _create(fields=fields, trusted=("workplace", "branch", "user"), reference=reference)
+        except IntegrityError:
+            existing = Appeal.objects.filter(form_token=form_token).first() if form_token else None
+            if existing is not None:
+                raise DuplicateError(_("This appeal has already been sent."), extra={"existing": existing}) from None
+            if not attempts_left or not Appeal.objects.filter(reference=reference).exists():
+                raise
 
 
 @transaction.atomic

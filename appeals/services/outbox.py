@@ -132,21 +132,24 @@ def appeal_send_answer(*, appeal_id: int) -> bool:
     return True
 
 
-def send_pending_notifications(*, older_than_minutes: int = 1) -> int:
+# How long a new appeal's e-mails are left to the drain queued when it came in
+# (`send_received_notifications`) before the every-minute drain takes them.
+FRESH_MINUTES = 1
+
+
+def send_pending_notifications(*, older_than_minutes: int = FRESH_MINUTES) -> int:
     """Drain the outbox: the e-mails that were not queued (broker down) or whose task failed.
 
     Run every minute by beat (and by `manage.py appeals_send_pending`), so mail held back
     by a broker outage goes out within minutes of its return. Each e-mail is claimed by the
     same conditional UPDATE as the queued task's, so a task and a drain, or two drains,
-    never send one twice. Rows younger than `older_than_minutes` are left to their queued
-    task. One failing appeal (a refused address) is logged by id and does not hold back
-    the others; its claim is released, so the next run tries it again.
+    never send one twice. Rows younger than `older_than_minutes` are left to the task
+    queued for them (a new appeal's: `send_received_notifications`). One failing appeal
+    (a refused address) is logged by id and does not hold back the others; its claim is
+    released, so the next run tries it again.
     """
     cutoff = timezone.now() - datetime.timedelta(minutes=older_than_minutes)
-    sent = 0
-    pending = Appeal.objects.filter(notified_at__isnull=True, anonymised_at__isnull=True, created_at__lt=cutoff)
-    for appeal_id in pending.order_by("pk").values_list("pk", flat=True):
-        sent += _drain_one(appeal_send_notifications, appeal_id)
+    sent = _send_notifications(created_before=cutoff)
     pending_answers = Appeal.objects.filter(
         answer_sent_at__isnull=True,
         status__in=[Status.ANSWERED, Status.CLOSED],
@@ -157,6 +160,25 @@ def send_pending_notifications(*, older_than_minutes: int = 1) -> int:
     for appeal_id in pending_answers.order_by("pk").values_list("pk", flat=True):
         sent += _drain_one(appeal_send_answer, appeal_id)
     return sent
+
+
+def send_received_notifications() -> int:
+    """The e-mails (the member's receipt, the staff notice) of the appeals of the last
+    FRESH_MINUTES not sent yet, for the drain queued as appeals come in (appeals/tasks.py).
+    Older ones are the every-minute drain's, so an address the mail server refuses is not
+    tried again by every drain a busy hour queues. No upper bound: a web node's clock a
+    second ahead of the worker's must not hide the appeal just committed."""
+    return _send_notifications(created_after=timezone.now() - datetime.timedelta(minutes=FRESH_MINUTES))
+
+
+def _send_notifications(*, created_before=None, created_after=None) -> int:
+    # Each e-mail claimed as the queued task's: overlapping drains never send one twice.
+    pending = Appeal.objects.filter(notified_at__isnull=True, anonymised_at__isnull=True)
+    if created_before is not None:
+        pending = pending.filter(created_at__lt=created_before)
+    if created_after is not None:
+        pending = pending.filter(created_at__gte=created_after)
+    return sum(_drain_one(appeal_send_notifications, appeal_id) for appeal_id in pending.order_by("pk").values_list("pk", flat=True))
 
 
 def _drain_one(send, appeal_id: int) -> int:

@@ -44,6 +44,17 @@ def test_it_stores_an_appeal_and_sends_the_member_to_its_status_page(client, app
     assert "Почему мне не доплатили" in page.content.decode()
 
 
+def test_a_valid_appeal_is_stored_in_few_queries(client, appeal_data, django_assert_num_queries):
+    data = appeal_data()
+    # The branch chosen (the form checks it is an active branch), then in one transaction
+    # (a savepoint inside the test's) the appeal and its first event. Neither the form
+    # token nor the reference is looked up first: their unique indexes refuse a used one.
+    with django_assert_num_queries(5):
+        response = client.post(URL, data)
+    assert response.status_code == 302
+    assert Appeal.objects.get().events.count() == 1
+
+
 def test_the_code_is_stored_only_as_a_hash(client, appeal_data):
     response = client.post(URL, appeal_data())
     code = code_from(response)
@@ -131,6 +142,25 @@ def test_a_double_click_stores_one_appeal_and_shows_it_twice(client, appeal_data
     second = client.post(URL, data)
     assert Appeal.objects.count() == 1
     assert first["Location"] == second["Location"]
+
+
+@override_settings(APPEAL_RATE_LIMIT_PER_HOUR=2)
+def test_a_double_click_does_not_use_up_the_hourly_limit(client, appeal_data):
+    data = appeal_data()
+    assert client.post(URL, data).status_code == 302
+    assert client.post(URL, data).status_code == 302
+    assert client.post(URL, appeal_data()).status_code == 302
+    assert Appeal.objects.count() == 2
+
+
+@override_settings(APPEAL_RATE_LIMIT_PER_HOUR=1)
+def test_at_the_hourly_limit_a_double_click_still_shows_the_appeal(client, appeal_data):
+    data = appeal_data()
+    first = client.post(URL, data)
+    second = client.post(URL, data, follow=True)
+    assert second.redirect_chain[0][0] == first["Location"]
+    assert "Ваше обращение уже получено" in second.content.decode()
+    assert Appeal.objects.count() == 1
 
 
 def test_a_resubmission_racing_past_the_check_meets_the_unique_token(appeal_data):

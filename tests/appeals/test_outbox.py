@@ -43,6 +43,17 @@ def test_a_fresh_appeal_is_left_to_its_queued_task():
     assert services.send_pending_notifications() == 0
 
 
+def test_the_drain_queued_by_new_appeals_leaves_older_ones_to_the_every_minute_drain():
+    # An address the mail server keeps refusing is not tried by every drain of a busy hour.
+    held_back = _held_back(email="held@example.invalid")
+    fresh = AppealFactory(notified_at=None, email="fresh@example.invalid")
+    assert services.send_received_notifications() == 1
+    assert [m.to for m in mail.outbox if m.to[0].endswith("@example.invalid")] == [["fresh@example.invalid"]]
+    assert services.send_pending_notifications() == 1
+    held_back.refresh_from_db(), fresh.refresh_from_db()
+    assert held_back.notified_at is not None and fresh.notified_at is not None
+
+
 def test_a_queued_task_after_the_drain_sends_nothing_more():
     appeal = _held_back(email="once@example.invalid")
     services.send_pending_notifications()

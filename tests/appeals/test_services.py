@@ -261,6 +261,15 @@ def test_a_bot_submits_with_its_own_channel_and_no_form_token():
     assert selectors.appeal_by_code(code) == appeal
 
 
+def test_a_reference_already_taken_is_drawn_again_and_the_appeal_stored(monkeypatch):
+    taken = AppealFactory().reference
+    drawn = iter([taken, "ZZZZ-2345"])
+    monkeypatch.setattr(intake, "new_reference", lambda: next(drawn))
+    appeal, _code = services.appeal_submit(topic="wages", question="?", consent=True, form_token="t", name="Т", email="a@example.invalid")
+    assert appeal.reference == "ZZZZ-2345"
+    assert Appeal.objects.count() == 2 and appeal.events.count() == 1
+
+
 def test_a_faq_draft_from_an_appeal_drops_the_contacts_and_the_name(regional_staff):
     appeal = AppealFactory(
         name="Айгерим Сапарова",

@@ -5,6 +5,7 @@ import socket
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -129,14 +130,90 @@ def test_a_failing_mail_server_releases_the_claim_for_the_retry(monkeypatch):
     assert appeal.notified_at is None
 
 
-def test_task_messages_carry_only_the_appeal_id(monkeypatch, django_capture_on_commit_callbacks):
+def _submit(email: str):
+    appeal, _code = services.appeal_submit(
+        topic="wages", question="?", consent=True, form_token=email, language="ru", name="Имя", email=email
+    )
+    return appeal
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """The messages a new appeal publishes, held back from the (eager) worker."""
     sent = []
-    monkeypatch.setattr(tasks.send_appeal_notifications, "apply_async", lambda args, **kw: sent.append(args))
+    monkeypatch.setattr(tasks.send_received_notifications, "apply_async", lambda args, **kw: sent.append(args))
+    return sent
+
+
+def test_a_new_appeals_message_carries_nothing_personal(published, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        appeal, _code = services.appeal_submit(
-            topic="wages", question="?", consent=True, form_token="x", language="ru", name="Имя", email="p@example.invalid"
-        )
-    assert sent == [[appeal.pk]]
+        _submit("p@example.invalid")
+    assert published == [[]]
+
+
+def test_appeals_that_come_in_while_a_drain_is_queued_share_it_and_each_member_gets_a_receipt(
+    published, django_capture_on_commit_callbacks
+):
+    for email in ("first@example.invalid", "second@example.invalid"):
+        with django_capture_on_commit_callbacks(execute=True):
+            _submit(email)
+    assert published == [[]]  # one publish for both
+    assert mail.outbox == []
+
+    assert tasks.send_received_notifications.apply().get() == 2  # the worker picks it up
+    members = {"first@example.invalid", "second@example.invalid"}
+    assert sorted(m.to[0] for m in mail.outbox if m.to[0] in members) == sorted(members)
+    assert not Appeal.objects.filter(notified_at__isnull=True).exists()
+
+    # The drain let go of the key as it started: the next appeal queues a drain of its own.
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit("third@example.invalid")
+    assert published == [[], []]
+
+
+def test_the_drain_lets_go_of_the_key_before_it_reads_what_is_pending(monkeypatch, published, django_capture_on_commit_callbacks):
+    seen = []
+    monkeypatch.setattr(services, "send_received_notifications", lambda: seen.append(cache.get(tasks.RECEIVED_DRAIN_QUEUED)) or 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        _submit("p@example.invalid")
+    assert cache.get(tasks.RECEIVED_DRAIN_QUEUED) is not None
+    tasks.send_received_notifications.apply()
+    # An appeal committed while it reads either is read or finds no key and publishes again.
+    assert seen == [None]
+
+
+def test_a_drain_that_could_not_be_queued_does_not_hold_back_the_next_appeal(monkeypatch, django_capture_on_commit_callbacks):
+    tries = []
+
+    def broker_refuses(args, **kwargs):
+        tries.append(args)
+        raise OSError("broker down")
+
+    monkeypatch.setattr(tasks.send_received_notifications, "apply_async", broker_refuses)
+    for email in ("first@example.invalid", "second@example.invalid"):
+        with django_capture_on_commit_callbacks(execute=True):
+            _submit(email)
+    assert len(tries) == 2
+    assert Appeal.objects.filter(notified_at__isnull=True).count() == 2  # left to the outbox drain
+
+
+def test_without_redis_each_appeal_queues_its_own_drain(published, django_capture_on_commit_callbacks):
+    # Each process has a memory cache of its own: the worker could not let go of the key.
+    from unionportal.celery import app
+
+    app.conf.task_always_eager = False  # a real worker, another process (the fixture restores it)
+    for email in ("first@example.invalid", "second@example.invalid"):
+        with django_capture_on_commit_callbacks(execute=True):
+            _submit(email)
+    assert published == [[], []]
+
+
+def test_a_lone_appeal_is_e_mailed_at_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal = _submit("alone@example.invalid")
+    assert [m for m in mail.outbox if m.to == ["alone@example.invalid"]]
+    appeal.refresh_from_db()
+    assert appeal.notified_at is not None
 
 
 @pytest.mark.parametrize("email,queued", [("p@example.invalid", True), ("", False)])
