@@ -56,7 +56,8 @@ class HeadWithoutBodyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if request.method == "HEAD" and not response.streaming:
-            if not response.has_header("Content-Length"):
+            # 1xx, 204 and 304 carry no Content-Length of a body (RFC 9110, 8.6).
+            if not response.has_header("Content-Length") and response.status_code >= 200 and response.status_code not in (204, 304):
                 response["Content-Length"] = str(len(response.content))
             response.content = b""
         return response

@@ -142,9 +142,6 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
         }
     }
-    # Sessions read from Redis, written to the database too (unionportal/sessions.py says why
-    # only with Redis, and why its copies live 15 minutes).
-    SESSION_ENGINE = "unionportal.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -150,10 +150,13 @@ def appeal_submit(
         fields["attachment"] = attachment
     # Nor is the reference: its unique index refuses one already taken (of 32^8, one chance
     # in ten million with 100,000 appeals stored), and another is drawn.
-    attempts_left = SUBMIT_REFERENCE_ATTEMPTS
+    # With a file, the reference is checked free first (one query): the file is written
+    # before its row, and a row refused would have moved an uploaded temporary file away
+    # from under the next attempt.
+    attempts_left = SUBMIT_REFERENCE_ATTEMPTS if attachment is None else 1
     while True:
         attempts_left -= 1
-        reference = new_reference()
+        reference = new_reference() if attachment is None else None
         try:
             # A savepoint: two requests racing with one token meet the unique constraint here.
             with transaction.atomic():
@@ -165,7 +168,7 @@ def appeal_submit(
             existing = Appeal.objects.filter(form_token=form_token).first() if form_token else None
             if existing is not None:
                 raise DuplicateError(_("This appeal has already been sent."), extra={"existing": existing}) from None
-            if not attempts_left or not Appeal.objects.filter(reference=reference).exists():
+            if not attempts_left or reference is None or not Appeal.objects.filter(reference=reference).exists():
                 raise
 
 

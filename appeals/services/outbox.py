@@ -186,8 +186,13 @@ def _drain_one(send, appeal_id: int) -> int:
         return int(send(appeal_id=appeal_id))
     except SoftTimeLimitExceeded:
         raise  # the task's time is up: stop before its lease runs out, not in the middle of a send
-    except Exception:  # noqa: BLE001 - SMTP's errors vary; the claim was released, the next run retries
-        logger.exception("Outbox: e-mail for appeal %s failed; it will be tried again", appeal_id)
+    except Exception as exc:  # noqa: BLE001 - SMTP's errors vary; the claim was released, the next run retries
+        # The class and SMTP code only: a refused recipient's error text carries the address,
+        # and a refused address is tried again every minute.
+        logger.warning(
+            "Outbox: e-mail for appeal %s failed (%s %s); it will be tried again",
+            appeal_id, type(exc).__name__, getattr(exc, "smtp_code", ""),
+        )
         return 0
 
 

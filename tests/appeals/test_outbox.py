@@ -78,6 +78,21 @@ def test_one_appeal_the_mail_server_refuses_does_not_hold_back_the_others(monkey
     assert refused.notified_at is None  # released: the next run tries it again
 
 
+def test_a_refused_recipients_address_stays_out_of_the_log(monkeypatch, caplog):
+    import smtplib
+
+    refused = _held_back(email="refused@example.invalid")
+
+    def refuse(subject, body, sender, recipients, **kwargs):
+        raise smtplib.SMTPRecipientsRefused({recipients[0]: (550, b"5.1.1 <refused@example.invalid> unknown")})
+
+    monkeypatch.setattr(outbox, "send_mail", refuse)
+    with caplog.at_level("WARNING"):
+        services.send_pending_notifications()
+    assert f"appeal {refused.pk} failed (SMTPRecipientsRefused" in caplog.text
+    assert "refused@example.invalid" not in caplog.text
+
+
 def test_an_email_whose_worker_died_mid_send_is_sent_by_the_drain_once_its_lease_ran_out():
     appeal = _held_back(email="orphan@example.invalid")
     # A worker claimed it and was killed before sending: the claim stays, nothing went out.

@@ -270,6 +270,25 @@ def test_a_reference_already_taken_is_drawn_again_and_the_appeal_stored(monkeypa
     assert Appeal.objects.count() == 2 and appeal.events.count() == 1
 
 
+def test_an_appeal_with_a_large_file_and_a_taken_reference_is_stored_with_its_file(monkeypatch, settings, tmp_path):
+    """A file over the memory limit arrives as a temporary file that the first save moves:
+    the reference is checked free before the file is written, not retried after."""
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    taken = AppealFactory().reference
+    drawn = iter([taken, "ZZZZ-2346"])
+    monkeypatch.setattr(intake, "new_reference", lambda: next(drawn))
+    upload = TemporaryUploadedFile("scan.pdf", "application/pdf", 0, None)
+    upload.write(b"%PDF-1.4\n" + b"%" * (3 * 1024 * 1024) + b"\n%%EOF\n")
+    upload.seek(0)
+    appeal, _code = services.appeal_submit(topic="wages", question="?", consent=True, form_token="t2", name="Т", email="a@example.invalid", attachment=upload)
+    appeal.refresh_from_db()
+    assert appeal.reference == "ZZZZ-2346"
+    with appeal.attachment.open("rb") as stored:
+        assert stored.read(8) == b"%PDF-1.4"
+
+
 def test_a_faq_draft_from_an_appeal_drops_the_contacts_and_the_name(regional_staff):
     appeal = AppealFactory(
         name="Айгерим Сапарова",
