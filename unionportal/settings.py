@@ -148,6 +148,9 @@ else:
 # Anonymous visitors' public pages come from the cache for this long (0: never).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
 
+# Database sessions, read with one plain SELECT (unionportal/sessions.py says why not Redis).
+SESSION_ENGINE = "unionportal.sessions"
+
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
