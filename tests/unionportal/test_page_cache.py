@@ -246,12 +246,21 @@ def test_head_through_the_wsgi_handler_sends_the_headers_of_a_get_and_no_body(pa
     """What gunicorn gets: Django's WSGI handler keeps the body of a HEAD (the test client
     strips it itself, so it cannot show this); the server would drop it with a warning."""
     from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
     from django.test.client import RequestFactory
 
     def serve(method):
         environ = RequestFactory()._base_environ(PATH_INFO=path, REQUEST_METHOD=method)
         started = {}
-        body = b"".join(WSGIHandler()(environ, lambda status, headers: started.update(status=status, headers=dict(headers))))
+        # As the test client does: the test's transaction must keep its connection.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            body = b"".join(WSGIHandler()(environ, lambda status, headers: started.update(status=status, headers=dict(headers))))
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
         return started, body
 
     get, get_body = serve("GET")
