@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from branches.scoping import ScopedManager
 from giveaways.choices import DrawTrigger, FollowerSource, GiveawayStatus, IneligibleReason
 from unionportal.content_language import ContentText, TranslatedField
+from unionportal.models import CachedChoiceLabels
 from unionportal.validators import validate_multiline_text, validate_single_line
 
 
-class Giveaway(models.Model):
+class Giveaway(CachedChoiceLabels, models.Model):
     """One weekly giveaway: what is won, when entries close and the draw happens, and the
     published data that lets anyone check the draw (commitment, frozen list, seed)."""
 

@@ -20,10 +20,11 @@ from media_reports.choices import (
 )
 from media_reports.validators import validate_clipping
 from media_reports.video import parse_video
+from unionportal.models import CachedChoiceLabels
 from unionportal.validators import validate_sane_date, validate_single_line
 
 
-class Outlet(models.Model):
+class Outlet(CachedChoiceLabels, models.Model):
     """A newspaper, magazine, channel, radio, site or partner page; its name is kept as entered."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -89,7 +90,7 @@ class Speaker(models.Model):
         return self.name
 
 
-class MediaAppearance(LinkCheckFields):
+class MediaAppearance(CachedChoiceLabels, LinkCheckFields):
     """One appearance of the union in the media: an article, an interview, a broadcast, a video.
 
     Its link is checked weekly by the registry's link checker (`branches.tasks.check_all_links`

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.scoping import ScopedManager
 from publications.choices import Channel, IncomingStatus, Language
 from unionportal.content_language import TranslatedField, in_page_language
+from unionportal.models import CachedChoiceLabels
 from unionportal.validators import validate_multiline_text, validate_sane_date, validate_single_line
 
 
@@ -64,7 +65,7 @@ class Topic(models.Model):
         return in_page_language(self.name_ru, self.name_kk)
 
 
-class Publication(models.Model):
+class Publication(CachedChoiceLabels, models.Model):
     """One post, article or printed item, published by an organisation on some channel."""
 
     BRANCH_SCOPE_FIELD = "organisation"
