@@ -24,8 +24,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import _flush_redis, production_env  # noqa: E402
-from bench.profile_pages import appeal_data, prepare  # noqa: E402
+from bench.profile_pages import appeal_data, start_in_process  # noqa: E402
 
 
 def main():
@@ -36,26 +35,14 @@ def main():
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--prepare", action="store_true")
     args = parser.parse_args()
-    env = production_env(
-        database_url=args.database_url, redis_url=args.redis_url, static_root=str(ROOT / "var" / "profile-static"),
-        media_root=str(ROOT / "var" / "profile-media"), extra={"EMAIL_URL": "dummymail://"},
+    start_in_process(
+        database_url=args.database_url, redis_url=args.redis_url, prepare_first=args.prepare, extra={"EMAIL_URL": "dummymail://"}
     )
-    if args.prepare:
-        prepare(env)
-    _flush_redis(args.redis_url)
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "unionportal.settings"
-    import django
-
-    django.setup()
-    from django.conf import settings
     from django.test import Client
     from django.utils import timezone
 
     from appeals.models import Appeal
 
-    settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
-    settings.APPEAL_RATE_LIMIT_PER_HOUR = 10**9  # every request comes from one address
     Appeal.objects.filter(notified_at__isnull=True).update(notified_at=timezone.now())
     log_path = ROOT / "var" / "bench-drain-worker.log"
     log_path.parent.mkdir(exist_ok=True)

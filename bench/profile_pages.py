@@ -98,6 +98,29 @@ def prepare(env):
         subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
+def start_in_process(*, database_url: str, redis_url: str, prepare_first: bool, extra: dict | None = None) -> dict:
+    """Django set up in this process with production settings, for requests through the test
+    client: optionally a fresh database first, the bench's Redis db emptied, every request
+    allowed from one address. Returns the environment it used."""
+    env = production_env(
+        database_url=database_url, redis_url=redis_url, static_root=str(ROOT / "var" / "profile-static"),
+        media_root=str(ROOT / "var" / "profile-media"), extra=extra,
+    )
+    if prepare_first:
+        prepare(env)
+    _flush_redis(redis_url)
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "unionportal.settings"
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
+    settings.APPEAL_RATE_LIMIT_PER_HOUR = 10**9  # every request comes from one address
+    return env
+
+
 def member_client(Client):
     from django.contrib.auth import get_user_model
 
@@ -190,19 +213,7 @@ def main():
     parser.add_argument("--only", default="")
     parser.add_argument("--save", action="store_true")
     args = parser.parse_args()
-    env = production_env(database_url=args.database_url, redis_url=args.redis_url, static_root=str(ROOT / "var" / "profile-static"), media_root=str(ROOT / "var" / "profile-media"))
-    if args.prepare:
-        prepare(env)
-    _flush_redis(args.redis_url)
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "unionportal.settings"
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
-    settings.APPEAL_RATE_LIMIT_PER_HOUR = 10**9  # every request comes from one address
+    start_in_process(database_url=args.database_url, redis_url=args.redis_url, prepare_first=args.prepare)
     for name, path, member in PAGES:
         if args.only not in name:
             continue
