@@ -282,7 +282,10 @@ def test_an_appeal_with_a_large_file_and_a_taken_reference_is_stored_with_its_fi
     upload = TemporaryUploadedFile("scan.pdf", "application/pdf", 0, None)
     upload.write(b"%PDF-1.4\n" + b"%" * (3 * 1024 * 1024) + b"\n%%EOF\n")
     upload.seek(0)
-    appeal, _code = services.appeal_submit(topic="wages", question="?", consent=True, form_token="t2", name="Т", email="a@example.invalid", attachment=upload)
+    try:
+        appeal, _code = services.appeal_submit(topic="wages", question="?", consent=True, form_token="t2", name="Т", email="a@example.invalid", attachment=upload)
+    finally:
+        upload.close()  # as Django does at the end of a request: the storage moved the file
     appeal.refresh_from_db()
     assert appeal.reference == "ZZZZ-2346"
     with appeal.attachment.open("rb") as stored:
