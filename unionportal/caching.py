@@ -6,7 +6,7 @@ get a fresh page.
 
 Freshness does not wait for a timeout. Every page names the parts of the portal it shows
 (`@cache_public_page("publications", "branches")`); each part has a version in the cache,
-and the page's key contains the versions of its parts. A write to a part calls
+and a page is served only while its parts are at the versions it was rendered at. A write to a part calls
 `bump("publications")` (the services do, and every save or delete of the part's models
 through `bump_on_change`), which gives the part a new version once the transaction
 commits: every page that shows it is then missed and rendered afresh. A page is stored
