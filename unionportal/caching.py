@@ -1,8 +1,8 @@
 """Whole-page caching of public pages for anonymous visitors, fresh at once after a write.
 
 Most visitors are members reading the news on a phone, without a login: their pages are
-the same for everyone in a language, so they come from the cache. Logged-in people always
-get a fresh page.
+the same for everyone in a language, so they come from the cache. Logged-in members get
+the same cached page with their own menu and messages rendered into it (below).
 
 Freshness does not wait for a timeout. Every page names the parts of the portal it shows
 (`@cache_public_page("publications", "branches")`); each part has a version in the cache,
