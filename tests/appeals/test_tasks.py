@@ -197,10 +197,11 @@ def test_a_drain_that_could_not_be_queued_does_not_hold_back_the_next_appeal(mon
     assert Appeal.objects.filter(notified_at__isnull=True).count() == 2  # left to the outbox drain
 
 
-def test_without_redis_each_appeal_queues_its_own_drain(published, django_capture_on_commit_callbacks):
+def test_without_redis_each_appeal_queues_its_own_drain(published, django_capture_on_commit_callbacks, settings):
     # Each process has a memory cache of its own: the worker could not let go of the key.
     from unionportal.celery import app
 
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # as `make run`
     app.conf.task_always_eager = False  # a real worker, another process (the fixture restores it)
     for email in ("first@example.invalid", "second@example.invalid"):
         with django_capture_on_commit_callbacks(execute=True):
