@@ -96,8 +96,8 @@ def enqueue(task, appeal_id: int, *, args: list | None = None) -> bool:
 # after the INSERTs, serves many appeals; a lone appeal still has its drain queued at once.
 RECEIVED_DRAIN_QUEUED = "appeals:received-drain-queued"
 # A drain queued but never run (its worker died holding the message) holds the key no
-# longer than this; the every-minute drain sends what is a minute old meanwhile.
-RECEIVED_DRAIN_QUEUED_SECONDS = 60
+# longer than the window it drains; the every-minute drain sends what is older meanwhile.
+RECEIVED_DRAIN_QUEUED_SECONDS = services.outbox.FRESH_MINUTES * 60
 
 
 def _worker_sees_our_cache() -> bool:

@@ -98,10 +98,10 @@ def prepare(env):
         subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def start_in_process(*, database_url: str, redis_url: str, prepare_first: bool, extra: dict | None = None) -> dict:
+def start_in_process(*, database_url: str, redis_url: str, prepare_first: bool, extra: dict | None = None) -> None:
     """Django set up in this process with production settings, for requests through the test
     client: optionally a fresh database first, the bench's Redis db emptied, every request
-    allowed from one address. Returns the environment it used."""
+    allowed from one address."""
     env = production_env(
         database_url=database_url, redis_url=redis_url, static_root=str(ROOT / "var" / "profile-static"),
         media_root=str(ROOT / "var" / "profile-media"), extra=extra,
@@ -118,7 +118,6 @@ def start_in_process(*, database_url: str, redis_url: str, prepare_first: bool, 
 
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
     settings.APPEAL_RATE_LIMIT_PER_HOUR = 10**9  # every request comes from one address
-    return env
 
 
 def member_client(Client):
