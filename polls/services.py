@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.utils.translation import override
 
 from polls.choices import Access, InvitationChannel, PollState, QuestionKind
 from polls.models import MAX_QUESTIONS, Answer, Choice, Invitation, Poll, Question, Response, split_lines
+from unionportal.db import insert_rows
 from unionportal.exceptions import ApplicationError, DuplicateError
 
 logger = logging.getLogger(__name__)
@@ -383,8 +384,11 @@ def response_submit(*, poll: Poll, submission: Submission, questions: list[Quest
             for answer in answers:
                 answer.response = response
                 answer.unit_id = unit_id
-            _insert(Response, [response], RESPONSE_COLUMNS)
-            _insert(Answer, answers, ANSWER_COLUMNS)
+            # An answer is the portal's hottest write (hundreds of members at a staff meeting
+            # at once): one INSERT each, past Model.save (unionportal/db.py). The values were
+            # validated by `answers_from`; the constraints are the database's.
+            insert_rows(Response, [response], RESPONSE_COLUMNS)
+            insert_rows(Answer, answers, ANSWER_COLUMNS)
     except IntegrityError as exc:
         # The same form sent twice at once: the unique nonce let one of them in.
         raise DuplicateError(_("Your answer has already been counted."), code="duplicate") from exc
@@ -395,27 +399,6 @@ RESPONSE_COLUMNS = [
     "id", "poll", "unit", "submitted_on", "language", "form_nonce", "respondent_name", "respondent_email", "respondent_phone",
 ]
 ANSWER_COLUMNS = ["response", "question", "choice", "scale", "text", "is_marked", "unit"]
-
-
-def _insert(model, rows: list, columns: list[str]) -> None:
-    """One INSERT of the rows' columns, past the ORM's save machinery.
-
-    An answer is the portal's hottest write (hundreds of members at a staff meeting at
-    once): `Model.save` and `bulk_create` spent more CPU than the rest of the request (see
-    docs/performance.md). The values are validated by `answers_from`, the constraints are
-    the database's, and each value is prepared by its own field, so SQLite and PostgreSQL
-    get what the ORM would send.
-    """
-    if not rows:
-        return
-    fields = [model._meta.get_field(name) for name in columns]
-    quote = connection.ops.quote_name
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    params = [field.get_db_prep_save(getattr(obj, field.attname), connection) for obj in rows for field in fields]
-    # Table and column names come from the model, never from input.
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES {', '.join([row] * len(rows))}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def _spend_code(*, poll: Poll, code: str) -> Invitation:

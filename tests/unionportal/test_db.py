@@ -1,0 +1,56 @@
+"""unionportal.db.insert_rows: one INSERT past Model.save that stores the very row the ORM
+would (the public appeal form and poll answers write through it)."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from appeals.choices import EventKind
+from appeals.models import Appeal, AppealEvent
+from tests.appeals.factories import AppealFactory
+from unionportal.db import insert_rows
+
+pytestmark = pytest.mark.django_db
+
+
+def _unsaved(**fields) -> Appeal:
+    return AppealFactory.build(**fields)
+
+
+# Unique per appeal, or the moment each was made.
+_OWN = ("id", "reference", "code_salt", "code_hash", "email", "received_at", "consent_at", "notified_at", "created_at", "updated_at")
+
+
+def _stored(appeal: Appeal) -> dict:
+    row = Appeal.objects.filter(pk=appeal.pk).values().get()
+    assert all(row[name] is not None for name in ("created_at", "updated_at", "received_at"))
+    return {name: value for name, value in row.items() if name not in _OWN}
+
+
+def test_the_row_is_the_one_model_save_stores():
+    saved, inserted = _unsaved(question="Один вопрос"), _unsaved(question="Один вопрос")
+    saved.save()
+    insert_rows(Appeal, [inserted], return_pks=True)
+    assert inserted.pk and inserted.pk != saved.pk
+    assert not inserted._state.adding
+    assert _stored(inserted) == _stored(saved)  # and the dates the model fills itself are filled
+
+
+def test_an_uploaded_file_is_written_to_its_storage_before_the_row():
+    appeal = _unsaved(attachment=ContentFile(b"%PDF-1.4\n%scan\n", name="scan.pdf"))
+    insert_rows(Appeal, [appeal], return_pks=True)
+    stored = Appeal.objects.get(pk=appeal.pk).attachment
+    assert stored.name.endswith(".pdf") and stored.storage.exists(stored.name)
+    assert stored.read() == b"%PDF-1.4\n%scan\n"
+    stored.storage.delete(stored.name)
+
+
+def test_several_rows_in_one_insert_and_a_refused_one_stores_nothing():
+    appeal = AppealFactory()
+    events = [AppealEvent(appeal=appeal, kind=EventKind.NOTE, text=f"запись {n}") for n in range(3)]
+    insert_rows(AppealEvent, events)
+    assert list(appeal.events.order_by("pk").values_list("text", flat=True)) == ["запись 0", "запись 1", "запись 2"]
+    twin = _unsaved(reference=appeal.reference)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(Appeal, [twin], return_pks=True)
+    assert Appeal.objects.count() == 1 and twin.pk is None
