@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "unionportal.middleware.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Near the top, so that every response carries the policy, early refusals included.
-    "csp.middleware.CSPMiddleware",
+    "unionportal.middleware.CSPMiddleware",  # django-csp's, the policy built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -88,3 +88,73 @@ def test_the_hashes_in_the_policy_are_those_of_the_two_inline_style_blocks():
     change_list = (Path(django.__file__).parent / "contrib" / "admin" / "templates" / "admin" / "change_list.html").read_text()
     expected = {_hash(re.search(r"<style>(.*?)</style>", text, re.S).group(1)) for text in (error_page, change_list)}
     assert expected == set(settings.CSP_STYLE_HASHES)
+
+
+# The policy is built once per process (unionportal.middleware.CSPMiddleware); what a view
+# or a template changes still reaches its own response, and a changed setting the next one.
+
+def _through_middleware(view, path="/x/"):
+    from django.test import RequestFactory
+
+    from unionportal.middleware import CSPMiddleware
+
+    return CSPMiddleware(view)(RequestFactory().get(path))
+
+
+def _parts(header: str) -> set[str]:
+    return {part.strip() for part in header.split(";") if part.strip()}
+
+
+def test_the_policy_built_once_is_the_one_django_csp_builds_from_the_settings(client):
+    from csp.utils import build_policy
+
+    first, second = client.get("/robots.txt"), client.get("/appeal/")
+    assert _parts(first["Content-Security-Policy"]) == _parts(build_policy())
+    assert first["Content-Security-Policy"] == second["Content-Security-Policy"]
+    assert "Content-Security-Policy-Report-Only" not in first
+
+
+def test_a_changed_setting_reaches_the_next_response(client, settings):
+    client.get("/robots.txt")  # the policy of the old setting is built and kept
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"], "img-src": ["https://img.example.org"]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"script-src": ["'none'"]}}
+    response = client.get("/robots.txt")
+    assert "img-src https://img.example.org" in response["Content-Security-Policy"]
+    assert "script-src 'none'" in response["Content-Security-Policy-Report-Only"]
+
+
+def test_a_view_s_own_policy_and_a_template_s_nonce_still_reach_its_response(settings):
+    from csp.constants import NONCE, SELF
+    from csp.decorators import csp_exempt, csp_update
+    from django.http import HttpResponse
+
+    @csp_update({"img-src": "https://maps.example.org"})
+    def with_map(request):
+        return HttpResponse("map")
+
+    @csp_exempt()
+    def exempt(request):
+        return HttpResponse("plain")
+
+    def with_nonce(request):
+        return HttpResponse(f"<script nonce='{request.csp_nonce}'></script>")
+
+    assert "https://maps.example.org" in _through_middleware(with_map)["Content-Security-Policy"]
+    assert "Content-Security-Policy" not in _through_middleware(exempt)
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": [SELF], "script-src": [SELF, NONCE]}}
+    response = _through_middleware(with_nonce)
+    nonce = re.search(r"nonce='([^']+)'", response.content.decode()).group(1)
+    assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+
+
+def test_a_nonce_asked_for_after_the_header_is_written_is_an_error():
+    from csp.exceptions import CSPNonceError
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from unionportal.middleware import CSPMiddleware
+
+    request = RequestFactory().get("/x/")
+    CSPMiddleware(lambda request: HttpResponse("ok"))(request)
+    with pytest.raises(CSPNonceError):
+        str(request.csp_nonce)
