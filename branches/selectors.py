@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from branches.choices import LinkKind, OrganisationKind
 from branches.models import FollowerCount, Organisation, OutreachVisit, SocialPage
 from branches.normalise import normalise_social_url
+from unionportal.db import fetch_one
 from unionportal.exceptions import ApplicationError
 from unionportal.figures import TOTAL, Figure
 
@@ -53,6 +54,27 @@ def directory() -> QuerySet:
         .prefetch_related(Prefetch("social_pages", queryset=SocialPage.objects.order_by("platform", "url")))
         .order_by("position", "name_ru")
     )
+
+
+def active_organisations(*, kind: str | None = None) -> QuerySet:
+    """The organisations a member may name (the public appeal form's lists): the active
+    ones, of `kind` if given, in the registry's order. `active_organisation` checks one."""
+    organisations = Organisation.objects.filter(is_active=True)
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    return organisations.order_by("kind", "position", "name_ru")
+
+
+def active_organisation(pk, *, kind: str | None = None) -> Organisation | None:
+    """The organisation `pk` if it is one of `active_organisations(kind=kind)`, with its
+    kind, parent and names loaded; None for any other value, a wrong one included.
+
+    One SELECT written out (unionportal/db.py): the public form checks its choices on every
+    appeal, and the ORM's query building cost four times the query."""
+    equals = {"pk": pk, "is_active": True}
+    if kind:
+        equals["kind"] = kind
+    return fetch_one(Organisation, ["id", "kind", "parent", "name_ru", "name_kk"], **equals)
 
 
 def branch_detail(*, slug: str) -> Organisation | None:

@@ -192,6 +192,33 @@ def test_garbage_input_never_gives_a_500(client, appeal_data):
         assert client.post(URL, data).status_code < 500
 
 
+@pytest.mark.parametrize("choice", ["inactive", "school_as_branch", "unknown", "past_the_column", "negative", "text"])
+def test_a_choice_the_lists_do_not_offer_is_refused_in_the_members_language(client, appeal_data, branch_a, choice):
+    from branches.choices import OrganisationKind
+    from tests.branches.factories import OrganisationFactory
+
+    closed = OrganisationFactory(slug="closed", is_active=False)
+    school = OrganisationFactory(slug="school-7", kind=OrganisationKind.PRIMARY, parent=branch_a)
+    value = {"inactive": closed.pk, "school_as_branch": school.pk, "unknown": 10**6, "past_the_column": 10**30,
+             "negative": -1, "text": "1 OR 1=1"}[choice]
+    response = client.post(URL, appeal_data(branch=str(value)))
+    assert response.status_code == 200
+    assert "Выберите корректный вариант" in response.content.decode()
+    assert not Appeal.objects.exists()
+
+
+def test_a_school_chosen_as_the_workplace_is_stored_with_the_appeal(client, appeal_data, branch_a):
+    from branches.choices import OrganisationKind
+    from tests.branches.factories import OrganisationFactory
+
+    school = OrganisationFactory(slug="school-8", kind=OrganisationKind.PRIMARY, parent=branch_a)
+    assert str(school.pk) in client.get(URL).content.decode()  # offered in the list
+    response = client.post(URL, appeal_data(workplace=str(school.pk)))
+    assert response.status_code == 302
+    appeal = Appeal.objects.select_related("workplace").get()
+    assert appeal.workplace == school and appeal.workplace.slug == "school-8"
+
+
 def _png() -> io.BytesIO:
     buffer = io.BytesIO()
     Image.new("RGB", (20, 20), "red").save(buffer, "PNG")

@@ -2,10 +2,11 @@ import datetime
 
 import pytest
 
-from branches.choices import Platform
+from branches.choices import OrganisationKind, Platform
+from branches.models import Organisation
 from branches.selectors import follower_history, social_page_for_url, yearly_figures
 from branches.services import social_page_save
-from tests.branches.factories import FollowerCountFactory, OutreachVisitFactory, SocialPageFactory
+from tests.branches.factories import FollowerCountFactory, OrganisationFactory, OutreachVisitFactory, SocialPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,20 @@ def test_yearly_figures_count_growth_within_the_year_and_visits(branch_a, branch
         (branch_b.pk, "followers_gained", "platform:facebook"): 100,
         (branch_a.pk, "outreach_visits", "total"): 2,
     }
+
+
+def test_the_public_form_s_check_of_a_choice_agrees_with_its_lists():
+    from branches.selectors import active_organisation, active_organisations
+
+    regional = OrganisationFactory(slug="regional", kind=OrganisationKind.REGIONAL, parent=None)
+    branch = OrganisationFactory(slug="b-open", parent=regional)
+    OrganisationFactory(slug="b-closed", parent=regional, is_active=False)
+    OrganisationFactory(slug="s-open", kind=OrganisationKind.PRIMARY, parent=branch)
+    OrganisationFactory(slug="s-closed", kind=OrganisationKind.PRIMARY, parent=branch, is_active=False)
+    for kind in (None, OrganisationKind.BRANCH, OrganisationKind.PRIMARY):
+        offered = set(active_organisations(kind=kind).values_list("pk", flat=True))
+        accepted = {org.pk for org in Organisation.objects.all() if active_organisation(org.pk, kind=kind) is not None}
+        assert accepted == offered and offered
+    found = active_organisation(str(branch.pk), kind=OrganisationKind.BRANCH)
+    assert (found.pk, found.kind, found.parent_id, found.name_ru) == (branch.pk, branch.kind, regional.pk, branch.name_ru)
+    assert found.slug == "b-open"  # a field not loaded loads when read

@@ -54,3 +54,19 @@ def test_several_rows_in_one_insert_and_a_refused_one_stores_nothing():
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_rows(Appeal, [twin], return_pks=True)
     assert Appeal.objects.count() == 1 and twin.pk is None
+
+
+def test_fetch_one_reads_what_the_orm_reads_and_nothing_for_a_value_no_row_can_hold():
+    from unionportal.db import fetch_one
+
+    appeal = AppealFactory(is_anonymous=True, name="")
+    found = fetch_one(Appeal, ["id", "is_anonymous", "received_at", "due_date"], pk=str(appeal.pk))
+    orm = Appeal.objects.only("id", "is_anonymous", "received_at", "due_date").get(pk=appeal.pk)
+    # Booleans, aware date-times and dates as the ORM gives them (SQLite stores 1 and text).
+    assert (found.is_anonymous, found.received_at, found.due_date) == (True, orm.received_at, orm.due_date)
+    assert found.get_deferred_fields() == orm.get_deferred_fields()
+    assert found.question == appeal.question  # a field not loaded loads when read
+    for wrong in (appeal.pk + 1, 10**30, -(10**30), "abc", None):
+        assert fetch_one(Appeal, ["id"], pk=wrong) is None
+    AppealFactory(is_anonymous=True, name="")
+    assert fetch_one(Appeal, ["id"], is_anonymous=True) is None  # two rows: not the one
