@@ -7,7 +7,9 @@ and no template. Each page is measured as a pair with the bare view run just bef
 (A B A B …), three rounds, the order reversed every other round so neither side always
 gets the warmer machine. Besides requests per second (moved by whatever else the machine
 is doing), it reports the CPU seconds the gunicorn processes spent per request, read from
-/proc: the figure least moved by other load on a shared machine.
+/proc: the figure least moved by other load on a shared machine; and the CPU PostgreSQL and
+Redis spent per request on the same cores, which a page that writes pays and the bare view
+does not.
 
     from bench.harness import Page, PortalServer, measure_pages, print_report
 
@@ -56,6 +58,8 @@ class Run:
     requests: int
     non_2xx: int
     cpu_ms_per_request: float
+    # PostgreSQL's and Redis's CPU per request in the same run (services_cpu_seconds).
+    services_cpu_ms_per_request: float
     p50_ms: float
     p99_ms: float
     # What a Lua script printed as `bench <name> <integer>` lines (counts by status, …).
@@ -198,6 +202,26 @@ class PortalServer:
         return total / CLOCK_TICKS
 
 
+SERVICES = ("postgres", "redis-server")
+
+
+def services_cpu_seconds() -> float:
+    """User + system CPU of PostgreSQL and Redis so far (their processes on this machine; a
+    PostgreSQL backend that ended is counted in its parent's children times): what a page
+    costs besides gunicorn, on the same cores."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        if name in SERVICES or name.startswith("postgres"):
+            fields = text.rsplit(")", 1)[1].split()
+            total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return total / CLOCK_TICKS
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
@@ -234,9 +258,10 @@ def wrk(server: PortalServer, page: Page, *, duration: int, connections: int) ->
         args += ["-s", page.script]
     if page.before:
         page.before()
-    before = server.cpu_seconds()
+    before, services_before = server.cpu_seconds(), services_cpu_seconds()
     out = subprocess.run([*args, server.base + page.path], capture_output=True, text=True, check=True).stdout
     cpu = server.cpu_seconds() - before
+    services_cpu = services_cpu_seconds() - services_before
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
 
@@ -249,6 +274,7 @@ def wrk(server: PortalServer, page: Page, *, duration: int, connections: int) ->
         requests=requests,
         non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
         cpu_ms_per_request=1000 * cpu / requests if requests else 0.0,
+        services_cpu_ms_per_request=1000 * services_cpu / requests if requests else 0.0,
         p50_ms=latency(50),
         p99_ms=latency(99),
         extra={name: int(value) for name, value in re.findall(r"^bench (\w+) (\d+)$", out, re.MULTILINE)},
@@ -276,16 +302,18 @@ def print_report(results: list[PageResult], *, title: str = "", goals: dict[str,
     lines = []
     if title:
         lines.append(title)
-    lines.append(f"{'page':<34}{'req/s':>9}{'bare req/s':>12}{'share':>8}{'cpu ms/req':>12}{'bare cpu':>10}{'cpu share':>10}{'non-2xx':>9}  goal")
+    lines.append(f"{'page':<34}{'req/s':>9}{'bare req/s':>12}{'share':>8}{'cpu ms/req':>12}{'bare cpu':>10}{'cpu share':>10}{'db+redis':>10}{'non-2xx':>9}  goal")
     for r in results:
         rps = median(x.rps for x in r.runs)
         bare_rps = median(x.rps for x in r.bare)
         cpu = median(x.cpu_ms_per_request for x in r.runs)
         bare_cpu = median(x.cpu_ms_per_request for x in r.bare)
+        services = median(x.services_cpu_ms_per_request for x in r.runs)
         errors = sum(x.non_2xx for x in r.runs)
         goal = goals.get(r.page.name)
         verdict = f"≥ {goal:.0%}: {'met' if r.ratio >= goal else 'NOT met'}" if goal else ""
-        lines.append(f"{r.page.name:<34}{rps:>9.0f}{bare_rps:>12.0f}{r.ratio:>8.0%}{cpu:>12.2f}{bare_cpu:>10.2f}{r.cpu_ratio:>10.0%}{errors:>9}  {verdict}")
+        lines.append(f"{r.page.name:<34}{rps:>9.0f}{bare_rps:>12.0f}{r.ratio:>8.0%}{cpu:>12.2f}{bare_cpu:>10.2f}{r.cpu_ratio:>10.0%}{services:>10.2f}{errors:>9}  {verdict}")
+    lines.append("cpu ms/req: the gunicorn processes' CPU per request; db+redis: PostgreSQL's and Redis's, on the same cores")
     text = "\n".join(lines)
     print(text, flush=True)
     return text

@@ -4,7 +4,11 @@
 -- then POSTs appeals. A form token is one-time (a second POST with it is a "double click"
 -- that stores nothing), so each POST takes the next unused one from BENCH_TOKENS, a file
 -- of tokens the bench signed with the server's key just before this run (thread k of n
--- takes lines k, k+n, ...). Counts the answers by status and prints them for the bench.
+-- takes lines k, k+n, ...). Each POST comes from a member's address of its own, as nginx
+-- names it in X-Forwarded-For (the bench trusts 127.0.0.1 as the proxy): 10.R.S.N, R the
+-- run (BENCH_RUN), S and N from the thread and the token, so the hourly limit per address
+-- is the deployed one and no address repeats within the hour. Counts the answers by status
+-- and prints them for the bench.
 
 local tokens, next_token, step = {}, 1, 1
 local cookie, csrf = nil, nil
@@ -27,6 +31,11 @@ function init(args)
     i = i + 1
   end
   body_start = os.getenv("BENCH_BODY")
+  run = tonumber(os.getenv("BENCH_RUN") or "0")
+end
+
+local function member_address(n)
+  return string.format("10.%d.%d.%d", run % 256, slot * 128 + math.floor(n / 256) % 128, n % 256)
 end
 
 function request()
@@ -44,6 +53,7 @@ function request()
   return wrk.format("POST", "/appeal/", {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = "csrftoken=" .. cookie,
+    ["X-Forwarded-For"] = member_address(next_token),
   }, body)
 end
 
