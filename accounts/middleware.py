@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from accounts.backends import RENAMED_BACKENDS
 from accounts.roles import is_staff_member
 
 # What a staff member without a second factor may still do among the account pages: sign
@@ -23,6 +25,23 @@ ENROLMENT_VIEWS = frozenset(
         "mfa_activate_totp",
     }
 )
+
+
+class SessionBackendNamesMiddleware:
+    """A session made before the portal's own authentication backends names the library's
+    class that logged the member in; it is renamed to the portal's subclass
+    (`accounts.backends`), so the member stays logged in. Between SessionMiddleware and
+    AuthenticationMiddleware; a visitor without a session cookie costs nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            renamed = RENAMED_BACKENDS.get(request.session.get(BACKEND_SESSION_KEY))
+            if renamed:
+                request.session[BACKEND_SESSION_KEY] = renamed
+        return self.get_response(request)
 
 
 class RequireStaffMFAMiddleware:

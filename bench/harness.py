@@ -139,7 +139,7 @@ class PortalServer:
             "user, _ = User.objects.get_or_create(username='bench-member', defaults={'first_name': 'Bench'})\n"
             "store = import_module(settings.SESSION_ENGINE).SessionStore()\n"
             "store[SESSION_KEY] = str(user.pk)\n"
-            "store[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
+            "store[BACKEND_SESSION_KEY] = 'accounts.backends.ModelBackend'\n"
             "store[HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
             "store.save()\n"
             "print(store.session_key)"

@@ -126,7 +126,7 @@ def member_client(Client):
 
     user, _ = get_user_model().objects.get_or_create(username="bench-member", defaults={"first_name": "Bench"})
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="accounts.backends.ModelBackend")
     return client
 
 
