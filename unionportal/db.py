@@ -9,15 +9,16 @@ each value goes through its own field exactly as the ORM would send it (`pre_sav
 `auto_now` dates and writes an uploaded file to its storage; `get_db_prep_save` adapts the
 value to the database), so SQLite and PostgreSQL store the same row either way.
 
-Only for models no receiver watches: `post_save` is not sent (the page-cache bumps of
-`unionportal.caching.bump_on_change` listen to it; appeals and poll answers are not
-cached pages). Validation stays the caller's (a form, `full_clean`, the database's
-constraints).
+No `pre_save` or `post_save` signal is sent, so a model something listens to (the page-cache
+bumps of `unionportal.caching.bump_on_change`, a receiver added later) is saved the ORM's
+way instead, row by row: the listener is never skipped, only the speed is lost. Validation
+stays the caller's (a form, `full_clean`, the database's constraints).
 """
 
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import IntegerField
+from django.db.models.signals import post_save, pre_save
 
 
 def insert_rows(model, rows: list, columns: list[str] | None = None, *, return_pks: bool = False) -> None:
@@ -25,6 +26,10 @@ def insert_rows(model, rows: list, columns: list[str] | None = None, *, return_p
     by default every concrete field but an automatic primary key). With `return_pks`, each
     instance gets the primary key the database gave it and counts as saved."""
     if not rows:
+        return
+    if pre_save.has_listeners(model) or post_save.has_listeners(model):
+        for obj in rows:
+            obj.save(force_insert=True)
         return
     meta = model._meta
     if columns is None:

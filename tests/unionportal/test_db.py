@@ -70,3 +70,22 @@ def test_fetch_one_reads_what_the_orm_reads_and_nothing_for_a_value_no_row_can_h
         assert fetch_one(Appeal, ["id"], pk=wrong) is None
     AppealFactory(is_anonymous=True, name="")
     assert fetch_one(Appeal, ["id"], is_anonymous=True) is None  # two rows: not the one
+
+
+def test_a_model_something_listens_to_is_saved_the_orm_s_way_so_the_listener_hears_it():
+    from django.db.models.signals import post_save
+
+    heard = []
+
+    def listener(sender, instance, created, **kwargs):
+        heard.append((instance.pk, created))
+
+    appeal = AppealFactory()
+    post_save.connect(listener, sender=AppealEvent, dispatch_uid="test-insert-rows-listener")
+    try:
+        events = [AppealEvent(appeal=appeal, kind=EventKind.NOTE, text="слышно")]
+        insert_rows(AppealEvent, events)
+    finally:
+        post_save.disconnect(dispatch_uid="test-insert-rows-listener", sender=AppealEvent)
+    assert heard == [(events[0].pk, True)] and events[0].pk is not None
+    assert not post_save.has_listeners(Appeal)  # the form's own rows take the fast way
