@@ -33,7 +33,7 @@ def _user_fields() -> tuple[str, ...]:
 
 class SessionUserMixin:
     def get_user(self, user_id):
-        user = fetch_one(get_user_model(), list(_user_fields()), pk=user_id)
+        user = fetch_one(get_user_model(), _user_fields(), pk=user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

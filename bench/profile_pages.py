@@ -14,6 +14,7 @@ import argparse
 import cProfile
 import functools
 import io
+import itertools
 import os
 import pstats
 import subprocess
@@ -152,7 +153,7 @@ def profile(path: str, *, member: bool, requests: int) -> str:
     if path.endswith(" POST"):
         url = path.split()[0]
 
-        sent = [0]
+        numbers = itertools.count(1)
 
         def send():
             # A browser follows the redirect and the status page consumes the success
@@ -162,8 +163,8 @@ def profile(path: str, *, member: bool, requests: int) -> str:
             # Encoded as a browser sends a form without a file (and as the HTTP bench does).
             # Each appeal from an address of its own, as members send them (and as the HTTP
             # bench does): the limiter's first hit of an address is one Redis command.
-            sent[0] += 1
-            address = f"10.{sent[0] // 65536 % 256}.{sent[0] // 256 % 256}.{sent[0] % 256}"
+            n = next(numbers)
+            address = f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
             return client.post(url, urlencode(appeal_data()), content_type="application/x-www-form-urlencoded", REMOTE_ADDR=address)
 
         expected = 302

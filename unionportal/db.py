@@ -15,6 +15,8 @@ way instead, row by row: the listener is never skipped, only the speed is lost. 
 stays the caller's (a form, `full_clean`, the database's constraints).
 """
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import IntegerField
@@ -56,7 +58,7 @@ def insert_rows(model, rows: list, columns: list[str] | None = None, *, return_p
                 obj._state.db = connection.alias
 
 
-def fetch_one(model, fields: list[str], **equals):
+def fetch_one(model, fields: Sequence[str], **equals):
     """The one instance of `model` whose fields equal `equals`, with `fields` loaded (the
     rest load on first use, as after `.only()`), or None: `.only(*fields).get(**equals)` in
     one SELECT written out. Values are prepared by their fields, and a value the column
