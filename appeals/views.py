@@ -18,7 +18,7 @@ from appeals.consent import consent_text
 from appeals.forms import AppealForm, RatingForm, StatusLookupForm
 from appeals.models import Appeal
 from branches.scoping import get_object_for_user
-from unionportal.caching import cache_public_page
+from unionportal.caching import cache_public_page, visitor_input_values
 from unionportal.exceptions import ApplicationError, DuplicateError
 from unionportal.uploads import upload_response
 
@@ -62,16 +62,25 @@ def _already_received(request, appeal: Appeal):
     return _to_status_page(appeal)
 
 
+def _member_contact(request) -> dict[str, str]:
+    """What a logged-in member's form is filled with; nothing for an anonymous visitor."""
+    user = request.user
+    if not user.is_authenticated:
+        return {"name": "", "email": ""}
+    return {"name": user.get_full_name(), "email": user.email}
+
+
 @require_http_methods(["GET", "POST"])
-# The empty form is the same for every anonymous visitor but for the CSRF token and the
-# one-time form token, which the cache leaves out and makes anew for each; a member's form
-# is filled with their name, so theirs is rendered fresh, as is every POST (errors included).
-@cache_public_page("faq", "branches", visitor_parts=False, fresh_inputs={"form_token": protection.issue_form_token})
+# The empty form is the same for every visitor but for the CSRF token and the one-time form
+# token, which the cache leaves out and makes anew for each, and a member's name and e-mail,
+# which the cache keeps as markers and fills in for each member (no member's data is ever
+# in the cache). Every POST runs the view (errors included).
+@cache_public_page(
+    "faq", "branches", fresh_inputs={"form_token": protection.issue_form_token}, visitor_inputs=_member_contact
+)
 def submit(request):
     if request.method == "GET":
-        initial = {"form_token": protection.issue_form_token()}
-        if request.user.is_authenticated:
-            initial.update(name=request.user.get_full_name(), email=request.user.email)
+        initial = {"form_token": protection.issue_form_token(), **visitor_input_values(request, _member_contact)}
         return _render_form(request, AppealForm(initial=initial))
 
     if request.POST.get("website"):

@@ -23,6 +23,12 @@ messages), the cache keeps a marker in their place, and each request renders onl
 small templates for its own visitor. The view does not run, so a member's news page costs
 the session and user lookups plus a few lines of template, not a whole render. A page may
 do so only if nothing outside its visitor parts depends on who is looking.
+
+A form filled with the member's own name and e-mail (the appeal form) is cached the same
+way: the view fills those inputs through `visitor_input_values`, which while the page is
+rendered for the cache gives it a marker for each, and each request fills the markers with
+its own visitor's values. No member's name or e-mail is ever stored in the cache: a render
+whose content still holds one of the visitor's own values is not stored.
 """
 
 from __future__ import annotations
@@ -51,6 +57,8 @@ _CSRF_PLACEHOLDER = b"\x00csrf\x00"
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
 # A visitor part left open in a cached page: the name of the template that renders it.
 _VISITOR_PART = re.compile(rb"\x00part:([\w./-]+)\x00")
+# An input filled for one visitor, left open in a cached page: the input's name.
+_VISITOR_INPUT = re.compile(rb"\x00value:(\w+)\x00")
 
 
 def _new_version() -> str:
@@ -156,6 +164,32 @@ def _fill_visitor_parts(request, content: bytes) -> bytes:
     return _VISITOR_PART.sub(lambda m: rendered[m.group(1)], content)
 
 
+def visitor_input_values(request, values_for) -> dict[str, str]:
+    """The values a view fills one visitor's inputs with (`cache_public_page(visitor_inputs=
+    values_for)`): `values_for(request)`, or, while the page is rendered for the cache, a
+    marker in place of each, which every request fills with its own visitor's values."""
+    values = values_for(request)
+    if renders_visitor_parts_open(request):
+        return {name: f"\x00value:{name}\x00" for name in values}
+    return values
+
+
+def _fill_visitor_inputs(request, content: bytes, values_for) -> bytes:
+    if values_for is None or b"\x00value:" not in content:
+        return content
+    # Escaped for an attribute; a NUL (which no form lets through) could pose as a marker.
+    values = {name.encode(): escape(value.replace("\x00", "")).encode() for name, value in values_for(request).items()}
+    return _VISITOR_INPUT.sub(lambda m: values.get(m.group(1), b""), content)
+
+
+def _holds_visitor_values(request, content: bytes, values_for) -> bool:
+    """Whether a render meant for the cache still holds this visitor's own values: a template
+    that wrote them some other way than through the markers."""
+    if values_for is None:
+        return False
+    return any(value and value.encode() in content for value in values_for(request).values())
+
+
 def _cacheable_request(request) -> bool:
     """The whole page, as every anonymous visitor without a message sees it."""
     if request.user.is_authenticated:
@@ -179,7 +213,7 @@ def _fresh_input_placeholder(name: str) -> bytes:
     return b"\x00input:" + name.encode() + b"\x00"
 
 
-def _from_cache(request, stored, *, open_parts=False, fresh_inputs=None) -> HttpResponse:
+def _from_cache(request, stored, *, open_parts=False, fresh_inputs=None, visitor_inputs=None) -> HttpResponse:
     content, headers = stored
     if _CSRF_PLACEHOLDER in content:
         content = content.replace(_CSRF_PLACEHOLDER, get_token(request).encode())
@@ -188,15 +222,19 @@ def _from_cache(request, stored, *, open_parts=False, fresh_inputs=None) -> Http
         if placeholder in content:
             content = content.replace(placeholder, escape(make()).encode())
     if open_parts:
-        content = _fill_visitor_parts(request, content)
+        # The parts first: a visitor's value filled in is never read as a part's marker.
+        content = _fill_visitor_inputs(request, _fill_visitor_parts(request, content), visitor_inputs)
     response = HttpResponse(content)
     for name, value in headers.items():
         response[name] = value
     return response
 
 
-def _store(key, versions, response, timeout, fresh_inputs=None) -> None:
+def _store(key, versions, response, timeout, fresh_inputs=None, *, request=None, visitor_inputs=None) -> None:
     if response.status_code != 200 or response.streaming or response.cookies:
+        return
+    if _holds_visitor_values(request, response.content, visitor_inputs):
+        logger.warning("Page cache: a visitor's own value is in the page outside its markers; the page is not cached")
         return
     content = _CSRF_INPUT.sub(rb"\1" + _CSRF_PLACEHOLDER + rb"\2", response.content)
     for name in fresh_inputs or {}:
@@ -210,14 +248,17 @@ def _store(key, versions, response, timeout, fresh_inputs=None) -> None:
     cache.set(key, (versions, content, headers), timeout)
 
 
-def cache_public_page(*parts: str, visitor_parts: bool = True, fresh_inputs: dict | None = None):
+def cache_public_page(*parts: str, visitor_parts: bool = True, fresh_inputs: dict | None = None, visitor_inputs=None):
     """Decorate a public view with the parts it shows: `@cache_public_page("publications")`.
 
     `visitor_parts=False`: the page differs per logged-in member beyond its visitor parts
     (a form filled with their name), so only anonymous visitors get it from the cache.
     `fresh_inputs={"form_token": issue}`: hidden inputs whose value is made anew for every
     visitor, like the CSRF token (a one-time form token): kept out of the cache, `issue()`
-    called on each serve. Only GET and HEAD are ever cached; a POST always runs the view."""
+    called on each serve. `visitor_inputs=values_for`: inputs filled for each visitor, such
+    as a member's name (`values_for(request)` gives {input name: value}; the view fills them
+    through `visitor_input_values`). Only GET and HEAD are ever cached; a POST always runs
+    the view."""
     unknown = set(parts) - set(PARTS)
     if unknown or not parts:
         raise ValueError(f"name the parts a cached page shows, from {PARTS}")
@@ -240,19 +281,21 @@ def cache_public_page(*parts: str, visitor_parts: bool = True, fresh_inputs: dic
                 return response
             if not visitor_parts:
                 return view(request, *args, **kwargs)
-            return _with_visitor_parts(request, view, args, kwargs, parts=parts, timeout=timeout, fresh_inputs=fresh_inputs)
+            return _with_visitor_parts(
+                request, view, args, kwargs, parts=parts, timeout=timeout, fresh_inputs=fresh_inputs, visitor_inputs=visitor_inputs
+            )
 
         return wrapper
 
     return decorator
 
 
-def _with_visitor_parts(request, view, args, kwargs, *, parts, timeout, fresh_inputs) -> HttpResponse:
+def _with_visitor_parts(request, view, args, kwargs, *, parts, timeout, fresh_inputs, visitor_inputs) -> HttpResponse:
     """The cached page with this visitor's parts rendered into it; on a miss the view renders
     it with the parts open, the cache keeps that, and this visitor's parts are filled in."""
     key, versions, stored = _lookup(request, parts, ":open")
     if stored is not None:
-        return _from_cache(request, stored, open_parts=True, fresh_inputs=fresh_inputs)
+        return _from_cache(request, stored, open_parts=True, fresh_inputs=fresh_inputs, visitor_inputs=visitor_inputs)
     request._visitor_parts_open = True
     try:
         response = view(request, *args, **kwargs)
@@ -263,6 +306,6 @@ def _with_visitor_parts(request, view, args, kwargs, *, parts, timeout, fresh_in
         request._visitor_parts_open = False
     if response.streaming:
         return response
-    _store(key, versions, response, timeout, fresh_inputs)
-    response.content = _fill_visitor_parts(request, response.content)
+    _store(key, versions, response, timeout, fresh_inputs, request=request, visitor_inputs=visitor_inputs)
+    response.content = _fill_visitor_inputs(request, _fill_visitor_parts(request, response.content), visitor_inputs)
     return response

@@ -315,6 +315,85 @@ def test_a_members_appeal_form_is_filled_with_their_name_even_after_visitors_fil
     assert reverse("appeals:mine") in body
 
 
+def _everything_in_the_cache() -> bytes:
+    from django.core.cache import cache
+
+    if isinstance(getattr(cache, "_cache", None), dict):  # LocMemCache: pickled values
+        return b"".join(cache._cache.values())
+    client = cache._cache.get_client()
+    return b"".join(client.get(key) or b"" for key in client.scan_iter("*"))
+
+
+def test_each_members_appeal_form_comes_from_the_cache_filled_with_their_own_name(django_assert_num_queries):
+    from tests.accounts.factories import UserFactory
+
+    first = UserFactory(username="aigul", first_name="Айгуль", last_name="Серикова", email="aigul@school.kz")
+    second = UserFactory(username="marat", first_name="Марат", last_name="Ахметов", email="marat@school.kz")
+    _logged_in(first).get("/appeal/")  # the cache is filled by the first member's visit
+    client = _logged_in(second)
+    with django_assert_num_queries(2):  # the session and the user: the page is the cached one
+        body = client.get("/appeal/").content.decode()
+    assert _input_value(body, "name") == "Марат Ахметов" and _input_value(body, "email") == "marat@school.kz"
+    assert "Айгуль" not in body and "aigul@school.kz" not in body
+    assert reverse("appeals:mine") in body and reverse("account_logout") in body
+    cached = _everything_in_the_cache()
+    for personal in ("Айгуль", "Серикова", "aigul@school.kz", "Марат", "marat@school.kz"):
+        assert personal.encode() not in cached
+
+
+def test_a_members_cached_appeal_form_is_the_page_a_fresh_render_gives_them(settings):
+    from tests.accounts.factories import UserFactory
+
+    member = UserFactory(username="quote", first_name='Анна "<b>', last_name="O'Neil & Co", email="anna@school.kz")
+    client = _logged_in(member)
+
+    def without_tokens(body: str) -> str:
+        return re.sub(r'name="(form_token|csrfmiddlewaretoken)" value="[^"]*"', "", body)
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    fresh = client.get("/appeal/").content.decode()
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    client.get("/appeal/")
+    cached = client.get("/appeal/").content.decode()
+    assert 'value="Анна &quot;&lt;b&gt; O&#x27;Neil &amp; Co"' in cached
+    assert without_tokens(cached) == without_tokens(fresh)
+
+
+def test_a_visitor_with_a_message_waiting_gets_the_form_empty(member, rf):
+    _logged_in(member).get("/appeal/")  # the open copy is in the cache
+    client = Client()
+    _leave_message(client, rf, "Ваше обращение уже получено")
+    body = client.get("/appeal/").content.decode()
+    assert "Ваше обращение уже получено" in body
+    assert _input_value(body, "form_token") and 'name="name" value=""' in body and 'name="email" value=""' in body
+    assert member.get_full_name() not in body and reverse("appeals:mine") not in body
+
+
+def test_a_page_that_writes_a_visitors_value_past_its_marker_is_not_cached(rf):
+    """If a template ever writes a member's name other than through the input's marker, the
+    page must not be kept, or the next member would be shown the first one's name."""
+    from django.http import HttpResponse
+
+    from accounts.models import User
+
+    def values_for(request):
+        return {"name": request.user.get_full_name()}
+
+    @caching.cache_public_page("faq", visitor_inputs=values_for)
+    def view(request):
+        marked = caching.visitor_input_values(request, values_for)["name"]
+        return HttpResponse(f'<input name="name" value="{marked}"><p>Hello, {request.user.get_full_name()}</p>')
+
+    def get(first_name):
+        request = rf.get("/odd-greeting/")
+        request.user = User(username=first_name, first_name=first_name)
+        request.session = {}
+        return view(request).content.decode()
+
+    assert get("Айгуль") == '<input name="name" value="Айгуль"><p>Hello, Айгуль</p>'
+    assert get("Марат") == '<input name="name" value="Марат"><p>Hello, Марат</p>'
+
+
 def test_a_new_faq_entry_and_a_new_branch_show_on_the_cached_appeal_form_at_once(regional_org, django_capture_on_commit_callbacks):
     from tests.branches.factories import OrganisationFactory
 
