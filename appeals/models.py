@@ -53,10 +53,13 @@ class Appeal(models.Model):
 
     BRANCH_SCOPE_FIELD = "branch"
 
-    reference = models.CharField(_("reference number"), max_length=20, unique=True, editable=False)
+    # Unique by the constraints below, not `unique=True`, which on PostgreSQL adds a second
+    # index for LIKE to each: these are only ever looked up whole, and each index is written
+    # by every appeal a member sends.
+    reference = models.CharField(_("reference number"), max_length=20, editable=False)
     code_salt = models.CharField(max_length=40, editable=False)
-    code_hash = models.CharField(max_length=64, unique=True, editable=False)
-    form_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    code_hash = models.CharField(max_length=64, editable=False)
+    form_token = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
@@ -88,13 +91,15 @@ class Appeal(models.Model):
     branch = models.ForeignKey(
         "branches.Organisation",
         on_delete=models.PROTECT,
+        # Led by the branch: appeal_branch_status and appeal_branch_received serve it.
+        db_index=False,
         null=True,
         blank=True,
         related_name="appeals",
         verbose_name=_("routed to"),
         help_text=_("The branch that handles the appeal; empty means the regional apparatus."),
     )
-    topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices, db_index=True)
+    topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices)  # indexed below, without LIKE's twin
     question = models.TextField(_("question"), validators=[MaxLengthValidator(QUESTION_MAX_LENGTH)])
     attachment = models.FileField(_("attachment"), upload_to="%Y/%m/", storage=private_storage, blank=True)
 
@@ -159,8 +164,18 @@ class Appeal(models.Model):
             models.Index(fields=["branch", "-received_at"], name="appeal_branch_received"),
             models.Index(fields=["email"], name="appeal_email"),
             models.Index(fields=["phone"], name="appeal_phone"),
+            models.Index(fields=["topic"], name="appeal_topic"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["reference"], name="appeal_reference_unique", violation_error_message=_("An appeal with this reference number already exists.")
+            ),
+            models.UniqueConstraint(
+                fields=["code_hash"], name="appeal_code_hash_unique", violation_error_message=_("This tracking code is already in use.")
+            ),
+            models.UniqueConstraint(
+                fields=["form_token"], name="appeal_form_token_unique", violation_error_message=_("This appeal has already been sent.")
+            ),
             models.CheckConstraint(
                 condition=~Q(status=Status.DUPLICATE) | Q(duplicate_of__isnull=False),
                 name="appeal_duplicate_names_original", violation_error_message=_("An appeal marked as a duplicate must name the original appeal."),
@@ -202,7 +217,8 @@ class Appeal(models.Model):
 class AppealEvent(models.Model):
     """One change to an appeal: who did what and when. Public events are shown to the member."""
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events", verbose_name=_("appeal"))
+    # Led by the appeal: appealevent_appeal_time serves it (and the cascade of a deletion).
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, db_index=False, related_name="events", verbose_name=_("appeal"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
