@@ -277,3 +277,28 @@ def test_a_malformed_phone_is_refused_in_the_members_language_and_nothing_is_sto
     assert response.status_code == 200
     assert "телефон нөмірі емес" in response.content.decode()
     assert not Appeal.objects.exists()
+
+
+def test_each_form_lists_the_organisations_active_when_it_is_shown(branch_a, regional_org):
+    """The forms share one lazy list of organisations: it is read anew for every form."""
+    from appeals.forms import AppealForm
+    from tests.branches.factories import OrganisationFactory
+
+    first = str(AppealForm()["branch"])
+    assert branch_a.name in first and "Новый филиал" not in first
+    new = OrganisationFactory(slug="branch-new", name_ru="Новый филиал", parent=regional_org)
+    assert "Новый филиал" in str(AppealForm()["branch"])
+    new.is_active = False
+    new.save()
+    assert "Новый филиал" not in str(AppealForm()["branch"])
+
+
+def test_a_forms_choices_are_its_own(branch_a):
+    from appeals.forms import AppealForm
+
+    changed = AppealForm()
+    changed.fields["topic"].choices = [("wages", "Только зарплата")]
+    changed.fields["branch"].widget.attrs["aria-invalid"] = "true"
+    other = AppealForm()
+    assert len(other.fields["topic"].choices) > 2 and 'aria-invalid' not in str(other["branch"])
+    assert f'value="{branch_a.pk}"' in str(other["branch"])
