@@ -140,3 +140,31 @@ def test_staff_log_a_whatsapp_appeal_send_the_link_back_and_the_member_finds_the
     page.fill("#id_proof", "0000")
     page.click("[data-testid=status-lookup] button[type=submit]")
     expect(page.get_by_test_id("lookup-error")).to_contain_text("не совпадают")
+
+
+def test_a_member_sends_the_cached_form_filled_with_their_own_name_and_finds_it_in_my_appeals(page, login, settings, branch_a):
+    settings.APPEAL_MIN_FILL_SECONDS = 0
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60  # as deployed: the form comes from the cache
+    first = UserFactory(username="first-member", first_name="Марат", last_name="Ахметов", email="marat@school.kz")
+    second = UserFactory(username="second-member", first_name="Айгүл", last_name="Серікова", email="aigul@school.kz")
+    login(first)
+    page.goto("/appeal/")  # the first member's visit fills the cache
+    expect(page.locator("#id_name")).to_have_value("Марат Ахметов")
+    page.get_by_role("button", name="Выйти").click()
+
+    login(second)
+    page.goto("/appeal/")
+    expect(page.locator("#id_name")).to_have_value("Айгүл Серікова")
+    expect(page.locator("#id_email")).to_have_value("aigul@school.kz")
+    page.select_option("#id_topic", "wages")
+    page.fill("#id_question", "Когда будет перерасчёт за сентябрь?")
+    page.check("#id_consent")
+    page.locator("form.appeal-form button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("Ваше обращение получено")
+    reference = page.get_by_test_id("reference").inner_text()
+    appeal = Appeal.objects.get(reference=reference)
+    assert (appeal.name, appeal.email, appeal.user) == ("Айгүл Серікова", "aigul@school.kz", second)
+
+    page.goto("/appeal/")
+    page.get_by_role("link", name="Мои обращения").click()
+    expect(page.locator("main")).to_contain_text(reference)
