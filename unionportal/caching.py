@@ -187,7 +187,9 @@ def _holds_visitor_values(request, content: bytes, values_for) -> bool:
     that wrote them some other way than through the markers."""
     if values_for is None:
         return False
-    return any(value and value.encode() in content for value in values_for(request).values())
+    # As written into the HTML (escaped) and as it is, whichever way a template wrote it.
+    written = {form for value in values_for(request).values() if value for form in (value, str(escape(value)))}
+    return any(form.encode() in content for form in written)
 
 
 def _cacheable_request(request) -> bool:
@@ -252,7 +254,7 @@ def cache_public_page(*parts: str, visitor_parts: bool = True, fresh_inputs: dic
     """Decorate a public view with the parts it shows: `@cache_public_page("publications")`.
 
     `visitor_parts=False`: the page differs per logged-in member beyond its visitor parts
-    (a form filled with their name), so only anonymous visitors get it from the cache.
+    and inputs, so only anonymous visitors get it from the cache.
     `fresh_inputs={"form_token": issue}`: hidden inputs whose value is made anew for every
     visitor, like the CSRF token (a one-time form token): kept out of the cache, `issue()`
     called on each serve. `visitor_inputs=values_for`: inputs filled for each visitor, such

@@ -373,6 +373,7 @@ def test_a_page_that_writes_a_visitors_value_past_its_marker_is_not_cached(rf):
     """If a template ever writes a member's name other than through the input's marker, the
     page must not be kept, or the next member would be shown the first one's name."""
     from django.http import HttpResponse
+    from django.utils.html import escape
 
     from accounts.models import User
 
@@ -392,6 +393,22 @@ def test_a_page_that_writes_a_visitors_value_past_its_marker_is_not_cached(rf):
 
     assert get("Айгуль") == '<input name="name" value="Айгуль"><p>Hello, Айгуль</p>'
     assert get("Марат") == '<input name="name" value="Марат"><p>Hello, Марат</p>'
+    # Written escaped, as a template writes it, the value is recognised too.
+    escaped = caching.cache_public_page("faq", visitor_inputs=values_for)(
+        lambda request: HttpResponse(
+            f'<input name="name" value="{caching.visitor_input_values(request, values_for)["name"]}">'
+            f"<p>{escape(request.user.get_full_name())}</p>"
+        )
+    )
+
+    def get_escaped(first_name):
+        request = rf.get("/odd-greeting-escaped/")
+        request.user = User(username="u", first_name=first_name)
+        request.session = {}
+        return escaped(request).content.decode()
+
+    assert get_escaped("Анна & Ко") == '<input name="name" value="Анна &amp; Ко"><p>Анна &amp; Ко</p>'
+    assert get_escaped("Марат") == '<input name="name" value="Марат"><p>Марат</p>'
 
 
 def test_a_new_faq_entry_and_a_new_branch_show_on_the_cached_appeal_form_at_once(regional_org, django_capture_on_commit_callbacks):
