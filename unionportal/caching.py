@@ -27,8 +27,10 @@ do so only if nothing outside its visitor parts depends on who is looking.
 A form filled with the member's own name and e-mail (the appeal form) is cached the same
 way: the view fills those inputs through `visitor_input_values`, which while the page is
 rendered for the cache gives it a marker for each, and each request fills the markers with
-its own visitor's values. No member's name or e-mail is ever stored in the cache: a render
-whose content still holds one of the visitor's own values is not stored.
+its own visitor's values. The copy for the cache is rendered as for an anonymous visitor
+(`request.user` is AnonymousUser while the view runs), so no member's name or e-mail can be
+stored in it; as a second guard, a render whose content still holds one of the visitor's own
+values (from the session, say) is served but not stored.
 """
 
 from __future__ import annotations
@@ -299,6 +301,11 @@ def _with_visitor_parts(request, view, args, kwargs, *, parts, timeout, fresh_in
     if stored is not None:
         return _from_cache(request, stored, open_parts=True, fresh_inputs=fresh_inputs, visitor_inputs=visitor_inputs)
     request._visitor_parts_open = True
+    # The copy for the cache is rendered for nobody in particular: whatever of the page is
+    # not a visitor part or input cannot carry this member's data into it.
+    from django.contrib.auth.models import AnonymousUser  # here: this module may load before the apps
+
+    visitor, request.user = request.user, AnonymousUser()
     try:
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
@@ -306,6 +313,7 @@ def _with_visitor_parts(request, view, args, kwargs, *, parts, timeout, fresh_in
     finally:
         # An error page rendered after an exception (404, 500) gets its parts as usual.
         request._visitor_parts_open = False
+        request.user = visitor
     if response.streaming:
         return response
     _store(key, versions, response, timeout, fresh_inputs, request=request, visitor_inputs=visitor_inputs)
