@@ -24,7 +24,8 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         # Every form shares the one lazy queryset instead of Django's two clones of it per
         # form: it is never evaluated in place (the options are read through `.iterator()`,
         # a choice by `active_organisation`), so each render still reads the organisations
-        # active at that moment.
+        # active at that moment. So it must stay without `prefetch_related` (the iterator
+        # would then fill its cache) and never be changed in place, only replaced.
         result = forms.Field.__deepcopy__(self, memo)
         result.widget.choices = result.choices  # the options bound to this copy (Django's #11183)
         return result
