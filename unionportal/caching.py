@@ -252,11 +252,9 @@ def _store(key, versions, response, timeout, fresh_inputs=None, *, request=None,
     cache.set(key, (versions, content, headers), timeout)
 
 
-def cache_public_page(*parts: str, visitor_parts: bool = True, fresh_inputs: dict | None = None, visitor_inputs=None):
+def cache_public_page(*parts: str, fresh_inputs: dict | None = None, visitor_inputs=None):
     """Decorate a public view with the parts it shows: `@cache_public_page("publications")`.
 
-    `visitor_parts=False`: the page differs per logged-in member beyond its visitor parts
-    and inputs, so only anonymous visitors get it from the cache.
     `fresh_inputs={"form_token": issue}`: hidden inputs whose value is made anew for every
     visitor, like the CSRF token (a one-time form token): kept out of the cache, `issue()`
     called on each serve. `visitor_inputs=values_for`: inputs filled for each visitor, such
@@ -283,8 +281,6 @@ def cache_public_page(*parts: str, visitor_parts: bool = True, fresh_inputs: dic
                 else:
                     _store(key, versions, response, timeout, fresh_inputs)
                 return response
-            if not visitor_parts:
-                return view(request, *args, **kwargs)
             return _with_visitor_parts(
                 request, view, args, kwargs, parts=parts, timeout=timeout, fresh_inputs=fresh_inputs, visitor_inputs=visitor_inputs
             )

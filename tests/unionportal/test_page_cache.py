@@ -372,6 +372,14 @@ def test_a_visitor_with_a_message_waiting_gets_the_form_empty(member, rf):
     assert member.get_full_name() not in body and reverse("appeals:mine") not in body
 
 
+def _serve(view, rf, *, user, session=None) -> str:
+    """`view` at one address, as requested by `user` with `session`."""
+    request = rf.get("/odd-greeting/")
+    request.user = user
+    request.session = session or {}
+    return view(request).content.decode()
+
+
 def test_the_copy_for_the_cache_is_rendered_for_nobody_in_particular(rf):
     """A template that writes something of the member outside the visitor parts and inputs
     (their first name, say) gets nothing of them into the cache, nor into the next member's
@@ -389,10 +397,7 @@ def test_the_copy_for_the_cache_is_rendered_for_nobody_in_particular(rf):
         return HttpResponse(f'<input name="name" value="{marked}"><p>Hello, {getattr(request.user, "first_name", "")}</p>')
 
     def get(first_name):
-        request = rf.get("/odd-greeting/")
-        request.user = User(username=first_name, first_name=first_name, last_name="Тестова")
-        request.session = {}
-        return view(request).content.decode()
+        return _serve(view, rf, user=User(username=first_name, first_name=first_name, last_name="Тестова"))
 
     assert get("Айгуль") == '<input name="name" value="Айгуль Тестова"><p>Hello, </p>'
     assert get("Марат") == '<input name="name" value="Марат Тестова"><p>Hello, </p>'
@@ -417,10 +422,7 @@ def test_a_page_that_writes_a_visitors_value_past_its_marker_is_not_cached(rf):
         return HttpResponse(f'<input name="name" value="{marked}"><p>Hello, {escape(request.session["display_name"])}</p>')
 
     def get(display_name):
-        request = rf.get("/odd-greeting/")
-        request.user = User(username="u")
-        request.session = {"display_name": display_name}
-        return view(request).content.decode()
+        return _serve(view, rf, user=User(username="u"), session={"display_name": display_name})
 
     assert get("Айгуль") == '<input name="name" value="Айгуль"><p>Hello, Айгуль</p>'
     assert get("Марат") == '<input name="name" value="Марат"><p>Hello, Марат</p>'
