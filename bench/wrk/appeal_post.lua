@@ -50,7 +50,8 @@ function request()
   end
   next_token = next_token + 1
   local body = body_start .. "&csrfmiddlewaretoken=" .. csrf .. "&form_token=" .. token
-  return wrk.format("POST", "/appeal/", {
+  -- To the address on wrk's command line: the form, or a floor of bench/floor_views.py.
+  return wrk.format("POST", wrk.path, {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = "csrftoken=" .. cookie,
     ["X-Forwarded-For"] = member_address(next_token),
