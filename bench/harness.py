@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -130,7 +131,10 @@ class PortalServer:
         return done.stdout.strip()
 
     def member_cookie(self) -> str:
-        """A `Cookie:` header value of a logged-in member (no staff role), for member pages."""
+        """A `Cookie:` header value of a logged-in member (no staff role), for member pages:
+        the session and, as a member's browser has, a CSRF cookie. Django's login sets one
+        (`rotate_token`), so no logged-in member is without it; without it every request
+        would mint a new secret and send it back in a `Set-Cookie`, as for a first visit."""
         key = self.shell(
             "from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY\n"
             "from importlib import import_module\n"
@@ -144,7 +148,7 @@ class PortalServer:
             "store.save()\n"
             "print(store.session_key)"
         ).splitlines()[-1]
-        return f"sessionid={key}"
+        return f"sessionid={key}; csrftoken={secrets.token_hex(16)}"
 
     def __enter__(self) -> PortalServer:
         _reset_database(self.database_url)
