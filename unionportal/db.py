@@ -92,15 +92,18 @@ def fetch_one(model, fields: Sequence[str], **equals):
         rows = cursor.fetchall()
     if len(rows) != 1:
         return None
-    return model.from_db(connection.alias, [field.attname for field in loaded], _from_db(loaded, meta.db_table, rows[0]))
+    return instance_from_row(model, loaded, rows[0])
 
 
-def _from_db(fields, table: str, row) -> list:
-    """The row's values as the ORM reads them (SQLite's 0/1 as booleans, its text as dates)."""
+def instance_from_row(model, fields, row, *, connection=connection):
+    """An instance of `model` from a row of a SELECT written out, whose values are those of
+    `fields` (model fields, in the model's order), read as the ORM reads them (SQLite's 0/1 as
+    booleans, its text as dates). The other fields load on first use, as after `.only()`."""
+    table = model._meta.db_table
     values = []
     for field, value in zip(fields, row, strict=True):
         column = field.get_col(table)
         for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
             value = convert(value, column, connection)
         values.append(value)
-    return values
+    return model.from_db(connection.alias, [field.attname for field in fields], values)

@@ -38,6 +38,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "appeals.tasks.anonymise_old_appeals",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Accounts: delete expired sessions nightly (each holds a login's e-mail or username).
+    "accounts-clear-expired-sessions": {
+        "task": "accounts.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=50),
+    },
     # Registry: weekly check of every social link and media link.
     "branches-check-links": {
         "task": "branches.tasks.check_all_links",

@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "accounts.middleware.SessionBackendNamesMiddleware",  # before the session's user is read
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AuthenticationMiddleware",  # Django's, the user read with the session
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -149,8 +149,9 @@ else:
 # Anonymous visitors' public pages come from the cache for this long (0: never).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
 
-# Database sessions, read with one plain SELECT (unionportal/sessions.py says why not Redis).
-SESSION_ENGINE = "unionportal.sessions"
+# Database sessions, each read with its user in one SELECT (accounts/sessions.py; it says why
+# not Redis).
+SESSION_ENGINE = "accounts.sessions"
 
 # --- Accounts -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

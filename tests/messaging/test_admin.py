@@ -58,8 +58,8 @@ def test_the_counts_page_takes_the_same_queries_for_many_branches(client, region
     before = _queries(client, COUNTS)
     for _n in range(6):
         SubscriberFactory(branch=OrganisationFactory(parent=regional_org))
-    # session, user, the roles' groups, the one count, the session save
-    with django_assert_num_queries(6):
+    # the session with its user, the roles' groups, the one count, the session save
+    with django_assert_num_queries(5):
         client.get(COUNTS)
     assert _queries(client, COUNTS) == before
 
@@ -79,7 +79,7 @@ def test_the_broadcast_list_shows_delivered_blocked_failed_in_constant_queries(c
     before = _queries(client, BROADCASTS)
     for _n in range(5):
         services.broadcast_queue(kind=Kind.NOTICE, branch=branch_a, text_ru="Ещё")
-    # session, user, groups, the count, the page with its outcome counts, the date
+    # the session with its user, groups, the count, the page with its outcome counts, the date
     # hierarchy, the kinds filter …: the same however many broadcasts
     with django_assert_num_queries(before):
         client.get(BROADCASTS)
