@@ -97,4 +97,3 @@ class SessionStore(db.SessionStore):
         if user_row[fields.index(user_model._meta.pk)] is not None:
             self.joined_user = instance_from_row(user_model, fields, user_row, connection=connection)
         return model(session_key=self.session_key, session_data=row[0])
-
