@@ -18,7 +18,7 @@ import functools
 from allauth.account import auth_backends
 from django.contrib.auth import backends, get_user_model
 
-from accounts.sessions import user_read_with_session
+from accounts.sessions import user_fields, user_read_with_session
 from unionportal.db import fetch_one
 
 # The libraries' paths that sessions made before these backends hold, and ours.
@@ -29,8 +29,8 @@ RENAMED_BACKENDS = {
 
 
 @functools.cache
-def _user_fields() -> tuple[str, ...]:
-    return tuple(field.name for field in get_user_model()._meta.concrete_fields)
+def _user_field_names() -> tuple[str, ...]:
+    return tuple(field.name for field in user_fields())
 
 
 class SessionUserMixin:
@@ -38,7 +38,7 @@ class SessionUserMixin:
         # The user read with the request's session (accounts.sessions), if it is this one.
         user = user_read_with_session.get()
         if user is None or user.pk != user_id:
-            user = fetch_one(get_user_model(), _user_fields(), pk=user_id)
+            user = fetch_one(get_user_model(), _user_field_names(), pk=user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

@@ -37,7 +37,8 @@ user_read_with_session: contextvars.ContextVar = contextvars.ContextVar("user_re
 
 
 @functools.cache
-def _user_fields() -> tuple:
+def user_fields() -> tuple:
+    """The user's fields a session's user is read with, here and by the backend: all of them."""
     return tuple(get_user_model()._meta.concrete_fields)
 
 
@@ -77,7 +78,7 @@ class SessionStore(db.SessionStore):
         user_model = get_user_model()
         connection = connections[router.db_for_read(model)]
         quote = connection.ops.quote_name
-        fields = _user_fields()
+        fields = user_fields()
         columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
         # Table and column names come from the models, never from input.
         sql = (
