@@ -16,16 +16,30 @@ def public_giveaways() -> QuerySet:
     return Giveaway.objects.filter(status__in=PUBLIC_STATUSES).select_related("organisation", "social_page")
 
 
+# What a card of a coming giveaway shows; a row of the past results shows less. Neither
+# reads the frozen list of entries (tens of kilobytes a giveaway once it closes), the
+# seeds or the draw's record, which only a result page shows.
+COMING_CARD_FIELDS = (
+    "title", "title_kk", "prizes", "prizes_kk", "rules", "rules_kk", "status", "winner_count", "post_url",
+    "entries_close_at", "draw_at", "draw_date", "seed_commitment",
+)
+PAST_ROW_FIELDS = ("title", "title_kk", "status", "draw_date", "draw_at", "entry_count")
+
+
 def coming_giveaways() -> QuerySet:
-    return public_giveaways().filter(status__in=[GiveawayStatus.OPEN, GiveawayStatus.CLOSED]).order_by("draw_at")
+    return (
+        Giveaway.objects.filter(status__in=[GiveawayStatus.OPEN, GiveawayStatus.CLOSED])
+        .only(*COMING_CARD_FIELDS)
+        .order_by("draw_at")
+    )
 
 
 def past_giveaways() -> QuerySet:
     """Drawn and cancelled giveaways, newest first, with their winners in one more query."""
     return (
-        public_giveaways()
-        .filter(status__in=[GiveawayStatus.DRAWN, GiveawayStatus.CANCELLED])
-        .prefetch_related(Prefetch("winners", queryset=Winner.objects.order_by("rank")))
+        Giveaway.objects.filter(status__in=[GiveawayStatus.DRAWN, GiveawayStatus.CANCELLED])
+        .only(*PAST_ROW_FIELDS)
+        .prefetch_related(Prefetch("winners", queryset=Winner.objects.only("giveaway", "handle", "rank", "replaced").order_by("rank")))
         .order_by("-draw_at")
     )
 

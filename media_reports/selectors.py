@@ -12,10 +12,30 @@ from unionportal.validators import sane_years
 
 
 def appearance_list(*, year: int | None = None, kind: str = "", level: str = "") -> QuerySet[MediaAppearance]:
-    """Appearances with everything a list or a detail page shows, in a constant number of queries."""
+    """Appearances with everything a detail page or an export shows, in a constant number of queries."""
     qs = MediaAppearance.objects.select_related("outlet", "programme", "organisation").prefetch_related(
         Prefetch("speakers", queryset=Speaker.objects.select_related("organisation"))
     )
+    return _appearance_filter(qs, year=year, kind=kind, level=level)
+
+
+# The columns a card of the public list shows (_appearance_meta.html and the video poster):
+# not the appearance's organisation, audience figures and clipping, nor the outlet's
+# website and YouTube channel.
+LIST_ROW_FIELDS = ("date", "kind", "title", "link", "outlet__name", "outlet__level", "programme__name")
+
+
+def appearance_list_rows(*, year: int | None = None, kind: str = "", level: str = "") -> QuerySet[MediaAppearance]:
+    """Appearances with the columns a card of the public list shows, in two queries a page."""
+    qs = (
+        MediaAppearance.objects.select_related("outlet", "programme")
+        .only(*LIST_ROW_FIELDS)
+        .prefetch_related(Prefetch("speakers", queryset=Speaker.objects.only("name", "role")))
+    )
+    return _appearance_filter(qs, year=year, kind=kind, level=level)
+
+
+def _appearance_filter(qs: QuerySet[MediaAppearance], *, year, kind, level) -> QuerySet[MediaAppearance]:
     if year:
         qs = qs.filter(date__year=year)
     if kind:
@@ -60,7 +80,9 @@ def latest_appearances(*, organisation, limit: int = 5) -> list[MediaAppearance]
     """
     ids = _organisation_ids(organisation)
     matching = MediaAppearance.objects.filter(Q(organisation__in=ids) | Q(speakers__organisation__in=ids)).values("pk")
-    return list(appearance_list().filter(pk__in=matching)[:limit])
+    # A branch page lists a title, a date and an outlet: one query, no speakers.
+    rows = MediaAppearance.objects.select_related("outlet").only("date", "title", "link", "outlet__name")
+    return list(rows.filter(pk__in=matching)[:limit])
 
 
 def _republican_press(qs: QuerySet[MediaAppearance]) -> QuerySet[MediaAppearance]:

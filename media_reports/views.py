@@ -21,7 +21,7 @@ def appearance_list(request):
     form = AppearanceFilterForm(request.GET or None, years=selectors.appearance_years())
     filters = form.filters() if request.GET else {}
     # No full COUNT(*) (42% of the page at 200,000 rows): one row more than shown, a count capped at 1,000.
-    page = bounded_page(selectors.appearance_list(**filters), request.GET.get("page"), size=PAGE_SIZE)
+    page = bounded_page(selectors.appearance_list_rows(**filters), request.GET.get("page"), size=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -30,14 +30,17 @@ class NewsFilterForm(forms.Form):
 
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
-        queryset=Organisation.objects.filter(kind__in=[OrganisationKind.REGIONAL, OrganisationKind.BRANCH]),
+        # Only what an option shows and sends: its name and its slug.
+        queryset=Organisation.objects.filter(kind__in=[OrganisationKind.REGIONAL, OrganisationKind.BRANCH]).only(
+            "slug", "name_ru", "name_kk"
+        ),
         required=False,
         to_field_name="slug",
         empty_label=_("All organisations"),
     )
     rubric = forms.ModelChoiceField(
         label=_("Rubric"),
-        queryset=Rubric.objects.filter(is_active=True),
+        queryset=Rubric.objects.filter(is_active=True).only("slug", "name", "name_kk"),
         required=False,
         to_field_name="slug",
         empty_label=_("All rubrics"),

@@ -35,9 +35,23 @@ def organisation_filter(organisation, *, prefix: str = "") -> Q:
     return Q(**{f"{prefix}organisation_id__in": ids})
 
 
+# The columns a row of a list shows (the news list, the home and branch pages, the feed,
+# the staff's month page). Not the organisation's contacts, the rubric's description nor
+# the social page, which no row shows: a fresh render of /news/ read three rows' worth of
+# them per publication.
+LIST_ROW_FIELDS = (
+    "published_at", "updated_at", "title", "text", "channel", "language", "url",
+    "organisation__name_ru", "organisation__name_kk", "rubric__name", "rubric__name_kk",
+)
+
+
 def publication_list_queryset() -> QuerySet[Publication]:
     """Publications with what a list row shows, in one query."""
-    return Publication.objects.select_related("organisation", "rubric", "social_page").order_by("-published_at", "-id")
+    return (
+        Publication.objects.select_related("organisation", "rubric")
+        .only(*LIST_ROW_FIELDS)
+        .order_by("-published_at", "-id")
+    )
 
 
 def publication_filter(

@@ -50,6 +50,23 @@ def test_the_press_page_costs_the_same_queries_for_25_and_1000_rows(client, bran
         client.get(LIST, {"year": 2021, "page": 2})
 
 
+@pytest.mark.parametrize("page", ["press", "branch"])
+def test_a_page_listing_appearances_reads_every_card_in_the_same_queries(client, branch_a, page):
+    # The lists read only the columns a card shows: one it needs and left out would cost a
+    # query per card, so the count would grow from one card to ten.
+    url = LIST if page == "press" else reverse("branches:detail", args=[branch_a.slug])
+    _bulk_appearances(1, branch_a)
+    one = _queries(client, url)
+    _bulk_appearances(9, branch_a, start=1)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(url).content.decode()
+    assert len(ctx.captured_queries) == one
+    assert "Выпуск 9" in html and "Выпуск 5" in html and "Новое телевидение" in html
+    if page == "press":
+        speaker = MediaAppearance.objects.get(title="Выпуск 0").speakers.get()
+        assert speaker.name in html and "youtube" in html
+
+
 def test_the_admin_list_costs_the_same_queries_for_10_and_1000_rows(client, regional_staff, branch_a, django_assert_num_queries):
     client.force_login(regional_staff)
     url = reverse("admin:media_reports_mediaappearance_changelist")
