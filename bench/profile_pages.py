@@ -1,13 +1,15 @@
 """Where a fresh render's time goes: cProfile of a page in process, production settings.
 
     .venv/bin/python bench/profile_pages.py --database-url postgres://…/perf_prof [--prepare]
-        [--requests 200] [--only news] [--save]
+        [--requests 200] [--only news] [--fresh] [--save]
 
 `--prepare` makes the database afresh (migrate, demo data). Each page is requested through
 Django's test client with DEBUG=0, the Redis cache as deployed, the whole middleware stack,
 as a logged-in member (a fresh render) or as an anonymous visitor. The summary groups the
 profile into the phases a reader acts on (middleware, context processors, templates, form
 widgets, queries) by the cumulative time of their entry points; the top functions follow.
+`--fresh` turns the public page cache off, so every request renders its page: what a
+visitor waits for after a write made the cached copy stale.
 """
 
 import argparse
@@ -223,16 +225,19 @@ def main():
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--prepare", action="store_true")
     parser.add_argument("--only", default="")
+    parser.add_argument("--fresh", action="store_true", help="no public page cache: every request renders")
     parser.add_argument("--save", action="store_true")
     args = parser.parse_args()
-    start_in_process(database_url=args.database_url, redis_url=args.redis_url, prepare_first=args.prepare)
+    extra = {"PUBLIC_PAGE_CACHE_SECONDS": "0"} if args.fresh else None
+    start_in_process(database_url=args.database_url, redis_url=args.redis_url, prepare_first=args.prepare, extra=extra)
     for name, path, member in PAGES:
         if args.only not in name:
             continue
         text = profile(path, member=member, requests=args.requests)
         print(text.split("\ntop by cumulative")[0], flush=True)
         if args.save:
-            (ROOT / "bench" / "results" / f"profile_{name}.txt").write_text(
+            suffix = "_fresh" if args.fresh else ""
+            (ROOT / "bench" / "results" / f"profile_{name}{suffix}.txt").write_text(
                 f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average {os.getloadavg()[0]:.1f}\n{text}\n", encoding="utf-8")
 
 
