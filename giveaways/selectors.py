@@ -12,8 +12,15 @@ PUBLIC_STATUSES = [GiveawayStatus.OPEN, GiveawayStatus.CLOSED, GiveawayStatus.DR
 
 
 def public_giveaways() -> QuerySet:
-    """Giveaways a visitor may see (every one but drafts), with what their pages show."""
-    return Giveaway.objects.filter(status__in=PUBLIC_STATUSES).select_related("organisation", "social_page")
+    """Giveaways a visitor may see (every one but drafts), with what their pages show.
+
+    Never the secret seed, so that no template of a public page can show it before the
+    draw reveals it, nor the frozen list, which is a file of its own (`frozen_list` view)."""
+    return (
+        Giveaway.objects.filter(status__in=PUBLIC_STATUSES)
+        .select_related("organisation", "social_page")
+        .defer("secret_seed", "frozen_list")
+    )
 
 
 # What a card of a coming giveaway shows; a row of the past results shows less. Neither

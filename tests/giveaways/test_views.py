@@ -3,7 +3,9 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from giveaways import selectors, services
@@ -68,6 +70,16 @@ def test_the_result_page_shows_winners_and_everything_needed_to_check(regional_o
         assert value in body
     assert f"--count {giveaway.entry_count}" in body
     assert f"/giveaways/{giveaway.pk}/entries.txt" in body
+
+
+@pytest.mark.parametrize("stage", ["open", "drawn"])
+def test_the_public_pages_never_read_the_secret_seed(regional_org, stage):
+    giveaway = make_giveaway(organisation=regional_org) if stage == "open" else _drawn(regional_org, 1)
+    with CaptureQueriesContext(connection) as ctx:
+        for url in ("/giveaways/", f"/giveaways/{giveaway.pk}/", "/kk/giveaways/"):
+            body = Client().get(url).content.decode()
+            assert giveaway.title in body or giveaway.display_title in body
+    assert not [q for q in ctx.captured_queries if "secret_seed" in q["sql"]]
 
 
 def test_the_frozen_list_is_not_offered_before_the_close(regional_org):
