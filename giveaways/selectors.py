@@ -25,7 +25,7 @@ def public_giveaways() -> QuerySet:
 
 # What a card of a coming giveaway shows; a row of the past results shows less. Neither
 # reads the frozen list of entries (tens of kilobytes a giveaway once it closes), the
-# seeds or the draw's record, which only a result page shows.
+# secret and revealed seeds or the draw's record, which only a result page shows.
 COMING_CARD_FIELDS = (
     "title", "title_kk", "prizes", "prizes_kk", "rules", "rules_kk", "status", "winner_count", "post_url",
     "entries_close_at", "draw_at", "draw_date", "seed_commitment",
