@@ -57,6 +57,19 @@ def test_the_list_makes_the_same_number_of_queries_for_10_or_30_results(regional
     assert body.count("giveaways/") >= 20
 
 
+def test_the_kazakh_list_reads_the_kazakh_texts_in_the_same_queries(regional_org, django_assert_num_queries):
+    _drawn(regional_org, 1, title_kk="Өткен ұтыс ойыны")
+    make_giveaway(
+        organisation=regional_org, title_kk="Жұма күнгі ұтыс ойыны", prizes_kk="Термокесе", rules_kk="Парақшаға жазылыңыз."
+    )
+    client = Client()
+    client.get("/kk/giveaways/")  # warm the translation caches
+    with django_assert_num_queries(4):
+        body = client.get("/kk/giveaways/").content.decode()
+    for text in ("Өткен ұтыс ойыны", "Жұма күнгі ұтыс ойыны", "Термокесе", "Парақшаға жазылыңыз."):
+        assert text in body
+
+
 def test_the_result_page_shows_winners_and_everything_needed_to_check(regional_org, django_assert_max_num_queries):
     giveaway = _drawn(regional_org, 1)
     with django_assert_max_num_queries(6):
