@@ -11,31 +11,34 @@ from unionportal.figures import TOTAL, Figure
 PUBLIC_STATUSES = [GiveawayStatus.OPEN, GiveawayStatus.CLOSED, GiveawayStatus.DRAWN, GiveawayStatus.CANCELLED]
 
 
-def public_giveaways() -> QuerySet:
-    """Giveaways a visitor may see (every one but drafts), with what their pages show.
+def _public() -> QuerySet:
+    """Giveaways a visitor may see: every one but drafts."""
+    return Giveaway.objects.filter(status__in=PUBLIC_STATUSES)
 
-    Never the secret seed, so that no template of a public page can show it before the
-    draw reveals it, nor the frozen list, which is a file of its own (`frozen_list` view)."""
-    return (
-        Giveaway.objects.filter(status__in=PUBLIC_STATUSES)
-        .select_related("organisation", "social_page")
-        .defer("secret_seed", "frozen_list")
-    )
+
+def public_giveaways() -> QuerySet:
+    """Giveaways a visitor may see, with what their pages show.
+
+    The secret seed is selected in no query of a public page (a test fails if one does),
+    so that it sits in no public view's memory before the draw reveals it; the frozen list
+    is a file of its own (`frozen_list` view)."""
+    return _public().select_related("organisation", "social_page").defer("secret_seed", "frozen_list")
 
 
 # What a card of a coming giveaway shows; a row of the past results shows less. Neither
 # reads the frozen list of entries (tens of kilobytes a giveaway once it closes), the
-# secret and revealed seeds or the draw's record, which only a result page shows.
+# revealed seed or the drand record, which only a result page shows, nor the secret seed.
 COMING_CARD_FIELDS = (
     "title", "title_kk", "prizes", "prizes_kk", "rules", "rules_kk", "status", "winner_count", "post_url",
-    "entries_close_at", "draw_at", "draw_date", "seed_commitment",
+    "entries_close_at", "draw_at", "seed_commitment",
 )
-PAST_ROW_FIELDS = ("title", "title_kk", "status", "draw_date", "draw_at", "entry_count")
+PAST_ROW_FIELDS = ("title", "title_kk", "status", "draw_date", "entry_count")
 
 
 def coming_giveaways() -> QuerySet:
     return (
-        Giveaway.objects.filter(status__in=[GiveawayStatus.OPEN, GiveawayStatus.CLOSED])
+        _public()
+        .filter(status__in=[GiveawayStatus.OPEN, GiveawayStatus.CLOSED])
         .only(*COMING_CARD_FIELDS)
         .order_by("draw_at")
     )
@@ -43,10 +46,12 @@ def coming_giveaways() -> QuerySet:
 
 def past_giveaways() -> QuerySet:
     """Drawn and cancelled giveaways, newest first, with their winners in one more query."""
+    winners = Winner.objects.only("giveaway", "handle", "replaced").order_by("rank")
     return (
-        Giveaway.objects.filter(status__in=[GiveawayStatus.DRAWN, GiveawayStatus.CANCELLED])
+        _public()
+        .filter(status__in=[GiveawayStatus.DRAWN, GiveawayStatus.CANCELLED])
         .only(*PAST_ROW_FIELDS)
-        .prefetch_related(Prefetch("winners", queryset=Winner.objects.only("giveaway", "handle", "rank", "replaced").order_by("rank")))
+        .prefetch_related(Prefetch("winners", queryset=winners))
         .order_by("-draw_at")
     )
 

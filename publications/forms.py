@@ -30,7 +30,8 @@ class NewsFilterForm(forms.Form):
 
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
-        # Only what an option shows and sends: its name and its slug.
+        # An option needs a name and a slug; the rest of the row (contacts, member counts)
+        # would be read for nothing on every fresh render of /news/.
         queryset=Organisation.objects.filter(kind__in=[OrganisationKind.REGIONAL, OrganisationKind.BRANCH]).only(
             "slug", "name_ru", "name_kk"
         ),
