@@ -11,18 +11,21 @@ from unionportal.figures import TOTAL, Figure
 PUBLIC_STATUSES = [GiveawayStatus.OPEN, GiveawayStatus.CLOSED, GiveawayStatus.DRAWN, GiveawayStatus.CANCELLED]
 
 
+# What nothing a member reads (a public page, the bot) selects: the secret seed, which
+# must sit in no such code's memory before the draw reveals it, and the frozen list, a
+# file of its own (the `frozen_list` view) of tens of kilobytes.
+NEVER_READ_FOR_MEMBERS = ("secret_seed", "frozen_list")
+
+
 def _public() -> QuerySet:
     """Giveaways a visitor may see: every one but drafts."""
     return Giveaway.objects.filter(status__in=PUBLIC_STATUSES)
 
 
 def public_giveaways() -> QuerySet:
-    """Giveaways a visitor may see, with what their pages show.
-
-    The secret seed is selected in no query of a public page (a test fails if one does),
-    so that it sits in no public view's memory before the draw reveals it; the frozen list
-    is a file of its own (`frozen_list` view)."""
-    return _public().select_related("organisation", "social_page").defer("secret_seed", "frozen_list")
+    """Giveaways a visitor may see, with what their pages show: not what
+    NEVER_READ_FOR_MEMBERS names (a test fails if a public page's query selects the seed)."""
+    return _public().select_related("organisation", "social_page").defer(*NEVER_READ_FOR_MEMBERS)
 
 
 # What a card of a coming giveaway shows; a row of the past results shows less. Neither
@@ -170,14 +173,22 @@ def yearly_figures(*, year: int) -> list[Figure]:
 
 def giveaway_by_id(*, pk) -> Giveaway | None:
     """A giveaway by id, or None (a broadcast about it may outlive it)."""
-    return Giveaway.objects.filter(pk=pk).first()
+    return Giveaway.objects.filter(pk=pk).defer(*NEVER_READ_FOR_MEMBERS).first()
 
 
 def giveaways_open_to_announce(*, now: datetime.datetime) -> QuerySet[Giveaway]:
     """Open giveaways whose draw is still ahead, with their organisation (the bot announces them)."""
-    return Giveaway.objects.filter(status=GiveawayStatus.OPEN, draw_at__gte=now).select_related("organisation")
+    return (
+        Giveaway.objects.filter(status=GiveawayStatus.OPEN, draw_at__gte=now)
+        .select_related("organisation")
+        .defer(*NEVER_READ_FOR_MEMBERS)
+    )
 
 
 def giveaways_drawn_since(*, since: datetime.datetime) -> QuerySet[Giveaway]:
     """Giveaways drawn since `since`, with their organisation (the bot tells the result)."""
-    return Giveaway.objects.filter(status=GiveawayStatus.DRAWN, drawn_at__gte=since).select_related("organisation")
+    return (
+        Giveaway.objects.filter(status=GiveawayStatus.DRAWN, drawn_at__gte=since)
+        .select_related("organisation")
+        .defer(*NEVER_READ_FOR_MEMBERS)
+    )

@@ -284,8 +284,10 @@ def _giveaway(subscriber, broadcast, payload):
         url = absolute(reverse("giveaways:detail", args=[giveaway.pk]))
     draw_at = timezone.localtime(giveaway.draw_at)
     lines = [
-        _("Friday giveaway: %(title)s") % {"title": escape(giveaway.title)},
-        _("Prizes: %(prizes)s") % {"prizes": escape(", ".join(giveaway.prizes.splitlines()))},
+        # The union's own texts in the subscriber's language where it entered them (render()
+        # runs in that language), as on the giveaway's page.
+        _("Friday giveaway: %(title)s") % {"title": escape(giveaway.display_title)},
+        _("Prizes: %(prizes)s") % {"prizes": escape(", ".join(giveaway.display_prizes.splitlines()))},
         _("The draw: %(when)s.") % {"when": draw_at.strftime("%d.%m.%Y %H:%M")},
     ]
     if giveaway.post_url:
@@ -304,7 +306,7 @@ def _giveaway_result(subscriber, broadcast, payload):
         url = absolute(reverse("giveaways:detail", args=[giveaway.pk]))
         verify = absolute(reverse("giveaways:verify"))
     lines = [
-        _("The giveaway «%(title)s» is drawn.") % {"title": escape(giveaway.title)},
+        _("The giveaway «%(title)s» is drawn.") % {"title": escape(giveaway.display_title)},
         _("The winners and the published data of the draw: %(url)s") % {"url": escape(url)},
         _("Anyone can check the draw: %(url)s") % {"url": escape(verify)},
     ]

@@ -165,6 +165,35 @@ def test_the_friday_giveaway_and_its_result_reach_the_members_who_want_giveaways
     assert "ұтыс ойыны өтті" in result and "/kk/giveaways/verify/" in result
 
 
+def test_the_giveaway_reaches_each_member_in_their_language_and_the_bot_never_reads_the_seed(fake_telegram, regional_org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from giveaways.choices import GiveawayStatus
+    from giveaways.models import Giveaway
+    from tests.giveaways.factories import make_giveaway
+
+    kazakh, russian = SubscriberFactory(language="kk"), SubscriberFactory(language="ru")
+    giveaway = make_giveaway(
+        organisation=regional_org, title="Пятничный розыгрыш: термокружка", prizes="Термокружка\nБлокнот",
+        title_kk="Жұма күнгі ұтыс ойыны: термокесе", prizes_kk="Термокесе\nКүнделік",
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        services.queue_giveaways()
+        deliver()
+        Giveaway.objects.filter(pk=giveaway.pk).update(status=GiveawayStatus.DRAWN, drawn_at=timezone.now())
+        services.queue_giveaways()
+        deliver()
+    announcement, result = fake_telegram.texts_to(kazakh.chat_id)
+    assert "Жұма күнгі ұтыс ойыны: термокесе" in announcement and "Термокесе, Күнделік" in announcement
+    assert "«Жұма күнгі ұтыс ойыны: термокесе»" in result
+    assert "Термокружка" not in announcement + result
+    announcement, result = fake_telegram.texts_to(russian.chat_id)
+    assert "Пятничный розыгрыш: термокружка" in announcement and "Термокружка, Блокнот" in announcement
+    assert "«Пятничный розыгрыш: термокружка»" in result
+    assert not [q for q in ctx.captured_queries if "secret_seed" in q["sql"] and q["sql"].lstrip().upper().startswith("SELECT")]
+
+
 def test_a_member_who_stopped_gets_no_answer_to_an_old_appeal(fake_telegram):
     from messaging.models import ChatAppeal
     from tests.appeals.factories import AppealFactory
