@@ -118,6 +118,10 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with a health check that needs no round trip while the connection
+    # is idle and sound (unionportal/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "unionportal.postgresql"
 # Behind pgbouncer in transaction mode a server-side cursor cannot outlive its transaction:
 # set DISABLE_SERVER_SIDE_CURSORS=1 there (docs/deploy.md "More than one server").
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
