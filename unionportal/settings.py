@@ -119,8 +119,7 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that needs no round trip while the connection
-    # is idle and sound (unionportal/postgresql/base.py).
+    # Django's, with a cheaper health check of a busy kept connection (its docstring).
     DATABASES["default"]["ENGINE"] = "unionportal.postgresql"
 # Behind pgbouncer in transaction mode a server-side cursor cannot outlive its transaction:
 # set DISABLE_SERVER_SIDE_CURSORS=1 there (docs/deploy.md "More than one server").
