@@ -44,15 +44,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._answered_at = time.monotonic()
 
     def close_if_health_check_failed(self):
-        if self.connection is None or not self.health_check_enabled or self.health_check_done or self.pool:
-            return super().close_if_health_check_failed()
-        if time.monotonic() - self._answered_at < self.full_check_interval and self._idle_with_nothing_to_read():
+        due = self.connection is not None and self.health_check_enabled and not self.health_check_done and not self.pool
+        if due and time.monotonic() - self._answered_at < self.full_check_interval and self._idle_with_nothing_to_read():
             self.health_check_done = True
-            return None
+            return
         super().close_if_health_check_failed()
-        if self.connection is not None:  # Django's check passed (a failed one closes it)
+        if due and self.connection is not None:  # Django's check ran and passed (a failed one closes it)
             self._answered_at = time.monotonic()
-        return None
 
     def _idle_with_nothing_to_read(self) -> bool:
         connection = self.connection
