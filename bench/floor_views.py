@@ -3,8 +3,9 @@ the form (bench/appeals_post_load.py): how far the form's goal is from what Djan
 can do with the same rows.
 
 - `insert_only`: the two rows of a new appeal (the appeal and its "received" event) written
-  in one transaction the cheapest way the portal has (`unionportal.db.insert_rows`: one
-  INSERT each past the ORM's save), then the redirect to the status page. No form, no
+  the cheapest way the portal has (`unionportal.db.insert_with_children`: on PostgreSQL one
+  statement past the ORM's save, with no transaction opened), then the redirect to the
+  status page. No form, no
   limiter, no validation, no e-mail: the database's share of the floor.
 - `service_only`: `appeals.services.appeal_submit` with the bench's values taken straight
   from the POST (no form, no limiter, no one-time token), as the form calls it: the
@@ -16,7 +17,6 @@ Both pass through the whole middleware stack, CSRF check included, as the form d
 import functools
 import secrets
 
-from django.db import transaction
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -24,11 +24,11 @@ from django.views.decorators.http import require_POST
 from appeals import services
 from appeals.choices import Channel, EventKind, Status
 from appeals.consent import CURRENT_VERSION
-from appeals.models import Appeal, AppealEvent, hash_code, tracking_code_for
+from appeals.models import Appeal, hash_code, tracking_code_for
 from appeals.services.history import new_event
 from appeals.services.intake import due_date_for, new_reference
 from branches.models import Organisation
-from unionportal.db import insert_rows
+from unionportal.db import insert_with_children
 
 
 @functools.cache
@@ -50,9 +50,7 @@ def insert_only(request):
         consent_at=now, form_token=secrets.token_urlsafe(24),
     )
     appeal.due_date = due_date_for(now)
-    with transaction.atomic():
-        insert_rows(Appeal, [appeal], return_pks=True)
-        insert_rows(AppealEvent, [new_event(appeal, EventKind.SUBMITTED, to_status=Status.NEW)])
+    insert_with_children(appeal, [new_event(appeal, EventKind.SUBMITTED, to_status=Status.NEW)], link="appeal")
     return redirect("appeals:detail", code=code)
 
 

@@ -18,7 +18,7 @@ stays the caller's (a form, `full_clean`, the database's constraints).
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import IntegerField
 from django.db.models.signals import post_save, pre_save
 
@@ -29,20 +29,17 @@ def insert_rows(model, rows: list, columns: list[str] | None = None, *, return_p
     instance gets the primary key the database gave it and counts as saved."""
     if not rows:
         return
-    if pre_save.has_listeners(model) or post_save.has_listeners(model):
+    if _has_listeners(model):
         for obj in rows:
             obj.save(force_insert=True)
         return
     meta = model._meta
-    if columns is None:
-        fields = [field for field in meta.concrete_fields if not (field.primary_key and field.db_returning)]
-    else:
-        fields = [meta.get_field(name) for name in columns]
+    fields = _insert_fields(model, columns)
     if return_pks and not connection.features.can_return_rows_from_bulk_insert:
         # Not on the portal's two databases (PostgreSQL; SQLite 3.35+): the ORM's way.
         model.objects.bulk_create(rows)
         return
-    params = [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for obj in rows for field in fields]
+    params = [value for obj in rows for value in _values(obj, fields)]
     quote = connection.ops.quote_name
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     # Table and column names come from the model, never from input.
@@ -56,6 +53,89 @@ def insert_rows(model, rows: list, columns: list[str] | None = None, *, return_p
                 obj.pk = pk
                 obj._state.adding = False
                 obj._state.db = connection.alias
+
+
+def _has_listeners(model) -> bool:
+    return pre_save.has_listeners(model) or post_save.has_listeners(model)
+
+
+def _insert_fields(model, columns: list[str] | None) -> list:
+    if columns is None:
+        return [field for field in model._meta.concrete_fields if not (field.primary_key and field.db_returning)]
+    return [model._meta.get_field(name) for name in columns]
+
+
+def _values(obj, fields) -> list:
+    # As Model.save sends them: pre_save fills auto_now dates and writes a file to storage.
+    return [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields]
+
+
+def insert_with_children(parent, children: list, *, link: str) -> None:
+    """Store the unsaved `parent` and its unsaved `children` (instances of one model whose
+    foreign key `link` names the parent); the parent gets its new primary key.
+
+    On PostgreSQL this is one statement: the parent's INSERT in a WITH, each child's INSERT
+    reading the new key from it. A statement is atomic by itself, so outside a transaction
+    none is opened: BEGIN, the two INSERTs and COMMIT were four round trips to the database
+    for what is now one (docs/performance.md). Inside the caller's transaction, a refused
+    statement aborts that transaction, as any refused INSERT does. Elsewhere (SQLite), and
+    for a model something listens to, the two INSERTs of `insert_rows`, in a transaction
+    when the caller has none.
+    """
+    parent_model = type(parent)
+    child_model = type(children[0]) if children else None
+    one_statement = (
+        connection.vendor == "postgresql"
+        and child_model is not None
+        and not _has_listeners(parent_model)
+        and not _has_listeners(child_model)
+    )
+    if not one_statement:
+        # No savepoint inside the caller's transaction: a refused row aborts it there, as
+        # the one statement does on PostgreSQL.
+        with transaction.atomic(savepoint=False):
+            insert_rows(parent_model, [parent], return_pks=True)
+            for child in children:
+                setattr(child, link, parent)
+            insert_rows(child_model, children)
+        return
+    quote = connection.ops.quote_name
+    parent_fields = _insert_fields(parent_model, None)
+    link_field = child_model._meta.get_field(link)
+    child_fields = [field for field in _insert_fields(child_model, None) if field is not link_field]
+    params = _values(parent, parent_fields)
+    child_columns = ", ".join(quote(f.column) for f in [link_field, *child_fields])
+    child_table = quote(child_model._meta.db_table)
+    link_column = quote(link_field.column)
+    placeholders = ", ".join(["%s"] * len(child_fields))
+
+    def child_insert(source: str, key: str) -> str:
+        # Table and column names come from the models, never from input.
+        return f"INSERT INTO {child_table} ({child_columns}) SELECT {source}.{key}, {placeholders} FROM {source} RETURNING {link_column}"  # noqa: S608
+
+    pk = quote(parent_model._meta.pk.column)
+    sql = (
+        f"WITH parent AS (INSERT INTO {quote(parent_model._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(f.column) for f in parent_fields)}) VALUES ({', '.join(['%s'] * len(parent_fields))}) RETURNING {pk})"
+    )
+    # Each child but the last is a WITH item of its own that reads the key from the one
+    # before it: that order of reading makes them inserted, and numbered, in list order.
+    # (One INSERT of a VALUES list would lose the typing by target column that each
+    # INSERT … SELECT keeps, so a NULL or a text needs no cast.)
+    source, key = "parent", pk
+    for number, child in enumerate(children[:-1]):
+        sql += f", child_{number} AS ({child_insert(source, key)})"
+        params += _values(child, child_fields)
+        source, key = f"child_{number}", link_column
+    sql += " " + child_insert(source, key)
+    params += _values(children[-1], child_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (parent.pk,) = cursor.fetchone()
+    parent._state.adding = False
+    parent._state.db = connection.alias
+    for child in children:
+        setattr(child, link, parent)
 
 
 def fetch_one(model, fields: Sequence[str], **equals):

@@ -6,19 +6,20 @@ from __future__ import annotations
 import datetime
 import secrets
 from collections.abc import Iterable
+from contextlib import nullcontext
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appeals import signals
 from appeals.choices import FINISHED_STATUSES, Channel, EventKind, Status
 from appeals.consent import CURRENT_VERSION
-from appeals.models import Appeal, AppealEvent, hash_code, tracking_code_for
+from appeals.models import Appeal, hash_code, tracking_code_for
 from appeals.services.history import new_event
 from appeals.workdays import add_working_days
-from unionportal.db import insert_rows
+from unionportal.db import insert_with_children
 from unionportal.exceptions import ApplicationError, DuplicateError
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
@@ -80,20 +81,20 @@ def _create(
     # the form token is guarded by its unique index, and a new appeal meets the check
     # constraint by construction; skipping those queries halves the cost of a submission.
     appeal.full_clean(exclude=["form_token", *trusted], validate_unique=False, validate_constraints=False)
+    # An imported register's appeal is dated when it came, not when it was typed in.
+    events = [new_event(appeal, EventKind.SUBMITTED, actor=actor, to_status=Status.NEW, at=None if notify else appeal.received_at)]
+    events += [new_event(appeal, actor=actor, **event) for event in history]
     try:
-        # One INSERT past Model.save (unionportal/db.py): members send appeals by the hundred
-        # after a meeting, and the save machinery cost more than the rest of the request.
-        insert_rows(Appeal, [appeal], return_pks=True)
+        # The appeal and its events in one statement past Model.save (unionportal/db.py):
+        # members send appeals by the hundred after a meeting, and the save machinery and
+        # the round trips cost more than the rest of the request.
+        insert_with_children(appeal, events, link="appeal")
     except IntegrityError:
         # The file is written before the row; a row refused (a racing duplicate) must not
         # leave the member's attachment on disk where nothing will ever anonymise it.
         if appeal.attachment and appeal.attachment._committed:
             appeal.attachment.storage.delete(appeal.attachment.name)
         raise
-    # An imported register's appeal is dated when it came, not when it was typed in.
-    events = [new_event(appeal, EventKind.SUBMITTED, actor=actor, to_status=Status.NEW, at=None if notify else appeal.received_at)]
-    events += [new_event(appeal, actor=actor, **event) for event in history]
-    insert_rows(AppealEvent, events)
     if notify:
         # appeals/tasks.py queues the e-mails; if it cannot, the outbox drain sends them.
         signals.send_on_commit(signals.appeal_received, appeal_id=appeal.pk)
@@ -161,8 +162,10 @@ def appeal_submit(
         attempts_left -= 1
         reference = new_reference() if attachment is None else None
         try:
-            # A savepoint: two requests racing with one token meet the unique constraint here.
-            with transaction.atomic():
+            # Two requests racing with one token meet the unique constraint here. The appeal
+            # is one statement, atomic by itself (`_create`); only inside a caller's
+            # transaction does a savepoint keep a refused row from aborting it.
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
                 # The workplace, the branch and the user are instances the caller has just read
                 # (the form's choices, the bot's subscriber, request.user): their foreign keys
                 # hold, so full_clean need not query each again (the database checks them too).

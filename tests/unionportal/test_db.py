@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from appeals.choices import EventKind
 from appeals.models import Appeal, AppealEvent
 from tests.appeals.factories import AppealFactory
-from unionportal.db import insert_rows
+from unionportal.db import insert_rows, insert_with_children
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +95,46 @@ def test_a_model_something_listens_to_is_saved_the_orm_s_way_so_the_listener_hea
 
     for model in (Appeal, AppealEvent, Response, Answer):
         assert not pre_save.has_listeners(model) and not post_save.has_listeners(model), model
+
+
+def _event(kind=EventKind.SUBMITTED, **fields) -> AppealEvent:
+    return AppealEvent(kind=kind, to_status="new" if kind == EventKind.SUBMITTED else "", **fields)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_parent_and_its_children_are_the_rows_the_orm_stores_and_link_to_each_other():
+    saved = _unsaved(question="Вопрос с историей")
+    saved.save()
+    for text in ("первая", "вторая"):
+        AppealEvent.objects.create(appeal=saved, kind=EventKind.NOTE, text=text)
+    parent = _unsaved(question="Вопрос с историей")
+    children = [_event(EventKind.NOTE, text="первая", appeal=parent), _event(EventKind.NOTE, text="вторая")]
+    insert_with_children(parent, children, link="appeal")
+    assert parent.pk and parent.pk != saved.pk and not parent._state.adding
+    assert _stored(parent) == _stored(saved)
+    assert all(child.appeal_id == parent.pk for child in children)
+
+    def events(appeal):
+        return list(appeal.events.order_by("pk").values("kind", "text", "actor_id", "is_public", "to_status"))
+
+    assert events(parent) == events(saved)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("refused", ["parent", "last child", "first of two children"])
+def test_a_refused_row_stores_neither_the_parent_nor_any_child(refused):
+    """Outside any transaction, as a request runs: the parent and its children are stored
+    together or not at all."""
+    taken = AppealFactory()
+    parent = _unsaved(reference=taken.reference if refused == "parent" else "ZZZZ-ZZZZ")
+    # An event without its date breaks its column's NOT NULL on both databases.
+    bad = AppealEvent(kind=EventKind.NOTE, text="x", created_at=None)
+    children = {
+        "parent": [_event()],
+        "last child": [_event(), bad],
+        "first of two children": [bad, _event()],
+    }[refused]
+    with pytest.raises(IntegrityError):
+        insert_with_children(parent, children, link="appeal")
+    assert list(Appeal.objects.values_list("pk", flat=True)) == [taken.pk]
+    assert AppealEvent.objects.filter(appeal_id__gt=taken.pk).count() == 0
