@@ -107,11 +107,11 @@ def insert_with_children(parent, children: list, *, link: str) -> None:
     child_columns = ", ".join(quote(f.column) for f in [link_field, *child_fields])
     child_table = quote(child_model._meta.db_table)
     link_column = quote(link_field.column)
-    placeholders = ", ".join(["%s"] * len(child_fields))
 
     def child_insert(source: str, key: str) -> str:
+        selected = ", ".join([f"{source}.{key}", *["%s"] * len(child_fields)])
         # Table and column names come from the models, never from input.
-        return f"INSERT INTO {child_table} ({child_columns}) SELECT {source}.{key}, {placeholders} FROM {source} RETURNING {link_column}"  # noqa: S608
+        return f"INSERT INTO {child_table} ({child_columns}) SELECT {selected} FROM {source} RETURNING {link_column}"  # noqa: S608
 
     pk = quote(parent_model._meta.pk.column)
     sql = (
