@@ -5,8 +5,8 @@ can do with the same rows.
 - `insert_only`: the two rows of a new appeal (the appeal and its "received" event) written
   the cheapest way the portal has (`unionportal.db.insert_with_children`: on PostgreSQL one
   statement past the ORM's save, with no transaction opened), then the redirect to the
-  status page. No form, no
-  limiter, no validation, no e-mail: the database's share of the floor.
+  status page. No form, no limiter, no validation, no e-mail: the database's share of the
+  floor.
 - `service_only`: `appeals.services.appeal_submit` with the bench's values taken straight
   from the POST (no form, no limiter, no one-time token), as the form calls it: the
   service's share (its `full_clean`, the reference, the due date, the e-mails queued).
