@@ -33,19 +33,13 @@ def insert_rows(model, rows: list, columns: list[str] | None = None, *, return_p
         for obj in rows:
             obj.save(force_insert=True)
         return
-    meta = model._meta
     fields = _insert_fields(model, columns)
     if return_pks and not connection.features.can_return_rows_from_bulk_insert:
         # Not on the portal's two databases (PostgreSQL; SQLite 3.35+): the ORM's way.
         model.objects.bulk_create(rows)
         return
     params = [value for obj in rows for value in _values(obj, fields)]
-    quote = connection.ops.quote_name
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    # Table and column names come from the model, never from input.
-    sql = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES {', '.join([row] * len(rows))}"  # noqa: S608
-    if return_pks:
-        sql += f" RETURNING {quote(meta.pk.column)}"
+    sql = _insert_values_sql(model, fields, len(rows), return_pks=return_pks)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         if return_pks:
@@ -63,6 +57,16 @@ def _insert_fields(model, columns: list[str] | None) -> list:
     if columns is None:
         return [field for field in model._meta.concrete_fields if not (field.primary_key and field.db_returning)]
     return [model._meta.get_field(name) for name in columns]
+
+
+def _insert_values_sql(model, fields, row_count: int, *, return_pks: bool) -> str:
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # Table and column names come from the model, never from input.
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES {', '.join([row] * row_count)}"  # noqa: S608
+    if return_pks:
+        sql += f" RETURNING {quote(model._meta.pk.column)}"
+    return sql
 
 
 def _values(obj, fields) -> list:
@@ -114,10 +118,7 @@ def insert_with_children(parent, children: list, *, link: str) -> None:
         return f"INSERT INTO {child_table} ({child_columns}) SELECT {selected} FROM {source} RETURNING {link_column}"  # noqa: S608
 
     pk = quote(parent_model._meta.pk.column)
-    sql = (
-        f"WITH parent AS (INSERT INTO {quote(parent_model._meta.db_table)} "  # noqa: S608
-        f"({', '.join(quote(f.column) for f in parent_fields)}) VALUES ({', '.join(['%s'] * len(parent_fields))}) RETURNING {pk})"
-    )
+    sql = f"WITH parent AS ({_insert_values_sql(parent_model, parent_fields, 1, return_pks=True)})"
     # Each child but the last is a WITH item of its own that reads the key from the one
     # before it: that order of reading makes them inserted, and numbered, in list order.
     # (One INSERT of a VALUES list would lose the typing by target column that each
