@@ -38,6 +38,9 @@ def test_the_chair_opens_the_dashboard_switches_years_and_downloads_the_report(
     expect(page.locator("#regional")).to_be_visible()
     ranking = page.locator("#branches")
     expect(ranking.get_by_role("row", name=re.compile(branch_a.name))).to_contain_text("33")
+    # Measured once the page's own stylesheet applies: before it loads the headers are full
+    # size and the table is 1,470 px wide (a CI failure on a busy run).
+    page.wait_for_load_state("load")
     fits = page.evaluate(
         "() => { const t = document.querySelector('#branches');"
         " return t.scrollWidth <= t.parentElement.clientWidth; }"
