@@ -44,7 +44,8 @@ def insert_rows(model, rows: list, columns: list[str] | None = None, *, return_p
         cursor.execute(sql, params)
         if return_pks:
             for obj, (pk,) in zip(rows, cursor.fetchall(), strict=True):
-                obj.pk = pk
+                # As the field reads it (SQLite gives a UUID key back as hex text).
+                obj.pk = model._meta.pk.to_python(pk)
                 obj._state.adding = False
                 obj._state.db = connection.alias
 
@@ -132,7 +133,8 @@ def insert_with_children(parent, children: list, *, link: str) -> None:
     params += _values(children[-1], child_fields)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        (parent.pk,) = cursor.fetchone()
+        (pk_value,) = cursor.fetchone()
+    parent.pk = parent_model._meta.pk.to_python(pk_value)
     parent._state.adding = False
     parent._state.db = connection.alias
     for child in children:

@@ -275,3 +275,61 @@ def test_a_longer_poll_goes_to_telegram_as_a_link(poll):
     from polls import selectors
 
     assert selectors.telegram_poll_payload(poll) is None
+
+
+def _values_for(poll):
+    single = _q(poll, QuestionKind.SINGLE)
+    return {str(single.pk): [str(single.choices.first().pk)], str(_q(poll, QuestionKind.SCALE).pk): ["3"]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_an_open_poll_s_answer_is_one_statement_and_opens_no_transaction(poll, branch_a):
+    """The response and its answers in one statement, in autocommit: BEGIN, two INSERTs and
+    COMMIT were four round trips to the database for what a member waits on."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement write is PostgreSQL's; SQLite writes two INSERTs in a transaction")
+    values = _values_for(poll)
+    writes = []
+
+    def record(execute, sql, params, many, context):
+        if not sql.startswith("SELECT"):
+            writes.append((sql, connection.get_autocommit()))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = _submit(poll, values, unit_id=branch_a.pk)
+    [(sql, in_autocommit)] = writes
+    assert sql.startswith("WITH") and '"polls_answer"' in sql and in_autocommit
+    stored = Response.objects.get()
+    assert stored.pk == response.pk and stored.unit == branch_a
+    single, scale = _q(poll, QuestionKind.SINGLE), _q(poll, QuestionKind.SCALE)
+    assert sorted(stored.answers.values_list("question_id", "choice_id", "scale")) == sorted(
+        [(single.pk, single.choices.first().pk, None), (scale.pk, None, 3)]
+    )
+    assert set(stored.answers.values_list("unit_id", flat=True)) == {branch_a.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_same_form_twice_counts_once_and_stores_no_stray_answers(poll):
+    values = _values_for(poll)
+    _submit(poll, values, nonce="same")
+    with pytest.raises(DuplicateError):
+        _submit(poll, values, nonce="same")
+    assert Response.objects.count() == 1 and Answer.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_the_database_refuses_leaves_its_invitation_code_unspent(invitation_poll):
+    """The code is spent in the answer's transaction: a form sent twice with a second code
+    is refused by the unique nonce, and that second code can still be used."""
+    values = _values_for(invitation_poll)
+    first = services.invitations_issue_printed(poll=invitation_poll, count=2)
+    _submit(invitation_poll, values, nonce="same", code=first[0])
+    with pytest.raises(DuplicateError):
+        _submit(invitation_poll, values, nonce="same", code=first[1])
+    assert Response.objects.count() == 1
+    assert Invitation.objects.filter(is_used=True).count() == 1
+    _submit(invitation_poll, values, nonce="other", code=first[1])
+    assert Response.objects.count() == 2 and Invitation.objects.filter(is_used=False).count() == 0

@@ -1,6 +1,8 @@
 """unionportal.db.insert_rows: one INSERT past Model.save that stores the very row the ORM
 would (the public appeal form and poll answers write through it)."""
 
+import datetime
+
 import pytest
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -138,3 +140,23 @@ def test_a_refused_row_stores_neither_the_parent_nor_any_child(refused):
         insert_with_children(parent, children, link="appeal")
     assert list(Appeal.objects.values_list("pk", flat=True)) == [taken.pk]
     assert AppealEvent.objects.filter(appeal_id__gt=taken.pk).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_parent_with_a_key_of_its_own_keeps_it_as_the_field_reads_it(regional_org, branch_a):
+    """A poll's response has a random UUID key, made before the row: it comes back a UUID
+    on both databases (SQLite returns the column's hex text), and its answers link to it."""
+    import uuid
+
+    from polls.models import Answer, Response
+    from tests.polls.factories import make_poll
+
+    poll = make_poll(organisation=regional_org, units=[branch_a], slug="uuid-key")
+    question = poll.questions.first()
+    response = Response(poll=poll, submitted_on=datetime.date(2026, 12, 2), form_nonce="n")
+    key = response.pk
+    answers = [Answer(question=question, text=f"ответ {n}") for n in range(2)]
+    insert_with_children(response, answers, link="response")
+    assert isinstance(response.pk, uuid.UUID) and response.pk == key
+    stored = Response.objects.get(pk=key)
+    assert list(stored.answers.order_by("pk").values_list("text", flat=True)) == ["ответ 0", "ответ 1"]
