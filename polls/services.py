@@ -394,8 +394,15 @@ def response_submit(*, poll: Poll, submission: Submission, questions: list[Quest
             # `answers_from`; the constraints are the database's.
             insert_with_children(response, answers, link="response")
     except IntegrityError as exc:
-        # The same form sent twice at once: the unique nonce let one of them in.
-        raise DuplicateError(_("Your answer has already been counted."), code="duplicate") from exc
+        # The same form sent twice at once: the unique nonce let one of them in. Any other
+        # refusal (a choice or a branch deleted while the member answered) stored nothing,
+        # and the member must not be told it was counted.
+        if Response.objects.filter(poll=poll, form_nonce=submission.form_nonce).exists():
+            raise DuplicateError(_("Your answer has already been counted."), code="duplicate") from exc
+        raise ApplicationError(
+            _("The poll was changed while you were answering it, and your answer was not counted. Check it and send it again."),
+            code="changed",
+        ) from exc
     return response
 
 

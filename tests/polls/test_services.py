@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from polls import services
 from polls.choices import Access, Audience, InvitationChannel, QuestionKind
-from polls.models import Answer, Invitation, Question, Response
+from polls.models import Answer, Choice, Invitation, Question, Response
 from tests.branches.factories import PrimaryOrganisationFactory
 from tests.polls.factories import answer, close, make_poll
 from unionportal.exceptions import ApplicationError, DuplicateError
@@ -312,11 +312,21 @@ def test_on_postgresql_an_open_poll_s_answer_is_one_statement_and_opens_no_trans
 
 
 @pytest.mark.django_db(transaction=True)
-def test_outside_a_transaction_the_same_form_twice_counts_once_and_stores_no_stray_answers(poll):
-    values = _values_for(poll)
-    _submit(poll, values, nonce="same")
-    with pytest.raises(DuplicateError):
-        _submit(poll, values, nonce="same")
+def test_an_answer_refused_after_its_response_row_stores_nothing_and_is_not_called_counted(poll):
+    """Outside a transaction, as a request runs: a choice deleted while the member answered
+    breaks the answer's foreign key, after the response's row. Neither is stored, and the
+    member is asked to send it again, not told it was counted."""
+    questions = list(poll.questions.prefetch_related("choices"))  # as the form was served
+    single, scale = (next(q for q in questions if q.kind == kind) for kind in (QuestionKind.SINGLE, QuestionKind.SCALE))
+    removed, kept = list(single.choices.all())[:2]
+    Choice.objects.filter(pk=removed.pk).delete()  # staff, meanwhile
+    submission = services.Submission(values={str(single.pk): [str(removed.pk)], str(scale.pk): ["3"]}, form_nonce="n1")
+    with pytest.raises(ApplicationError) as exc:
+        services.response_submit(poll=poll, submission=submission, questions=questions)
+    assert exc.value.code == "changed"
+    assert Response.objects.count() == 0 and Answer.objects.count() == 0
+    # Sent again with a choice that exists, the same form counts.
+    _submit(poll, {str(single.pk): [str(kept.pk)], str(scale.pk): ["3"]}, nonce="n1")
     assert Response.objects.count() == 1 and Answer.objects.count() == 2
 
 

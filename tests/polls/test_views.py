@@ -79,6 +79,24 @@ def test_a_double_submit_of_one_form_counts_once(client, poll):
     assert Response.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_the_database_refuses_is_not_called_counted(client, poll):
+    """A choice deleted between the form and the answer: the member is asked to send it
+    again, nothing is stored, and the browser is not marked as having answered. (Outside the
+    test's transaction, as a request runs: the foreign key is checked as the answer commits.)"""
+    from polls.models import Choice
+
+    url = reverse("polls:answer", args=[poll.slug])
+    data = _form_data(poll, client.get(url))
+    single = poll.questions.get(kind=QuestionKind.SINGLE)
+    Choice.objects.filter(pk=data[f"q{single.pk}"]).delete()  # staff, meanwhile
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Опрос изменили, пока вы отвечали, и ваш ответ не учтён" in response.content.decode()
+    assert Response.objects.count() == 0
+    assert not any(name.startswith("poll-") for name in response.cookies)
+
+
 def test_a_forged_question_is_refused_with_a_message(client, poll):
     url = reverse("polls:answer", args=[poll.slug])
     data = _form_data(poll, client.get(url))
