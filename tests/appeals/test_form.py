@@ -12,6 +12,7 @@ from appeals.choices import Channel, Status
 from appeals.consent import CURRENT_VERSION, consent_text
 from appeals.models import Appeal
 from tests.appeals.conftest import code_from
+from tests.db_writes import recorded_writes
 
 URL = "/appeal/"
 pytestmark = pytest.mark.django_db
@@ -67,14 +68,7 @@ def test_on_postgresql_an_appeal_is_one_statement_and_opens_no_transaction(clien
 
     if connection.vendor != "postgresql":
         pytest.skip("the one-statement write is PostgreSQL's; SQLite writes two INSERTs in a transaction")
-    writes = []
-
-    def record(execute, sql, params, many, context):
-        if not sql.startswith("SELECT"):
-            writes.append((sql, connection.get_autocommit()))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
+    with recorded_writes() as writes:
         response = client.post(URL, appeal_data())
     assert response.status_code == 302
     appeal = Appeal.objects.get()

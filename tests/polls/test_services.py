@@ -10,6 +10,7 @@ from polls import services
 from polls.choices import Access, Audience, InvitationChannel, QuestionKind
 from polls.models import Answer, Choice, Invitation, Question, Response
 from tests.branches.factories import PrimaryOrganisationFactory
+from tests.db_writes import recorded_writes
 from tests.polls.factories import answer, close, make_poll
 from unionportal.exceptions import ApplicationError, DuplicateError
 
@@ -291,14 +292,7 @@ def test_on_postgresql_an_open_poll_s_answer_is_one_statement_and_opens_no_trans
     if connection.vendor != "postgresql":
         pytest.skip("the one-statement write is PostgreSQL's; SQLite writes two INSERTs in a transaction")
     values = _values_for(poll)
-    writes = []
-
-    def record(execute, sql, params, many, context):
-        if not sql.startswith("SELECT"):
-            writes.append((sql, connection.get_autocommit()))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
+    with recorded_writes() as writes:
         response = _submit(poll, values, unit_id=branch_a.pk)
     [(sql, in_autocommit)] = writes
     assert sql.startswith("WITH") and '"polls_answer"' in sql and in_autocommit
