@@ -5,12 +5,7 @@ staff area; every such change is e-mailed to the old address and kept in the his
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import (
-    SECRET_SESSION_KEY,
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -19,6 +14,7 @@ from django.urls import reverse
 
 from accounts.roles import Role, is_staff_member
 from tests.accounts.factories import UserFactory
+from tests.accounts.totp import current_totp_code
 
 PASSWORD = "pass-for-tests-123"
 
@@ -191,7 +187,7 @@ def _enrol_totp(client):
     client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     assert client.get(reverse("mfa_activate_totp")).status_code == 200
     secret = client.session[SECRET_SESSION_KEY]
-    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+    code = current_totp_code(secret)
     return client.post(reverse("mfa_activate_totp"), {"code": code})
 
 
