@@ -8,13 +8,12 @@ import hmac
 import logging
 import random
 import secrets
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +22,7 @@ from django.utils.translation import override
 
 from polls.choices import Access, InvitationChannel, PollState, QuestionKind
 from polls.models import MAX_QUESTIONS, Answer, Choice, Invitation, Poll, Question, Response, split_lines
-from unionportal.db import insert_with_children
+from unionportal.db import insert_with_children, savepoint_if_in_transaction
 from unionportal.exceptions import ApplicationError, DuplicateError
 
 logger = logging.getLogger(__name__)
@@ -373,7 +372,7 @@ def response_submit(*, poll: Poll, submission: Submission, questions: list[Quest
     # savepoint keeps a refused answer from aborting it.
     spends_code = poll.access == Access.INVITATION
     try:
-        with transaction.atomic() if spends_code or connection.in_atomic_block else nullcontext():
+        with transaction.atomic() if spends_code else savepoint_if_in_transaction():
             if spends_code:
                 invitation = _spend_code(poll=poll, code=submission.code)
                 unit_id = invitation.unit_id or unit_id

@@ -16,6 +16,7 @@ stays the caller's (a form, `full_clean`, the database's constraints).
 """
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -44,10 +45,21 @@ def insert_rows(model, rows: list, columns: list[str] | None = None, *, return_p
         cursor.execute(sql, params)
         if return_pks:
             for obj, (pk,) in zip(rows, cursor.fetchall(), strict=True):
-                # As the field reads it (SQLite gives a UUID key back as hex text).
-                obj.pk = model._meta.pk.to_python(pk)
-                obj._state.adding = False
-                obj._state.db = connection.alias
+                _mark_stored(obj, pk)
+
+
+def _mark_stored(obj, pk) -> None:
+    # The key as the field reads it (SQLite gives a UUID key back as hex text).
+    obj.pk = type(obj)._meta.pk.to_python(pk)
+    obj._state.adding = False
+    obj._state.db = connection.alias
+
+
+def savepoint_if_in_transaction():
+    """For a write that is one statement, atomic by itself: nothing in autocommit (no BEGIN
+    and COMMIT to wait on), a savepoint inside the caller's transaction, so that a refused
+    statement does not abort it."""
+    return transaction.atomic() if connection.in_atomic_block else nullcontext()
 
 
 def _has_listeners(model) -> bool:
@@ -134,9 +146,7 @@ def insert_with_children(parent, children: list, *, link: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         (pk_value,) = cursor.fetchone()
-    parent.pk = parent_model._meta.pk.to_python(pk_value)
-    parent._state.adding = False
-    parent._state.db = connection.alias
+    _mark_stored(parent, pk_value)
     for child in children:
         setattr(child, link, parent)
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime
 import secrets
 from collections.abc import Iterable
-from contextlib import nullcontext
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +18,7 @@ from appeals.consent import CURRENT_VERSION
 from appeals.models import Appeal, hash_code, tracking_code_for
 from appeals.services.history import new_event
 from appeals.workdays import add_working_days
-from unionportal.db import insert_with_children
+from unionportal.db import insert_with_children, savepoint_if_in_transaction
 from unionportal.exceptions import ApplicationError, DuplicateError
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out over the phone
@@ -165,7 +164,7 @@ def appeal_submit(
             # Two requests racing with one token meet the unique constraint here. The appeal
             # is one statement, atomic by itself (`_create`); only inside a caller's
             # transaction does a savepoint keep a refused row from aborting it.
-            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            with savepoint_if_in_transaction():
                 # The workplace, the branch and the user are instances the caller has just read
                 # (the form's choices, the bot's subscriber, request.user): their foreign keys
                 # hold, so full_clean need not query each again (the database checks them too).
