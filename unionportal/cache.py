@@ -22,11 +22,16 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
+# The keys whose changes Redis announces to the processes' copies: the page parts' versions.
+NEAR_TRACKED_PREFIX = "page-part:"
+
 # A down Redis is logged once a minute per process, not once per request.
 _LOG_EVERY_SECONDS = 60
 _last_logged = 0.0
 # Per server, until when this process treats it as down (see FailSoftRedisCache.SKIP_SECONDS).
 _skip_until: dict[str, float] = {}
+# Per server and key prefix, the process's own copy of the page cache (unionportal/near_cache.py).
+_near_caches: dict[tuple[str, str], object] = {}
 
 
 class CacheUnavailable(Exception):
@@ -97,6 +102,33 @@ class FailSoftRedisCache(RedisCache):
     def _server_key(self) -> str:
         return ",".join(self._servers)
 
+    @property
+    def near_cache(self):
+        """The process's copy of the public page cache for this server, or None when it is
+        off (`PUBLIC_PAGE_CACHE_LOCAL_BYTES=0`) or the cache has replicas: a replica may
+        answer a read with a value older than the primary's last announcement."""
+        from django.conf import settings
+
+        budget = settings.PUBLIC_PAGE_CACHE_LOCAL_BYTES
+        if not budget or len(self._servers) != 1:
+            return None
+        prefix = self.make_key("")
+        near = _near_caches.get((self._server_key, prefix))
+        if near is None:
+            from unionportal.near_cache import NearCache
+
+            near = _near_caches[(self._server_key, prefix)] = NearCache(
+                self._announcement_connection, redis_key_prefix=prefix, tracked_prefix=NEAR_TRACKED_PREFIX, max_page_bytes=budget
+            )
+        return near
+
+    def _announcement_connection(self):
+        import redis
+
+        options = {key: value for key, value in self._options.items() if key.startswith("socket_")}
+        pool = redis.ConnectionPool.from_url(self._servers[0], protocol=2, **options)
+        return pool.make_connection()
+
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guard("add", lambda: super(FailSoftRedisCache, self).add(key, value, timeout, version), lambda: True)
 
@@ -131,4 +163,7 @@ class FailSoftRedisCache(RedisCache):
         self._guard("delete_many", lambda: super(FailSoftRedisCache, self).delete_many(keys, version), lambda: None)
 
     def clear(self):
+        near = self.near_cache
+        if near is not None:
+            near.forget_all()
         return self._guard("clear", lambda: super(FailSoftRedisCache, self).clear(), lambda: False)

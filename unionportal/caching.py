@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 import uuid
 from functools import wraps
 
@@ -50,10 +51,12 @@ from django.middleware.csrf import get_token
 from django.template import Context, engines
 from django.utils.html import escape
 
+from unionportal.cache import NEAR_TRACKED_PREFIX
+
 logger = logging.getLogger(__name__)
 
 PARTS = ("branches", "publications", "media", "giveaways", "faq")
-_VERSION_KEY = "page-part:{}"
+_VERSION_KEY = NEAR_TRACKED_PREFIX + "{}"
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _CSRF_PLACEHOLDER = b"\x00csrf\x00"
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
@@ -84,7 +87,12 @@ def bump(*parts: str) -> None:
                 return
 
     def _bump():
-        cache.set_many({_VERSION_KEY.format(part): _new_version() for part in parts}, None)
+        keys = [_VERSION_KEY.format(part) for part in parts]
+        cache.set_many({key: _new_version() for key in keys}, None)
+        # This process need not wait for Redis's announcement of its own write.
+        near = _near_cache()
+        if near is not None:
+            near.forget(keys)
 
     _bump.bumps_parts = parts
     transaction.on_commit(_bump)
@@ -118,22 +126,42 @@ def part_versions(parts) -> str:
 
 def _page_key(request, suffix: str = "") -> str:
     digest = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-    return f"public-page:{getattr(request, 'LANGUAGE_CODE', '')}:{digest}{suffix}"
+    # "2": an entry carries its end of life since the process's own copy (three fields before).
+    return f"public-page:2:{getattr(request, 'LANGUAGE_CODE', '')}:{digest}{suffix}"
+
+
+def _near_cache():
+    """The process's own copy of the cache (unionportal/near_cache.py), with Redis only."""
+    return getattr(cache, "near_cache", None)
 
 
 def _lookup(request, parts, suffix: str = ""):
-    """(key, versions, stored page or None), in one round trip when the parts have versions.
+    """(key, versions, stored page or None): from the process's own copy when it holds the
+    page and its parts' versions, else in one round trip when the parts have versions.
 
     A page stored at other versions than its parts' current ones is a miss. A render that
     read the versions before a write and stores after it is stored at the old versions, so
     the next request renders afresh: a page is never served staler than its parts."""
     key = _page_key(request, suffix)
     version_keys = [_VERSION_KEY.format(part) for part in parts]
+    near = _near_cache()
+    epoch = near.open_epoch() if near is not None else None
+    if epoch is not None:
+        kept_versions = near.values(version_keys)
+        if kept_versions is not None:
+            versions = ".".join(kept_versions)
+            kept = near.page(key, versions)
+            if kept is not None:
+                return key, versions, kept
     found = cache.get_many([key, *version_keys])
     stored = found.pop(key, None)
     versions = _versions_of(found, version_keys)
+    if epoch is not None:
+        near.keep_values(epoch, {name: found[name] for name in version_keys if found.get(name)})
     if stored is not None and stored[0] == versions:
-        return key, versions, stored[1:]
+        if epoch is not None:
+            near.keep_page(key, stored)
+        return key, versions, stored[1:3]
     return key, versions, None
 
 
@@ -249,7 +277,12 @@ def _store(key, versions, response, timeout, fresh_inputs=None, *, request=None,
             logger.warning("Page cache: the fresh input %r was not found; the page is not cached", name)
             return
     headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
-    cache.set(key, (versions, content, headers), timeout)
+    # The page's end of life goes with it: the process's own copy keeps it no longer.
+    entry = (versions, content, headers, time.time() + timeout)
+    cache.set(key, entry, timeout)
+    near = _near_cache()
+    if near is not None:
+        near.keep_page(key, entry)
 
 
 def cache_public_page(*parts: str, fresh_inputs: dict | None = None, visitor_inputs=None):

@@ -151,6 +151,9 @@ else:
 
 # Anonymous visitors' public pages come from the cache for this long (0: never).
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
+# With Redis, each process also keeps the pages it serves, up to this many bytes, trusted
+# while Redis announces every change of the pages' parts (unionportal/near_cache.py; 0: off).
+PUBLIC_PAGE_CACHE_LOCAL_BYTES = env.int("PUBLIC_PAGE_CACHE_LOCAL_BYTES", default=4_000_000)
 
 # Database sessions, each read with its user in one SELECT (accounts/sessions.py; it says why
 # not Redis).

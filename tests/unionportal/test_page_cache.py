@@ -2,6 +2,7 @@
 that shows it fresh at the next request (versioned keys per part, bumped on commit)."""
 
 import re
+import time
 
 import pytest
 from django.db import transaction
@@ -124,9 +125,9 @@ def test_a_page_rendered_across_a_write_is_not_served_after_it(rf, django_captur
     assert stored is None
     with django_capture_on_commit_callbacks(execute=True):
         caching.bump("publications")
-    caching.cache.set(key, (versions, b"rendered before the write", {}), 60)
+    caching.cache.set(key, (versions, b"rendered before the write", {}, time.time() + 60), 60)
     assert caching._lookup(request, ["publications"])[2] is None
-    caching.cache.set(key, (caching.part_versions(["publications"]), b"rendered after the write", {}), 60)
+    caching.cache.set(key, (caching.part_versions(["publications"]), b"rendered after the write", {}, time.time() + 60), 60)
     assert caching._lookup(request, ["publications"])[2] == (b"rendered after the write", {})
 
 

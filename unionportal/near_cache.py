@@ -1,0 +1,203 @@
+"""A process's own copy of the public page cache, kept true by Redis's announcements.
+
+Why: a page served from the cache cost one Redis round trip (the MGET of the page and its
+parts' versions), which was most of what a cached page costs over a bare view: about
+80 µs of CPU a request in process, two system calls, and on a deployment with Redis on
+another host a network round trip (docs/performance.md, "Pages from the process's own copy").
+
+How it stays fresh: Redis's client-side caching in broadcasting mode
+(https://redis.io/docs/latest/develop/reference/client-side-caching/). The process keeps
+one connection, subscribed to `__redis__:invalidate`, on which Redis announces every change
+to a key whose name starts with the tracked prefix (the parts' versions), whoever made it:
+another worker, another server, a Celery task, an eviction, a FLUSHDB. Before each lookup
+the process reads what was announced (a poll of that socket, no round trip) and forgets
+the values named. A version is kept only if it was read while the connection was up, so a
+change after the read is always announced after it. Pages are kept with the versions they
+were rendered at, as in Redis, and a page whose part moved is a miss by comparison.
+
+Why not redis-py's own client-side cache: it needs Redis 7.4 (Debian 12 ships 7.0) and
+caches every GET/MGET reply of a pool, rate-limit counters included.
+
+What it gives up: a write committed on one server reaches another's copy when Redis's
+announcement does, which Redis sends in the same turn of its event loop as the writer's
+reply: a packet's time on the network, where a request to the other server takes longer to
+arrive. The writer's own process forgets at once (`forget`). When the connection breaks,
+or Redis refuses tracking, the process forgets everything and reads Redis on every
+request as before, trying to connect again after `RETRY_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+
+logger = logging.getLogger(__name__)
+
+ANNOUNCEMENT_CHANNEL = "__redis__:invalidate"
+
+
+class NearCache:
+    """Values of tracked keys and whole pages, per process, for one Redis server.
+
+    `connection_factory()` gives a new, unconnected redis-py `Connection` speaking RESP2
+    (announcements arrive as pub/sub messages). `redis_key_prefix` is what the cache puts
+    before every key (`cache.make_key("")`); the keys given and taken here are without it.
+    """
+
+    RETRY_SECONDS = 5.0
+    # One page never takes more than this share of the budget.
+    LARGEST_PAGE_SHARE = 4
+
+    def __init__(self, connection_factory: Callable, *, redis_key_prefix: str, tracked_prefix: str, max_page_bytes: int):
+        self._connection_factory = connection_factory
+        self._redis_key_prefix = redis_key_prefix
+        self._tracked_prefix = tracked_prefix
+        self._max_page_bytes = max_page_bytes
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+        self._connection = None
+        self._retry_at = 0.0
+        self._epoch = 0
+        self._values: dict[str, str] = {}
+        self._pages: OrderedDict[str, tuple] = OrderedDict()
+        self._page_bytes = 0
+
+    # -- the announcement connection -----------------------------------------------------
+
+    def open_epoch(self) -> int | None:
+        """Take in what Redis announced; the epoch under which values read from Redis from
+        now on may be kept, or None while there is no announcement connection (then nothing
+        here is trusted and the caller reads Redis)."""
+        with self._lock:
+            if self._pid != os.getpid():
+                # A forked child shares the parent's socket: it opens its own.
+                self._pid = os.getpid()
+                self._connection = None
+                self._forget_all()
+            if self._connection is None and not self._connect():
+                return None
+            try:
+                self._take_announcements()
+            except Exception as exc:  # noqa: BLE001 - any failure: trust nothing, read Redis
+                self._drop(exc)
+                if not self._connect():
+                    return None
+            return self._epoch
+
+    def _connect(self) -> bool:
+        if time.monotonic() < self._retry_at:
+            return False
+        connection = self._connection_factory()
+        try:
+            connection.connect()
+            connection.send_command("CLIENT", "ID")
+            client_id = connection.read_response()
+            connection.send_command(
+                "CLIENT", "TRACKING", "ON", "REDIRECT", client_id, "BCAST", "PREFIX", self._redis_key_prefix + self._tracked_prefix
+            )
+            connection.read_response()
+            connection.send_command("SUBSCRIBE", ANNOUNCEMENT_CHANNEL)
+            connection.read_response()
+        except Exception as exc:  # noqa: BLE001 - refused, timed out, or tracking not allowed
+            connection.disconnect()
+            self._drop(exc)
+            return False
+        self._connection = connection
+        self._forget_all()
+        return True
+
+    def _take_announcements(self) -> None:
+        connection = self._connection
+        while connection.can_read(timeout=0):
+            message = connection.read_response()
+            # [b"message", channel, [key, …]]; the keys are None after a FLUSHDB or FLUSHALL.
+            if not isinstance(message, list) or len(message) != 3 or message[0] != b"message":
+                continue
+            keys = message[2]
+            if keys is None:
+                self._forget_all()
+                continue
+            cut = len(self._redis_key_prefix)
+            for key in keys:
+                self._values.pop(key.decode()[cut:], None)
+
+    def _drop(self, exc: BaseException) -> None:
+        if self._connection is not None:
+            self._connection.disconnect()
+        self._connection = None
+        self._forget_all()
+        self._retry_at = time.monotonic() + self.RETRY_SECONDS
+        # The class names the failure; the connection's address and keys stay out of the log.
+        logger.warning("Page cache: no announcements from Redis (%s); reading Redis on every request", type(exc).__name__)
+
+    def _forget_all(self) -> None:
+        self._epoch += 1
+        self._values.clear()
+        self._pages.clear()
+        self._page_bytes = 0
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.disconnect()
+            self._connection = None
+            self._forget_all()
+
+    # -- values of tracked keys ----------------------------------------------------------
+
+    def values(self, keys: Iterable[str]) -> list[str] | None:
+        """The kept values of these tracked keys, or None unless every one is kept."""
+        values = self._values
+        try:
+            return [values[key] for key in keys]
+        except KeyError:
+            return None
+
+    def keep_values(self, epoch: int | None, values: dict[str, str]) -> None:
+        """Keep values read from Redis after `open_epoch()` gave `epoch`."""
+        with self._lock:
+            if epoch is None or epoch != self._epoch or self._connection is None:
+                return
+            for key, value in values.items():
+                if not key.startswith(self._tracked_prefix):
+                    raise ValueError(f"{key!r} is not tracked: its changes would never be announced")
+                self._values[key] = value
+
+    def forget(self, keys: Iterable[str]) -> None:
+        with self._lock:
+            for key in keys:
+                self._values.pop(key, None)
+
+    def forget_all(self) -> None:
+        with self._lock:
+            self._forget_all()
+
+    # -- pages --------------------------------------------------------------------------
+
+    def page(self, key: str, versions: str):
+        """A kept page (content, headers) rendered at these versions and not expired."""
+        with self._lock:
+            entry = self._pages.get(key)
+            if entry is None or entry[0] != versions or entry[3] <= time.time():
+                return None
+            self._pages.move_to_end(key)
+        return entry[1], entry[2]
+
+    def keep_page(self, key: str, entry: tuple) -> None:
+        """Keep (versions, content, headers, expires_at); the pages served longest ago leave first."""
+        size = len(entry[1])
+        if size * self.LARGEST_PAGE_SHARE > self._max_page_bytes:
+            return
+        with self._lock:
+            previous = self._pages.pop(key, None)
+            if previous is not None:
+                self._page_bytes -= len(previous[1])
+            self._pages[key] = entry
+            self._page_bytes += size
+            while self._page_bytes > self._max_page_bytes:
+                _key, oldest = self._pages.popitem(last=False)
+                self._page_bytes -= len(oldest[1])
