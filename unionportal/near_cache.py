@@ -38,6 +38,8 @@ from collections.abc import Callable, Iterable
 logger = logging.getLogger(__name__)
 
 ANNOUNCEMENT_CHANNEL = "__redis__:invalidate"
+# A Redis that is down is logged once a minute per process, as by unionportal/cache.py.
+_LOG_EVERY_SECONDS = 60
 
 
 class NearCache:
@@ -65,6 +67,7 @@ class NearCache:
         self._values: dict[str, str] = {}
         self._pages: OrderedDict[str, tuple] = OrderedDict()
         self._page_bytes = 0
+        self._logged_at = -_LOG_EVERY_SECONDS
 
     # -- the announcement connection -----------------------------------------------------
 
@@ -83,6 +86,7 @@ class NearCache:
             try:
                 self._take_announcements()
             except Exception as exc:  # noqa: BLE001 - any failure: trust nothing, read Redis
+                # What was announced in the meantime is lost: a new connection starts empty.
                 self._drop(exc)
                 if not self._connect():
                     return None
@@ -105,6 +109,7 @@ class NearCache:
         except Exception as exc:  # noqa: BLE001 - refused, timed out, or tracking not allowed
             connection.disconnect()
             self._drop(exc)
+            self._retry_at = time.monotonic() + self.RETRY_SECONDS
             return False
         self._connection = connection
         self._forget_all()
@@ -124,13 +129,18 @@ class NearCache:
             cut = len(self._redis_key_prefix)
             for key in keys:
                 self._values.pop(key.decode()[cut:], None)
+            # Another thread may hold a value it read before this change and keep it after
+            # this announcement is gone: a new epoch makes it drop that value.
+            self._epoch += 1
 
     def _drop(self, exc: BaseException) -> None:
         if self._connection is not None:
             self._connection.disconnect()
         self._connection = None
         self._forget_all()
-        self._retry_at = time.monotonic() + self.RETRY_SECONDS
+        if time.monotonic() - self._logged_at < _LOG_EVERY_SECONDS:
+            return
+        self._logged_at = time.monotonic()
         # The class names the failure; the connection's address and keys stay out of the log.
         logger.warning("Page cache: no announcements from Redis (%s); reading Redis on every request", type(exc).__name__)
 
