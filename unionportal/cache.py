@@ -118,16 +118,31 @@ class FailSoftRedisCache(RedisCache):
             from unionportal.near_cache import NearCache
 
             near = _near_caches[(self._server_key, prefix)] = NearCache(
-                self._announcement_connection, redis_key_prefix=prefix, tracked_prefix=NEAR_TRACKED_PREFIX, max_page_bytes=budget
+                self._announcement_connection,
+                redis_key_prefix=prefix,
+                tracked_prefix=NEAR_TRACKED_PREFIX,
+                max_page_bytes=budget,
+                on_connect_failure=self._announcements_failed,
             )
         return near
 
     def _announcement_connection(self):
         import redis
 
+        # A server the cache is leaving alone is left alone by the copy too: one attempt in
+        # SKIP_SECONDS per process, whichever of them made it.
+        if time.monotonic() < _skip_until.get(self._server_key, 0.0):
+            raise CacheUnavailable(self._server_key)
         options = {key: value for key, value in self._options.items() if key.startswith("socket_")}
         pool = redis.ConnectionPool.from_url(self._servers[0], protocol=2, **options)
         return pool.make_connection()
+
+    def _announcements_failed(self, exc: BaseException) -> None:
+        import redis
+
+        # Not for a refusal of tracking (an ACL, say): the server answers the cache itself.
+        if isinstance(exc, (redis.ConnectionError, redis.TimeoutError, OSError)):
+            _skip_until[self._server_key] = time.monotonic() + self.SKIP_SECONDS
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._guard("add", lambda: super(FailSoftRedisCache, self).add(key, value, timeout, version), lambda: True)

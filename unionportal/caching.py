@@ -12,6 +12,9 @@ through `bump_on_change`), which gives the part a new version once the transacti
 commits: every page that shows it is then missed and rendered afresh. A page is stored
 under its address and language with the versions it was rendered at, so one round trip to
 the cache (the page and its parts' versions in one MGET) tells whether it is still fresh.
+With Redis, each process also keeps the pages it served and their parts' versions, trusted
+while Redis announces every change of a version to it (unionportal/near_cache.py): a page
+asked for again then costs no round trip at all.
 
 The CSRF token is never cached: a page's forms carry a placeholder in the cache and get
 the visitor's own token when served.

@@ -46,7 +46,8 @@ class NearCache:
     """Values of tracked keys and whole pages, per process, for one Redis server.
 
     `connection_factory()` gives a new, unconnected redis-py `Connection` speaking RESP2
-    (announcements arrive as pub/sub messages). `redis_key_prefix` is what the cache puts
+    (announcements arrive as pub/sub messages); `on_connect_failure(exc)` hears of every
+    failed attempt (the cache backend then leaves a server that does not answer alone). `redis_key_prefix` is what the cache puts
     before every key (`cache.make_key("")`); the keys given and taken here are without it.
     """
 
@@ -54,8 +55,17 @@ class NearCache:
     # One page never takes more than this share of the budget.
     LARGEST_PAGE_SHARE = 4
 
-    def __init__(self, connection_factory: Callable, *, redis_key_prefix: str, tracked_prefix: str, max_page_bytes: int):
+    def __init__(
+        self,
+        connection_factory: Callable,
+        *,
+        redis_key_prefix: str,
+        tracked_prefix: str,
+        max_page_bytes: int,
+        on_connect_failure: Callable[[BaseException], None] | None = None,
+    ):
         self._connection_factory = connection_factory
+        self._on_connect_failure = on_connect_failure
         self._redis_key_prefix = redis_key_prefix
         self._tracked_prefix = tracked_prefix
         self._max_page_bytes = max_page_bytes
@@ -95,8 +105,9 @@ class NearCache:
     def _connect(self) -> bool:
         if time.monotonic() < self._retry_at:
             return False
-        connection = self._connection_factory()
+        connection = None
         try:
+            connection = self._connection_factory()
             connection.connect()
             connection.send_command("CLIENT", "ID")
             client_id = connection.read_response()
@@ -107,7 +118,10 @@ class NearCache:
             connection.send_command("SUBSCRIBE", ANNOUNCEMENT_CHANNEL)
             connection.read_response()
         except Exception as exc:  # noqa: BLE001 - refused, timed out, or tracking not allowed
-            connection.disconnect()
+            if connection is not None:
+                connection.disconnect()
+            if self._on_connect_failure is not None:
+                self._on_connect_failure(exc)
             self._drop(exc)
             self._retry_at = time.monotonic() + self.RETRY_SECONDS
             return False
