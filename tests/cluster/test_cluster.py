@@ -7,8 +7,9 @@ beat lock, all SIGKILLed) and comes back.
 Asserted: every appeal a member was told is received is stored exactly once; every
 attachment reads back, byte for byte, through each node; the giveaway that fell due during
 the run is drawn exactly once; every e-mail of the accepted appeals reaches the SMTP sink
-exactly once. Test-only settings, said here so nobody mistakes them for advice: the
-per-address appeal limit is raised (every simulated member comes from the test's own
+exactly once; a news item published by a process of neither node shows on both at the next
+request, though each web worker keeps the pages it served. Test-only settings, said here so
+nobody mistakes them for advice: the per-address appeal limit is raised (every simulated member comes from the test's own
 address) and the minimum fill time is 0 (the simulated members are fast); the giveaway
 jobs run every minute (GIVEAWAYS_DUE_MINUTES=*), the beat lock lasts 10 s, and an e-mail
 claim held by a dead worker is taken over after 15 s (APPEAL_MAIL_LEASE_SECONDS).
@@ -191,6 +192,24 @@ def test_a_cluster_losing_a_node_under_load_loses_no_appeal_file_draw_or_email()
         assert draws[0][0] == 1
         assert winners[0] == (seed["winner_count"], seed["winner_count"])
         phases.done("draw")
+
+        # Every web worker keeps the pages it served (unionportal/near_cache.py): a news item
+        # published by a process of neither node shows on both at the next request.
+        def news_pages(node, times=8):
+            return [requests.get(f"http://{node.address}:{portal.WEB_PORT}/news/", timeout=30).text for _ in range(times)]
+
+        for node in cluster.nodes:
+            news_pages(node)
+        title = f"Новость кластера {cluster.tag}"
+        published = subprocess.run(
+            [str(portal.BIN / "python"), "-m", "tests.cluster.publish", title],
+            cwd=portal.ROOT, env=seed_env, capture_output=True, text=True, timeout=60,
+        )
+        assert published.returncode == 0, published.stderr
+        for node in cluster.nodes:
+            shown = [title in page for page in news_pages(node)]
+            assert all(shown), (node.name, f"{shown.count(False)} of {len(shown)} requests served the news page without it")
+        phases.done("a news item published elsewhere, on both nodes at once")
 
         # E-mails: the member's receipt and the staff notice of every stored appeal, once.
         # "Once" is by Message-ID: a worker killed after the mail server took an e-mail and
