@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 # The keys whose changes Redis announces to the processes' copies: the page parts' versions.
 NEAR_TRACKED_PREFIX = "page-part:"
+# How the copies' connections show in Redis's CLIENT LIST.
+NEAR_CONNECTION_NAME = "unionportal-page-copy"
 
 # A down Redis is logged once a minute per process, not once per request.
 _LOG_EVERY_SECONDS = 60
@@ -133,14 +135,19 @@ class FailSoftRedisCache(RedisCache):
         # SKIP_SECONDS per process, whichever of them made it.
         if time.monotonic() < _skip_until.get(self._server_key, 0.0):
             raise CacheUnavailable(self._server_key)
-        options = {key: value for key, value in self._options.items() if key.startswith("socket_")}
-        pool = redis.ConnectionPool.from_url(self._servers[0], protocol=2, **options)
-        return pool.make_connection()
+        # The cache's own options (a password or TLS given there, timeouts), but RESP2 whatever
+        # the URL asks: announcements must come as pub/sub messages.
+        options = {key: value for key, value in self._options.items() if key not in ("pool_class", "parser_class", "serializer")}
+        # What the URL says wins over OPTIONS, as in redis-py's from_url, except the protocol.
+        kwargs = {**options, **redis.connection.parse_url(self._servers[0]), "protocol": 2, "client_name": NEAR_CONNECTION_NAME}
+        connection_class = kwargs.pop("connection_class", redis.Connection)
+        return connection_class(**kwargs)
 
     def _announcements_failed(self, exc: BaseException) -> None:
         import redis
 
-        # Not for a refusal of tracking (an ACL, say): the server answers the cache itself.
+        # Not for a refusal of tracking or of the channel (an ACL): the server answers the
+        # cache itself. A wrong password is refused to the cache too.
         if isinstance(exc, (redis.ConnectionError, redis.TimeoutError, OSError)):
             _skip_until[self._server_key] = time.monotonic() + self.SKIP_SECONDS
 

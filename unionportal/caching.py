@@ -160,7 +160,8 @@ def _lookup(request, parts, suffix: str = ""):
     stored = found.pop(key, None)
     versions = _versions_of(found, version_keys)
     if epoch is not None:
-        near.keep_values(epoch, {name: found[name] for name in version_keys if found.get(name)})
+        # As text, as `_versions_of` joins them: a version set by hand may read back as a number.
+        near.keep_values(epoch, {name: str(found[name]) for name in version_keys if found.get(name) not in (None, "")})
     if stored is not None and stored[0] == versions:
         if epoch is not None:
             near.keep_page(key, stored)

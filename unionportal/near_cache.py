@@ -23,7 +23,12 @@ announcement does, which Redis sends in the same turn of its event loop as the w
 reply: a packet's time on the network, where a request to the other server takes longer to
 arrive. The writer's own process forgets at once (`forget`). When the connection breaks,
 or Redis refuses tracking, the process forgets everything and reads Redis on every
-request as before, trying to connect again after `RETRY_SECONDS`.
+request as before, trying to connect again after `RETRY_SECONDS` (`REFUSED_RETRY_SECONDS`
+after a refusal). A connection silent for `PROVEN_SECONDS` is asked for a PING before it is
+trusted again, so a flow dropped on the way without a word (a vanished host, a NAT) is
+trusted for at most that second and the socket timeout. The connection and that PING are
+made under the copy's lock: in a threaded server (runserver) the other threads wait for
+them; gunicorn's sync workers, as deployed, have one thread each.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+
+import redis
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +59,11 @@ class NearCache:
     """
 
     RETRY_SECONDS = 5.0
+    # Tracking or the channel refused (an ACL): the server answers, but will go on refusing.
+    REFUSED_RETRY_SECONDS = 600.0
+    # A connection that has said nothing for this long is asked for a PING before it is
+    # trusted again: a flow dropped on the way (a vanished host, a NAT) reads as silence.
+    PROVEN_SECONDS = 1.0
     # One page never takes more than this share of the budget.
     LARGEST_PAGE_SHARE = 4
 
@@ -70,14 +82,22 @@ class NearCache:
         self._tracked_prefix = tracked_prefix
         self._max_page_bytes = max_page_bytes
         self._lock = threading.Lock()
-        self._pid = os.getpid()
         self._connection = None
         self._retry_at = 0.0
+        self._alive_at = 0.0
         self._epoch = 0
         self._values: dict[str, str] = {}
         self._pages: OrderedDict[str, tuple] = OrderedDict()
         self._page_bytes = 0
         self._logged_at = -_LOG_EVERY_SECONDS
+        # A forked child shares the parent's socket, and maybe a lock another thread held.
+        os.register_at_fork(after_in_child=self._after_fork)
+
+    def _after_fork(self) -> None:
+        self._lock = threading.Lock()
+        self._connection = None  # the parent's: left to it, not closed
+        self._retry_at = 0.0
+        self._forget_all()
 
     # -- the announcement connection -----------------------------------------------------
 
@@ -86,15 +106,12 @@ class NearCache:
         now on may be kept, or None while there is no announcement connection (then nothing
         here is trusted and the caller reads Redis)."""
         with self._lock:
-            if self._pid != os.getpid():
-                # A forked child shares the parent's socket: it opens its own.
-                self._pid = os.getpid()
-                self._connection = None
-                self._forget_all()
             if self._connection is None and not self._connect():
                 return None
             try:
                 self._take_announcements()
+                if time.monotonic() - self._alive_at > self.PROVEN_SECONDS:
+                    self._prove_alive()
             except Exception as exc:  # noqa: BLE001 - any failure: trust nothing, read Redis
                 # What was announced in the meantime is lost: a new connection starts empty.
                 self._drop(exc)
@@ -123,29 +140,50 @@ class NearCache:
             if self._on_connect_failure is not None:
                 self._on_connect_failure(exc)
             self._drop(exc)
-            self._retry_at = time.monotonic() + self.RETRY_SECONDS
+            refused = isinstance(exc, redis.ResponseError)
+            self._retry_at = time.monotonic() + (self.REFUSED_RETRY_SECONDS if refused else self.RETRY_SECONDS)
             return False
         self._connection = connection
+        self._alive_at = time.monotonic()
         self._forget_all()
         return True
 
     def _take_announcements(self) -> None:
         connection = self._connection
+        # redis-py's can_read() would open a new socket, without tracking, for a closed one.
+        if not connection.is_connected:
+            raise redis.ConnectionError("the announcement connection is closed")
         while connection.can_read(timeout=0):
-            message = connection.read_response()
-            # [b"message", channel, [key, …]]; the keys are None after a FLUSHDB or FLUSHALL.
-            if not isinstance(message, list) or len(message) != 3 or message[0] != b"message":
-                continue
-            keys = message[2]
-            if keys is None:
-                self._forget_all()
-                continue
-            cut = len(self._redis_key_prefix)
-            for key in keys:
-                self._values.pop(key.decode()[cut:], None)
-            # Another thread may hold a value it read before this change and keep it after
-            # this announcement is gone: a new epoch makes it drop that value.
-            self._epoch += 1
+            self._take(connection.read_response())
+            self._alive_at = time.monotonic()
+
+    def _prove_alive(self) -> None:
+        """One round trip: PING, taking what was announced before its answer. No answer
+        within the socket timeout raises, and the connection is dropped."""
+        connection = self._connection
+        connection.send_command("PING")
+        while not self._take(connection.read_response()):
+            pass
+        self._alive_at = time.monotonic()
+
+    def _take(self, message) -> bool:
+        """Act on one message; True for a PING's answer ([b"pong", b""] when subscribed)."""
+        if isinstance(message, list) and message[:1] == [b"pong"]:
+            return True
+        # [b"message", channel, [key, …]]; the keys are None after a FLUSHDB or FLUSHALL.
+        if not isinstance(message, list) or len(message) != 3 or message[0] != b"message":
+            return False
+        keys = message[2]
+        if keys is None:
+            self._forget_all()
+            return False
+        cut = len(self._redis_key_prefix)
+        for key in keys:
+            self._values.pop(key.decode()[cut:], None)
+        # Another thread may hold a value it read before this change and keep it after
+        # this announcement is gone: a new epoch makes it drop that value.
+        self._epoch += 1
+        return False
 
     def _drop(self, exc: BaseException) -> None:
         if self._connection is not None:
@@ -195,6 +233,8 @@ class NearCache:
         with self._lock:
             for key in keys:
                 self._values.pop(key, None)
+            # Another thread may be about to keep what it read before this process's write.
+            self._epoch += 1
 
     def forget_all(self) -> None:
         with self._lock:

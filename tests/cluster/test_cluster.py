@@ -36,6 +36,7 @@ from tests.cluster.load import Members, staff_session
 from tests.cluster.netns import Cluster, remove_stale
 from tests.cluster.nginx import Nginx, free_port
 from tests.cluster.relay import Loop, SmtpSink, body_text, forwarder
+from unionportal.cache import NEAR_CONNECTION_NAME
 
 MEMBERS = 60
 THREADS = 4
@@ -200,6 +201,10 @@ def test_a_cluster_losing_a_node_under_load_loses_no_appeal_file_draw_or_email()
 
         for node in cluster.nodes:
             news_pages(node)
+        # The copies are in use: their connections to Redis are open (one per worker that served).
+        clients = guard.client_list()
+        copies = [c for c in clients if c["name"] == NEAR_CONNECTION_NAME and c["db"] == str(services.REDIS_DB)]
+        assert len(copies) >= 2, clients
         title = f"Новость кластера {cluster.tag}"
         published = subprocess.run(
             [str(portal.BIN / "python"), "-m", "tests.cluster.publish", title],

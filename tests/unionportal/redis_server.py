@@ -13,6 +13,8 @@ PORTS = range(18240, 18300)
 def _free_port() -> int:
     for port in PORTS:
         with socket.socket() as probe:
+            # As redis-server binds: a port whose last connections wait out TIME_WAIT is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:

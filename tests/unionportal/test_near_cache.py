@@ -8,6 +8,8 @@ announcement can tell the copy.
 """
 
 import logging
+import socket
+import threading
 import time
 
 import pytest
@@ -165,6 +167,43 @@ def test_no_copy_is_kept_with_the_setting_at_zero(on_redis, publication, setting
     assert _mget_calls(on_redis) == before + 1
 
 
+def test_a_version_set_by_hand_as_a_number_is_read_as_text(on_redis, publication):
+    client = Client()
+    client.get("/news/")
+    cache.set("page-part:publications", 2, None)  # an operator's SET …publications 2 reads back as a number
+    for _ in range(3):
+        assert client.get("/news/").status_code == 200
+    _retitle_without_a_word_to_the_cache(publication, "Конкурс «Педагог года»")
+    _written_on_another_server()
+    assert "Конкурс «Педагог года»" in client.get("/news/").content.decode()
+
+
+def test_a_url_asking_for_resp3_still_gets_the_copy(redis_server, publication):  # noqa: F811
+    _forget_processes_copies()
+    with override_settings(CACHES=_caches_for(f"{redis_server.url}/0?protocol=3"), PUBLIC_PAGE_CACHE_SECONDS=60):
+        client = Client()
+        client.get("/news/")
+        client.get("/news/")
+        before = _mget_calls(redis_server)
+        client.get("/news/")
+        assert _mget_calls(redis_server) == before
+    _forget_processes_copies()
+
+
+def test_a_redis_user_refused_tracking_still_gets_the_cache(redis_server, publication, django_assert_num_queries):  # noqa: F811
+    _redis(redis_server).execute_command("ACL", "SETUSER", "portal", "on", ">portal-pass", "~*", "&*", "+@all", "-client")
+    _forget_processes_copies()
+    url = f"redis://portal:portal-pass@127.0.0.1:{redis_server.port}/0"
+    with override_settings(CACHES=_caches_for(url), PUBLIC_PAGE_CACHE_SECONDS=60):
+        client = Client()
+        client.get("/news/")
+        before = _mget_calls(redis_server)
+        with django_assert_num_queries(0):  # from Redis: the refusal did not turn the cache off
+            assert "Педагогам подняли зарплату" in client.get("/news/").content.decode()
+        assert _mget_calls(redis_server) == before + 1
+    _forget_processes_copies()
+
+
 # -- the copy itself ----------------------------------------------------------------------
 
 
@@ -232,3 +271,67 @@ def test_with_a_replica_in_the_configuration_no_copy_is_kept(on_redis, publicati
         before = _mget_calls(on_redis)
         client.get("/news/")
         assert _mget_calls(on_redis) == before + 1
+
+
+def test_a_connection_quiet_for_a_second_is_asked_for_a_ping_before_it_is_trusted(redis_server):  # noqa: F811
+    near = _near(redis_server)
+    epoch = near.open_epoch()
+    near.keep_values(epoch, {"page-part:news": "v1"})
+    pings = _redis(redis_server).info("commandstats").get("cmdstat_ping", {}).get("calls", 0)
+    near.open_epoch()
+    assert _redis(redis_server).info("commandstats").get("cmdstat_ping", {}).get("calls", 0) == pings
+    time.sleep(NearCache.PROVEN_SECONDS + 0.1)
+    near.open_epoch()
+    assert _redis(redis_server).info("commandstats").get("cmdstat_ping", {}).get("calls", 0) == pings + 1
+    assert near.values(["page-part:news"]) == ["v1"]
+
+
+class _Relay:
+    """A TCP relay to Redis that can stop passing bytes on without closing anything: a flow
+    dropped on the way, as by a vanished host or a NAT that forgot it."""
+
+    def __init__(self, port: int):
+        self.target = port
+        self.held = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                downstream, _addr = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target))
+            for source, sink in ((downstream, upstream), (upstream, downstream)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source, sink):
+        try:
+            while data := source.recv(65536):
+                while self.held.is_set():
+                    time.sleep(0.01)
+                sink.sendall(data)
+        except OSError:
+            pass
+
+    def close(self):
+        self.listener.close()
+
+
+def test_a_connection_gone_silent_on_the_way_is_not_trusted_past_its_second(redis_server):  # noqa: F811
+    relay = _Relay(redis_server.port)
+    pool = redis.ConnectionPool.from_url(f"redis://127.0.0.1:{relay.port}/0", protocol=2, socket_timeout=0.3)
+    near = NearCache(pool.make_connection, redis_key_prefix=":1:", tracked_prefix="page-part:", max_page_bytes=1000)
+    try:
+        near.keep_values(near.open_epoch(), {"page-part:news": "v1"})
+        relay.held.set()
+        _redis(redis_server).set(":1:page-part:news", b"v2")  # its announcement never arrives
+        time.sleep(NearCache.PROVEN_SECONDS + 0.1)
+        assert near.open_epoch() is None  # the PING went unanswered, and so did a new connection
+        assert near.values(["page-part:news"]) is None
+    finally:
+        relay.held.clear()
+        near.close()
+        relay.close()
