@@ -8,6 +8,7 @@ announcement can tell the copy.
 """
 
 import logging
+import os
 import socket
 import threading
 import time
@@ -335,3 +336,29 @@ def test_a_connection_gone_silent_on_the_way_is_not_trusted_past_its_second(redi
         relay.held.clear()
         near.close()
         relay.close()
+
+
+def test_a_forked_child_trusts_nothing_of_its_parents_and_leaves_the_parent_its_connection(redis_server):  # noqa: F811
+    near = _near(redis_server)
+    near.keep_values(near.open_epoch(), {"page-part:news": "v1"})
+    readable, writable = os.pipe()
+    child = os.fork()
+    if child == 0:  # a gunicorn worker forked after the master used the copy
+        try:
+            inherited = near.values(["page-part:news"])
+            own_epoch = near.open_epoch()
+            near.close()  # its own connection only
+            os.write(writable, b"ok" if inherited is None and own_epoch is not None else b"no")
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    assert os.read(readable, 2) == b"ok"
+    assert near.values(["page-part:news"]) == ["v1"]
+    # The parent's connection still hears Redis: the child neither used nor shut it.
+    _redis(redis_server).set(":1:page-part:news", b"v2")
+    deadline = time.monotonic() + 2
+    while near.values(["page-part:news"]) is not None and time.monotonic() < deadline:
+        near.open_epoch()
+        time.sleep(0.01)
+    assert near.values(["page-part:news"]) is None
+    near.close()
