@@ -9,10 +9,11 @@ attachment reads back, byte for byte, through each node; the giveaway that fell 
 the run is drawn exactly once; every e-mail of the accepted appeals reaches the SMTP sink
 exactly once; a news item published by a process of neither node shows on both at the next
 request, though each web worker keeps the pages it served. Test-only settings, said here so
-nobody mistakes them for advice: the per-address appeal limit is raised (every simulated member comes from the test's own
-address) and the minimum fill time is 0 (the simulated members are fast); the giveaway
-jobs run every minute (GIVEAWAYS_DUE_MINUTES=*), the beat lock lasts 10 s, and an e-mail
-claim held by a dead worker is taken over after 15 s (APPEAL_MAIL_LEASE_SECONDS).
+nobody mistakes them for advice: the per-address appeal limit is raised (every simulated
+member comes from the test's own address) and the minimum fill time is 0 (the simulated
+members are fast); the giveaway jobs run every minute (GIVEAWAYS_DUE_MINUTES=*), the beat
+lock lasts 10 s, and an e-mail claim held by a dead worker is taken over after 15 s
+(APPEAL_MAIL_LEASE_SECONDS).
 """
 
 from __future__ import annotations
