@@ -54,8 +54,9 @@ class NearCache:
 
     `connection_factory()` gives a new, unconnected redis-py `Connection` speaking RESP2
     (announcements arrive as pub/sub messages); `on_connect_failure(exc)` hears of every
-    failed attempt (the cache backend then leaves a server that does not answer alone). `redis_key_prefix` is what the cache puts
-    before every key (`cache.make_key("")`); the keys given and taken here are without it.
+    failed attempt (the cache backend then leaves a server that does not answer alone).
+    `redis_key_prefix` is what the cache puts before every key (`cache.make_key("")`); the
+    keys given and taken here are without it.
     """
 
     RETRY_SECONDS = 5.0
